@@ -1,0 +1,152 @@
+/**
+ * Every CloudWatch metric FleetWatch emits, in one place. Emitters (poller, ingest, Azure
+ * poller) publish exactly these; the signal catalog, alarms and dashboards refer to them by
+ * key. A test cross-checks that nothing refers to a metric that is not listed here.
+ *
+ * Cardinality rule: dimensions are bounded by configuration (environment, cluster,
+ * deployment, team), never by the number of GPUs or BMCs.
+ */
+
+export const METRIC_NAMESPACE = "FleetWatch";
+
+export type MetricDimension = "Environment" | "Cluster" | "Deployment" | "Team";
+export type MetricUnit = "Count" | "Percent" | "Milliseconds" | "Seconds" | "None";
+
+export interface MetricSpec {
+  /** CloudWatch metric name. */
+  readonly name: string;
+  readonly unit: MetricUnit;
+  /** The dimension set the metric is published with (exactly this set). */
+  readonly dimensions: readonly MetricDimension[];
+  /** Which component publishes it. */
+  readonly emitter: "redfish-poller" | "telemetry-ingest" | "azure-openai-poller";
+  readonly description: string;
+}
+
+const fleet = ["Environment", "Cluster"] as const;
+const env = ["Environment"] as const;
+const deployment = ["Environment", "Deployment"] as const;
+
+function m(
+  name: string,
+  unit: MetricUnit,
+  dimensions: readonly MetricDimension[],
+  emitter: MetricSpec["emitter"],
+  description: string,
+): MetricSpec {
+  return { name, unit, dimensions, emitter, description };
+}
+
+export const METRICS = {
+  // --- redfish-poller: the poller's own health, per environment and cluster ---
+  pollerBmcsPolled: m("PollerBmcsPolled", "Count", fleet, "redfish-poller", "BMCs polled in this sweep"),
+  pollerBmcsUnreachable: m("PollerBmcsUnreachable", "Count", fleet, "redfish-poller", "BMCs that did not answer (timeout, refused, TLS)"),
+  pollerAuthFailures: m(
+    "PollerAuthFailures",
+    "Count",
+    fleet,
+    "redfish-poller",
+    "BMCs that rejected the credentials (401/403) or had no free session",
+  ),
+  pollerRequests: m("PollerRequests", "Count", fleet, "redfish-poller", "HTTP requests made to BMCs"),
+  pollerSweepDuration: m("PollerSweepDurationMs", "Milliseconds", fleet, "redfish-poller", "Wall time of one shard sweep"),
+  pollerSnapshotsUndelivered: m(
+    "PollerSnapshotsUndelivered",
+    "Count",
+    env,
+    "redfish-poller",
+    "Snapshots that could not be written to Kinesis after retries",
+  ),
+
+  // --- telemetry-ingest: fleet aggregates, per environment and cluster ---
+  gpuTemperatureMax: m("GpuTemperatureMaxC", "None", fleet, "telemetry-ingest", "Hottest GPU temperature in the cluster (deg C)"),
+  gpusOverWarnTemperature: m("GpusOverWarnTemperature", "Count", fleet, "telemetry-ingest", "GPUs above the warn temperature"),
+  gpusOverCriticalTemperature: m("GpusOverCriticalTemperature", "Count", fleet, "telemetry-ingest", "GPUs above the critical temperature"),
+  gpusThrottled: m("GpusThrottled", "Count", fleet, "telemetry-ingest", "GPUs reporting thermal or power throttling"),
+  gpusNewUncorrectableEcc: m(
+    "GpusNewUncorrectableEcc",
+    "Count",
+    fleet,
+    "telemetry-ingest",
+    "GPUs whose uncorrectable ECC count grew since their previous snapshot",
+  ),
+  gpusReporting: m("GpusReporting", "Count", fleet, "telemetry-ingest", "GPUs present in ingested snapshots (GPU-hours = sum x interval)"),
+  fansFailed: m("FansFailed", "Count", fleet, "telemetry-ingest", "Fans failed or below their critical threshold"),
+  maxFansFailedPerChassis: m(
+    "MaxFansFailedPerChassis",
+    "Count",
+    fleet,
+    "telemetry-ingest",
+    "Largest number of failed fans in one BMC's chassis",
+  ),
+  chassisAtPowerCap: m("ChassisAtPowerCap", "Count", fleet, "telemetry-ingest", "Chassis drawing within 5 % of their power cap"),
+  bmcsUnreachable: m(
+    "BmcsUnreachable",
+    "Count",
+    fleet,
+    "telemetry-ingest",
+    "BMCs whose snapshot status is unreachable, auth_failed or error",
+  ),
+  bmcsUnreachablePercent: m("BmcsUnreachablePercent", "Percent", fleet, "telemetry-ingest", "Share of the cluster's BMCs unreachable"),
+  bmcsStale: m("BmcsStale", "Count", fleet, "telemetry-ingest", "BMCs whose last good snapshot is older than the staleness limit"),
+  snapshotsIngested: m("SnapshotsIngested", "Count", fleet, "telemetry-ingest", "Snapshots written to the sink"),
+  sinkRecordsRejected: m(
+    "SinkRecordsRejected",
+    "Count",
+    env,
+    "telemetry-ingest",
+    "Records the time-series sink rejected (dead-lettered with their reason)",
+  ),
+
+  // --- azure-openai-poller: per environment and deployment ---
+  aoaiRequests: m("AoaiRequests", "Count", deployment, "azure-openai-poller", "Requests per minute"),
+  aoaiSuccessfulRequests: m("AoaiSuccessfulRequests", "Count", deployment, "azure-openai-poller", "Requests that succeeded (2xx)"),
+  aoai429Rate: m("Aoai429RatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 429"),
+  aoai4xxRate: m("Aoai4xxRatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 4xx (429 included)"),
+  aoai5xxRate: m("Aoai5xxRatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 5xx"),
+  aoaiTimeToFirstToken: m("AoaiTimeToFirstTokenMs", "Milliseconds", deployment, "azure-openai-poller", "Normalized time to first token"),
+  aoaiLatencyP50: m("AoaiLatencyP50Ms", "Milliseconds", deployment, "azure-openai-poller", "Request latency, 50th percentile (logs)"),
+  aoaiLatencyP95: m("AoaiLatencyP95Ms", "Milliseconds", deployment, "azure-openai-poller", "Request latency, 95th percentile (logs)"),
+  aoaiLatencyP99: m("AoaiLatencyP99Ms", "Milliseconds", deployment, "azure-openai-poller", "Request latency, 99th percentile (logs)"),
+  aoaiPromptTokens: m("AoaiPromptTokens", "Count", deployment, "azure-openai-poller", "Prompt tokens processed per minute"),
+  aoaiGeneratedTokens: m("AoaiGeneratedTokens", "Count", deployment, "azure-openai-poller", "Completion tokens generated per minute"),
+  aoaiTokens: m("AoaiTokens", "Count", deployment, "azure-openai-poller", "Total tokens per minute"),
+  aoaiTpmUtilization: m(
+    "AoaiTpmUtilizationPercent",
+    "Percent",
+    deployment,
+    "azure-openai-poller",
+    "Tokens per minute against the deployment's quota",
+  ),
+  aoaiRpmUtilization: m(
+    "AoaiRpmUtilizationPercent",
+    "Percent",
+    deployment,
+    "azure-openai-poller",
+    "Requests per minute against the deployment's quota",
+  ),
+  aoaiEstimatedCost: m(
+    "AoaiEstimatedCostUsd",
+    "None",
+    deployment,
+    "azure-openai-poller",
+    "Estimated spend (USD) from tokens x model price",
+  ),
+  aoaiTeamEstimatedCost: m(
+    "AoaiTeamEstimatedCostUsd",
+    "None",
+    ["Environment", "Team"],
+    "azure-openai-poller",
+    "Estimated spend (USD) per team",
+  ),
+  azureTelemetryStaleness: m(
+    "AzureTelemetryStalenessSeconds",
+    "Seconds",
+    env,
+    "azure-openai-poller",
+    "Seconds since Azure was last read successfully",
+  ),
+  azurePollErrors: m("AzurePollErrors", "Count", env, "azure-openai-poller", "Azure calls that failed after retries"),
+} as const satisfies Record<string, MetricSpec>;
+
+export type MetricKey = keyof typeof METRICS;
