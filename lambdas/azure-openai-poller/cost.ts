@@ -1,0 +1,15 @@
+/** Estimated spend from token counts and the configured per-model price table (USD per 1k tokens). */
+
+export interface ModelPrice {
+  readonly inputUsdPer1kTokens: number;
+  readonly outputUsdPer1kTokens: number;
+}
+
+export function estimatedCostUsd(promptTokens: number, generatedTokens: number, price: ModelPrice): number {
+  return (promptTokens / 1000) * price.inputUsdPer1kTokens + (generatedTokens / 1000) * price.outputUsdPer1kTokens;
+}
+
+/** Share of the daily budget a spend represents, in percent. */
+export function budgetUsedPercent(spendUsd: number, dailyBudgetUsd: number): number {
+  return dailyBudgetUsd > 0 ? (spendUsd / dailyBudgetUsd) * 100 : 0;
+}

@@ -1,0 +1,22 @@
+/**
+ * azure-openai-poller: invoked every minute by EventBridge Scheduler. Thin: settings from the
+ * environment, wiring in runtime.ts, the work in poll.ts.
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { createPoller, type Poller } from "./runtime";
+import { parseSettings, SETTINGS_ENV_VAR } from "./settings";
+
+const logger = new Logger({ serviceName: "azure-openai-poller" });
+let poller: Poller | undefined;
+
+export async function handler(): Promise<{ published: number; errors: number; stalenessSeconds: number }> {
+  poller ??= createPoller(parseSettings(process.env[SETTINGS_ENV_VAR]), {
+    log: {
+      info: (m, a) => logger.info(m, a ?? {}),
+      warn: (m, a) => logger.warn(m, a ?? {}),
+      error: (m, a) => logger.error(m, a ?? {}),
+    },
+  });
+  const summary = await poller.poll(Date.now());
+  return { published: summary.published, errors: summary.errors.length, stalenessSeconds: summary.stalenessSeconds };
+}

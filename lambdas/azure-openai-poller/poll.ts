@@ -1,0 +1,306 @@
+/**
+ * One poll: read quotas (cached), platform metrics and logs for a trailing window, keep what is
+ * settled and not yet published, claim it in the watermark table, publish it to CloudWatch with
+ * its real minute as the timestamp, then publish the poller's own health (staleness, errors).
+ * Azure failures are reported, never thrown; a CloudWatch failure is thrown (the Lambda fails).
+ */
+import { METRIC_NAMESPACE, METRICS, type MetricKey } from "../shared/metric-names";
+import { groupIntoBatches, parseResourceId, type ResourceBatch } from "./batching";
+import {
+  appRoleMinutes,
+  type Datapoint,
+  DEPLOYMENT_METRICS,
+  type DeploymentContext,
+  deploymentScope,
+  logLatencyDatapoints,
+  minuteOf,
+  platformDatapoints,
+  REQUEST_METRICS,
+} from "./datapoints";
+import { describeAzureError, type ErrorContext, type PollError } from "./errors";
+import { appRoleLatencyQuery, deploymentLatencyQuery } from "./kql";
+import type {
+  DeploymentsReader,
+  LogsReader,
+  MetricPublisher,
+  MetricSeries,
+  MetricsReader,
+  PollLog,
+  PublishedDatum,
+  WatermarkStore,
+} from "./ports";
+import { type DeploymentQuota, quotaOf } from "./quota";
+import type { PollerSettings } from "./settings";
+import { groupClaims, selectToPublish } from "./watermark";
+
+export interface PollDependencies {
+  readonly settings: PollerSettings;
+  readonly metrics: MetricsReader;
+  readonly logs: LogsReader;
+  readonly deployments: DeploymentsReader;
+  readonly watermark: WatermarkStore;
+  readonly publisher: MetricPublisher;
+  readonly log: PollLog;
+  /** Who we are (for error messages); never the secret. */
+  readonly identity: { readonly clientId?: string; readonly tenantId: string };
+  /** Strings to scrub from any message (the client secret). */
+  readonly secrets: readonly string[];
+  readonly quotaCache?: QuotaCache;
+}
+
+export class QuotaCache {
+  private readonly entries = new Map<string, { at: number; quotas: Map<string, DeploymentQuota> }>();
+  get(account: string, now: number, maxAgeMs: number): Map<string, DeploymentQuota> | undefined {
+    const e = this.entries.get(account.toLowerCase());
+    return e && now - e.at < maxAgeMs ? e.quotas : undefined;
+  }
+  /** Last known value, however old: better than nothing when ARM is unavailable. */
+  stale(account: string): Map<string, DeploymentQuota> | undefined {
+    return this.entries.get(account.toLowerCase())?.quotas;
+  }
+  set(account: string, now: number, quotas: Map<string, DeploymentQuota>): void {
+    this.entries.set(account.toLowerCase(), { at: now, quotas });
+  }
+}
+
+export interface PollSummary {
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly published: number;
+  readonly waiting: number;
+  readonly alreadyPublished: number;
+  readonly claimConflicts: number;
+  readonly partialLogQueries: number;
+  readonly errors: readonly PollError[];
+  readonly azureReadOk: boolean;
+  readonly stalenessSeconds: number;
+}
+
+/** Published when Azure has never been read successfully: clearly "blind", far above any alarm threshold. */
+export const NEVER_READ_STALENESS_SECONDS = 86_400;
+
+export async function pollOnce(deps: PollDependencies, now: number): Promise<PollSummary> {
+  const { settings, log } = deps;
+  const windowEnd = minuteOf(now);
+  const windowStart = windowEnd - settings.lookbackMinutes * 60_000;
+  const start = new Date(windowStart);
+  const end = new Date(windowEnd);
+  const errors: PollError[] = [];
+  const fail = (err: unknown, ctx: Omit<ErrorContext, "clientId" | "tenantId">) => {
+    const e = describeAzureError(err, { ...ctx, clientId: deps.identity.clientId, tenantId: deps.identity.tenantId }, deps.secrets);
+    errors.push(e);
+    log.error("Azure call failed", { service: e.service, status: e.status, code: e.code, error: e.message });
+  };
+
+  const byAccount = new Map<string, Map<string, DeploymentContext>>();
+  const known = new Set<string>();
+  for (const a of settings.accounts) {
+    const m = new Map<string, DeploymentContext>();
+    for (const d of a.deployments) {
+      m.set(d.name, { ...d, accountResourceId: a.resourceId });
+      known.add(d.name);
+    }
+    byAccount.set(a.resourceId.toLowerCase(), m);
+  }
+
+  const quotas = await readQuotas(deps, now, fail);
+  let metricsOk = true;
+  const series: MetricSeries[] = [];
+  const batches = groupIntoBatches(settings.accounts);
+  await Promise.all(
+    batches.flatMap((batch) =>
+      [REQUEST_METRICS, DEPLOYMENT_METRICS].map(async (spec) => {
+        try {
+          series.push(
+            ...(await deps.metrics.query({
+              batch,
+              metricNames: spec.names,
+              aggregation: spec.aggregation,
+              filter: spec.filter,
+              start,
+              end,
+            })),
+          );
+        } catch (err) {
+          metricsOk = false;
+          fail(err, { service: "metrics", subscriptionId: batch.subscriptionId, scope: batchScope(batch) });
+        }
+      }),
+    ),
+  );
+  const platform = platformDatapoints(series, { deployments: byAccount, quotas, prices: settings.prices });
+  if (platform.unknownDeployments.length > 0)
+    log.info("Azure reports deployments not in the configuration", { deployments: platform.unknownDeployments });
+
+  const logDatapoints: Datapoint[] = [];
+  let logsOk = true;
+  let partialLogQueries = 0;
+  for (const ws of settings.workspaces) {
+    const wsSubscription = ws.resourceId ? parseResourceId(ws.resourceId).subscriptionId : undefined;
+    for (const table of ws.tables) {
+      const kql = table === "AzureDiagnostics" ? deploymentLatencyQuery([...known], start, end) : appRoleLatencyQuery(start, end);
+      try {
+        const result = await deps.logs.query(ws.workspaceId, kql, start, end);
+        if (result.partialError !== undefined) {
+          // Incomplete rows would be published as final values: skip them, the next poll re-reads.
+          partialLogQueries++;
+          log.warn("Log Analytics returned a partial result; not publishing it", {
+            workspaceId: ws.workspaceId,
+            table,
+            error: result.partialError,
+          });
+          continue;
+        }
+        if (table === "AzureDiagnostics") logDatapoints.push(...logLatencyDatapoints(result, known));
+        else
+          for (const r of appRoleMinutes(result))
+            log.info("app role minute", { workspaceId: ws.workspaceId, ...r, minute: new Date(r.minute).toISOString() });
+      } catch (err) {
+        logsOk = false;
+        fail(err, { service: "logs", subscriptionId: wsSubscription, scope: ws.workspaceId });
+      }
+    }
+  }
+
+  // Exactly once: drop what is published or not settled, then claim before sending.
+  const candidates = [...platform.datapoints, ...logDatapoints];
+  const scopes = [...known].map(deploymentScope);
+  const published = await deps.watermark.readPublished(scopes, windowStart);
+  const selection = selectToPublish(candidates, published, now, windowStart, {
+    metrics: settings.metricsSettleMinutes,
+    logs: settings.logsSettleMinutes,
+  });
+  const claimed: Datapoint[] = [];
+  const claims = groupClaims(selection.ready);
+  let claimConflicts = 0;
+  const claimedGroups: typeof claims = [];
+  for (const c of claims) {
+    const names = c.datapoints.map((d) => METRICS[d.metric].name);
+    if (await deps.watermark.claim(c.scope, c.minute, names)) {
+      claimed.push(...c.datapoints);
+      claimedGroups.push(c);
+    } else claimConflicts++;
+  }
+
+  const data = claimed.map((d) => toDatum(d, settings.environment));
+  data.push(...teamCost(claimed, byAccount, settings.environment));
+  try {
+    await deps.publisher.publish(data);
+  } catch (err) {
+    // Give the minutes back so the next poll publishes them, then fail loudly.
+    for (const c of claimedGroups)
+      await deps.watermark.release(
+        c.scope,
+        c.minute,
+        c.datapoints.map((d) => METRICS[d.metric].name),
+      );
+    throw err;
+  }
+
+  const azureReadOk = metricsOk && logsOk && errors.length === 0;
+  let lastSuccess = await deps.watermark.readLastSuccess();
+  if (azureReadOk) {
+    await deps.watermark.writeLastSuccess(now);
+    lastSuccess = now;
+  }
+  const stalenessSeconds = lastSuccess === undefined ? NEVER_READ_STALENESS_SECONDS : Math.max(0, Math.round((now - lastSuccess) / 1000));
+  const at = new Date(now);
+  const envDims = { Environment: settings.environment };
+  await deps.publisher.publish([
+    health("azureTelemetryStaleness", stalenessSeconds, envDims, at),
+    health("azurePollErrors", errors.length, envDims, at),
+  ]);
+
+  const summary: PollSummary = {
+    windowStart: start.toISOString(),
+    windowEnd: end.toISOString(),
+    published: data.length,
+    waiting: selection.waiting,
+    alreadyPublished: selection.alreadyPublished,
+    claimConflicts,
+    partialLogQueries,
+    errors,
+    azureReadOk,
+    stalenessSeconds,
+  };
+  log.info("poll finished", { ...summary, errors: errors.map((e) => e.message) });
+  return summary;
+}
+
+function batchScope(batch: ResourceBatch): string {
+  return `${batch.resourceIds.length} ${batch.namespace} resources in ${batch.region}`;
+}
+
+async function readQuotas(
+  deps: PollDependencies,
+  now: number,
+  fail: (err: unknown, ctx: Omit<ErrorContext, "clientId" | "tenantId">) => void,
+): Promise<Map<string, DeploymentQuota>> {
+  const out = new Map<string, DeploymentQuota>();
+  const maxAge = deps.settings.quotaCacheMinutes * 60_000;
+  for (const a of deps.settings.accounts) {
+    let quotas = deps.quotaCache?.get(a.resourceId, now, maxAge);
+    if (!quotas) {
+      try {
+        const list = await deps.deployments.list(a.resourceId);
+        quotas = new Map(list.map((d) => [d.name, quotaOf(d)]));
+        deps.quotaCache?.set(a.resourceId, now, quotas);
+      } catch (err) {
+        fail(err, { service: "deployments", subscriptionId: parseResourceId(a.resourceId).subscriptionId, scope: a.resourceId });
+        quotas = deps.quotaCache?.stale(a.resourceId);
+      }
+    }
+    for (const [name, q] of quotas ?? []) out.set(name, q);
+  }
+  return out;
+}
+
+function toDatum(d: Datapoint, environment: string): PublishedDatum {
+  const spec = METRICS[d.metric];
+  return {
+    name: spec.name,
+    unit: spec.unit,
+    dimensions: { Environment: environment, Deployment: d.deployment },
+    timestamp: new Date(d.minute),
+    value: d.value,
+  };
+}
+
+/**
+ * Team spend = the sum of its deployments' cost datapoints published in this poll. Each
+ * deployment minute is published once, so a team minute may get several datapoints whose Sum
+ * is exact (alarm on Sum, never Average).
+ */
+function teamCost(
+  claimed: readonly Datapoint[],
+  byAccount: Map<string, Map<string, DeploymentContext>>,
+  environment: string,
+): PublishedDatum[] {
+  const teamOf = new Map<string, string>();
+  for (const m of byAccount.values()) for (const d of m.values()) teamOf.set(d.name, d.team);
+  const sums = new Map<string, { team: string; minute: number; value: number }>();
+  for (const d of claimed) {
+    if (d.metric !== "aoaiEstimatedCost") continue;
+    const team = teamOf.get(d.deployment);
+    if (!team) continue;
+    const key = `${team}|${d.minute}`;
+    const s = sums.get(key) ?? { team, minute: d.minute, value: 0 };
+    s.value += d.value;
+    sums.set(key, s);
+  }
+  const spec = METRICS.aoaiTeamEstimatedCost;
+  return [...sums.values()].map((s) => ({
+    name: spec.name,
+    unit: spec.unit,
+    dimensions: { Environment: environment, Team: s.team },
+    timestamp: new Date(s.minute),
+    value: s.value,
+  }));
+}
+
+function health(key: MetricKey, value: number, dimensions: Record<string, string>, at: Date): PublishedDatum {
+  const spec = METRICS[key];
+  return { name: spec.name, unit: spec.unit, dimensions, timestamp: at, value };
+}
+
+export { METRIC_NAMESPACE };

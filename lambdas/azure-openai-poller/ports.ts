@@ -1,0 +1,81 @@
+/**
+ * The edges of the poller, as plain interfaces with no SDK types: the orchestration in poll.ts
+ * and every pure module depend on these only; adapters/ implement them with the SDKs.
+ */
+import type { ResourceBatch } from "./batching";
+import type { DeploymentDescription } from "./quota";
+
+export interface MetricPoint {
+  /** Start of the minute, epoch ms. */
+  readonly timestamp: number;
+  readonly total?: number;
+  readonly average?: number;
+  readonly maximum?: number;
+  readonly count?: number;
+}
+
+export interface MetricSeries {
+  readonly resourceId: string;
+  /** Canonical metric name (e.g. AzureOpenAIRequests), never the localized display name. */
+  readonly metric: string;
+  /** Dimension values keyed by lower-case dimension name (e.g. modeldeploymentname, statuscode). */
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly points: readonly MetricPoint[];
+}
+
+export interface MetricsQuery {
+  readonly batch: ResourceBatch;
+  readonly metricNames: readonly string[];
+  readonly aggregation: string;
+  readonly filter: string;
+  readonly start: Date;
+  readonly end: Date;
+}
+
+export interface MetricsReader {
+  query(q: MetricsQuery): Promise<MetricSeries[]>;
+}
+
+export interface LogsResult {
+  readonly rows: readonly Readonly<Record<string, unknown>>[];
+  /** Set when the service answered with a partial result (PartialFailure): the rows are incomplete. */
+  readonly partialError?: string;
+}
+
+export interface LogsReader {
+  query(workspaceId: string, kql: string, start: Date, end: Date): Promise<LogsResult>;
+}
+
+export interface DeploymentsReader {
+  list(accountResourceId: string): Promise<DeploymentDescription[]>;
+}
+
+/** scope key -> minute (epoch ms) -> metric names already published. */
+export type PublishedIndex = Map<string, Map<number, Set<string>>>;
+
+export interface WatermarkStore {
+  readPublished(scopeKeys: readonly string[], fromMinute: number): Promise<PublishedIndex>;
+  /** Atomically mark names as published for (scope, minute); false when any was already marked. */
+  claim(scopeKey: string, minute: number, metricNames: readonly string[]): Promise<boolean>;
+  release(scopeKey: string, minute: number, metricNames: readonly string[]): Promise<void>;
+  readLastSuccess(): Promise<number | undefined>;
+  writeLastSuccess(at: number): Promise<void>;
+}
+
+export interface PublishedDatum {
+  readonly name: string;
+  readonly unit: "Count" | "Percent" | "Milliseconds" | "Seconds" | "None";
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly timestamp: Date;
+  readonly value: number;
+}
+
+export interface MetricPublisher {
+  publish(data: readonly PublishedDatum[]): Promise<void>;
+}
+
+export interface PollLog {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+  error(message: string, attributes?: Record<string, unknown>): void;
+}
