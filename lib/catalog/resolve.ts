@@ -1,0 +1,221 @@
+/**
+ * Turns the signal catalog plus one environment's config into the exact list of alarms to
+ * create: per-environment overrides applied (and validated), one alarm per level per scope
+ * instance (cluster or deployment), composite-alarm wiring for suppressed signals. Pure.
+ */
+import { METRICS } from "../../lambdas/shared/metric-names";
+import { ConfigError } from "../config/load";
+import type { EnvironmentConfig } from "../config/schema";
+import { SIGNALS } from "./signals";
+import type { AlarmSpec, CatalogContext, LevelDefinition, LevelName, ScopeInstance, SignalDefinition } from "./types";
+
+export type ThresholdOverrides = EnvironmentConfig["thresholds"];
+
+/** CloudWatch allows at most 10 metrics in an alarm's math expression. */
+export const MAX_ALARM_MATH_METRICS = 10;
+/** AlarmDescription is limited to 1024 characters. */
+export const MAX_ALARM_DESCRIPTION = 1024;
+
+export class CatalogConfigError extends ConfigError {
+  override name = "CatalogConfigError";
+}
+
+export function catalogContext(config: EnvironmentConfig): CatalogContext {
+  return {
+    environment: config.name,
+    clusters: config.redfish.clusters.map((c) => c.name),
+    deployments: (config.azure?.accounts ?? []).flatMap((a) => a.deployments),
+    pollIntervalSeconds: config.redfish.intervalSeconds,
+    gpuHourUsd: config.budgets.gpuHourUsd,
+    dailyGpuBudgetUsd: config.budgets.dailyGpuBudgetUsd,
+  };
+}
+
+/**
+ * Validates config.thresholds against the catalog: unknown signal ids, levels a signal does
+ * not have, and M > N all fail synth with a message naming the field and the allowed values.
+ */
+export function validateOverrides(overrides: ThresholdOverrides, signals: readonly SignalDefinition[] = SIGNALS): void {
+  const problems: string[] = [];
+  const valid = signals.map((s) => s.id);
+  for (const [id, o] of Object.entries(overrides)) {
+    const signal = signals.find((s) => s.id === id);
+    if (!signal) {
+      problems.push(`thresholds.${id}: unknown signal id ${JSON.stringify(id)}. Valid signal ids: ${valid.join(", ")}`);
+      continue;
+    }
+    const has = Object.keys(signal.levels) as LevelName[];
+    for (const level of ["warn", "critical"] as const) {
+      if (o[level] !== undefined && !signal.levels[level]) {
+        problems.push(`thresholds.${id}.${level}: signal ${id} has no ${level} level; it has: ${has.join(", ")}`);
+      }
+    }
+    for (const level of has) {
+      const def = signal.levels[level]!;
+      const m = o.datapointsToAlarm ?? def.datapointsToAlarm;
+      const n = o.evaluationPeriods ?? def.evaluationPeriods;
+      if (m > n) {
+        problems.push(`thresholds.${id}: datapointsToAlarm (${m}) must be <= evaluationPeriods (${n}) for the ${level} level`);
+      }
+      const period = def.periodSeconds ?? signal.periodSeconds;
+      if (n * period > 86_400) {
+        problems.push(
+          `thresholds.${id}.evaluationPeriods: ${n} x ${period} s exceeds CloudWatch's one-day evaluation limit for the ${level} level`,
+        );
+      }
+    }
+  }
+  if (problems.length > 0) {
+    throw new CatalogConfigError(`Invalid signal overrides in config.thresholds:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** Applies one signal's override to one level. */
+export function effectiveLevel(signal: SignalDefinition, level: LevelName, overrides: ThresholdOverrides): LevelDefinition | undefined {
+  const def = signal.levels[level];
+  if (!def) return undefined;
+  const o = overrides[signal.id] ?? {};
+  return {
+    ...def,
+    threshold: o[level] ?? def.threshold,
+    datapointsToAlarm: o.datapointsToAlarm ?? def.datapointsToAlarm,
+    evaluationPeriods: o.evaluationPeriods ?? def.evaluationPeriods,
+  };
+}
+
+export function isEnabled(signal: SignalDefinition, overrides: ThresholdOverrides, hasAzure: boolean): boolean {
+  if (signal.requiresAzure && !hasAzure) return false;
+  return overrides[signal.id]?.enabled ?? true;
+}
+
+/** Alarm names: FleetWatch/<env>/<signal>/<level>[/<cluster or deployment>]. The enricher parses them back. */
+export function alarmName(environment: string, signalId: string, level: LevelName, instance: ScopeInstance = {}): string {
+  const scope = instance.cluster ?? instance.deployment;
+  return ["FleetWatch", environment, signalId, level, ...(scope ? [scope] : [])].join("/");
+}
+
+export interface ParsedAlarmName {
+  readonly environment: string;
+  readonly signalId: string;
+  readonly level: LevelName;
+  readonly cluster?: string;
+  readonly deployment?: string;
+  /** True for the composite alarm that pages on behalf of a suppressed metric alarm. */
+  readonly composite: boolean;
+}
+
+export function parseAlarmName(name: string, signals: readonly SignalDefinition[] = SIGNALS): ParsedAlarmName | undefined {
+  const parts = name.split("/");
+  if (parts[0] !== "FleetWatch" || parts.length < 4) return undefined;
+  const [, environment, signalId, level, ...rest] = parts as [string, string, string, string, ...string[]];
+  const composite = rest.at(-1) === "paging";
+  const scopeParts = composite ? rest.slice(0, -1) : rest;
+  if (level !== "warn" && level !== "critical") return undefined;
+  const signal = signals.find((s) => s.id === signalId);
+  if (!signal) return undefined;
+  const scopeValue = scopeParts.join("/");
+  return {
+    environment,
+    signalId,
+    level,
+    composite,
+    ...(signal.scope === "cluster" && scopeValue ? { cluster: scopeValue } : {}),
+    ...(signal.scope === "deployment" && scopeValue ? { deployment: scopeValue } : {}),
+  };
+}
+
+/** The composite alarm that carries a suppressed signal's actions. */
+export function pagingAlarmName(metricAlarmName: string): string {
+  return `${metricAlarmName}/paging`;
+}
+
+function instancesOf(signal: SignalDefinition, ctx: CatalogContext): ScopeInstance[] {
+  switch (signal.scope) {
+    case "environment":
+      return [{}];
+    case "cluster":
+      return ctx.clusters.map((cluster) => ({ cluster }));
+    case "deployment":
+      return ctx.deployments.map((d) => ({ deployment: d.name }));
+  }
+}
+
+function dimensionsOf(ctx: CatalogContext, instance: ScopeInstance): Record<string, string> {
+  return {
+    Environment: ctx.environment,
+    ...(instance.cluster ? { Cluster: instance.cluster } : {}),
+    ...(instance.deployment ? { Deployment: instance.deployment } : {}),
+  };
+}
+
+function describeThreshold(signal: SignalDefinition, level: LevelDefinition, periodSeconds: number): string {
+  const op = { GreaterThanThreshold: ">", GreaterThanOrEqualToThreshold: ">=", LessThanThreshold: "<", LessThanOrEqualToThreshold: "<=" }[
+    signal.comparison
+  ];
+  return `${op} ${level.threshold} ${signal.unit} in ${level.datapointsToAlarm} of ${level.evaluationPeriods} periods of ${periodSeconds / 60} min`;
+}
+
+export function alarmDescription(signal: SignalDefinition, level: LevelName, def: LevelDefinition, instance: ScopeInstance): string {
+  const period = def.periodSeconds ?? signal.periodSeconds;
+  const where = instance.cluster ? ` Cluster: ${instance.cluster}.` : instance.deployment ? ` Deployment: ${instance.deployment}.` : "";
+  const text =
+    `[${def.tier}] ${signal.what}${where} Condition: ${signal.title} ${describeThreshold(signal, def, period)}.` +
+    ` Look at: ${signal.lookAt}. Do: ${signal.runbook} (signal ${signal.id}/${level}; runbook docs/alarms.md#${signal.id})`;
+  return text.length <= MAX_ALARM_DESCRIPTION ? text : `${text.slice(0, MAX_ALARM_DESCRIPTION - 1)}…`;
+}
+
+/** Every alarm one environment gets, in catalog order. */
+export function resolveAlarms(config: EnvironmentConfig, signals: readonly SignalDefinition[] = SIGNALS): AlarmSpec[] {
+  validateOverrides(config.thresholds, signals);
+  const ctx = catalogContext(config);
+  const hasAzure = config.azure !== undefined;
+  const enabled = signals.filter((s) => isEnabled(s, config.thresholds, hasAzure));
+  const alarms: AlarmSpec[] = [];
+  for (const signal of enabled) {
+    const suppressor = signal.suppressedBy ? enabled.find((s) => s.id === signal.suppressedBy) : undefined;
+    if (suppressor && suppressor.scope !== "environment") {
+      throw new Error(`signal catalog: ${signal.id} is suppressed by ${suppressor.id}, which must be environment-wide`);
+    }
+    for (const instance of instancesOf(signal, ctx)) {
+      const source = signal.source(ctx, instance);
+      if (source.kind === "math") {
+        const count = Object.keys(source.inputs).length;
+        if (count > MAX_ALARM_MATH_METRICS) {
+          throw new CatalogConfigError(
+            `Signal ${signal.id} needs ${count} metrics in one alarm expression (CloudWatch allows ${MAX_ALARM_MATH_METRICS}); ` +
+              `reduce the number of clusters or set thresholds.${signal.id}.enabled to false`,
+          );
+        }
+        for (const input of Object.values(source.inputs)) {
+          if (!(input.metric in METRICS)) throw new Error(`signal ${signal.id}: unknown metric ${input.metric}`);
+        }
+      }
+      for (const level of ["warn", "critical"] as const) {
+        const def = effectiveLevel(signal, level, config.thresholds);
+        if (!def) continue;
+        const name = alarmName(ctx.environment, signal.id, level, instance);
+        const suppressorLevel = suppressor ? (Object.keys(suppressor.levels)[0] as LevelName) : undefined;
+        alarms.push({
+          name,
+          signalId: signal.id,
+          level,
+          tier: def.tier,
+          instance,
+          source,
+          dimensions: dimensionsOf(ctx, instance),
+          statistic: signal.statistic,
+          periodSeconds: def.periodSeconds ?? signal.periodSeconds,
+          comparison: signal.comparison,
+          threshold: def.threshold,
+          datapointsToAlarm: def.datapointsToAlarm,
+          evaluationPeriods: def.evaluationPeriods,
+          treatMissingData: signal.treatMissingData,
+          description: alarmDescription(signal, level, def, instance),
+          ...(suppressor && suppressorLevel ? { suppressedByAlarm: alarmName(ctx.environment, suppressor.id, suppressorLevel) } : {}),
+          pagingAlarmName: suppressor ? pagingAlarmName(name) : name,
+        });
+      }
+    }
+  }
+  return alarms;
+}
