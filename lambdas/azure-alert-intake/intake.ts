@@ -1,0 +1,69 @@
+/**
+ * The HTTP side of the alert intake, independent of AWS SDKs: authenticate, parse, route,
+ * publish through the injected port. Status codes follow what Azure action groups retry:
+ * 2xx = done; 503 = please retry; 4xx = the request itself is wrong and retrying will not help.
+ */
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
+import { z } from "zod";
+import { CommonAlertSchema } from "./common-alert-schema";
+import { type TierNotification, toNotification } from "./routing";
+import { tokenMatches } from "./token";
+
+export interface IntakePorts {
+  /** The shared secret the action group's webhook URL carries as ?token=. */
+  readonly expectedToken: () => Promise<string>;
+  readonly publish: (notification: TierNotification) => Promise<void>;
+  readonly log: (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** Azure Monitor webhook payloads are far below this; anything larger is not an alert. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+const reply = (statusCode: number, body: Record<string, unknown>): LambdaFunctionURLResult => ({
+  statusCode,
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(body),
+});
+
+export async function handleIntake(event: LambdaFunctionURLEvent, ports: IntakePorts): Promise<LambdaFunctionURLResult> {
+  if (event.requestContext?.http?.method !== "POST") return reply(405, { error: "POST only" });
+  const expected = await ports.expectedToken();
+  if (!tokenMatches(event.queryStringParameters?.token, expected)) {
+    // Never log the presented token, the query string or the body of an unauthenticated call.
+    ports.log("warn", "rejected an unauthenticated alert delivery", { sourceIp: event.requestContext?.http?.sourceIp });
+    return reply(401, { error: "unauthorized" });
+  }
+  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body) : "";
+  if (Buffer.byteLength(raw, "utf8") > MAX_BODY_BYTES) return reply(413, { error: `body larger than ${MAX_BODY_BYTES} bytes` });
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return reply(400, { error: "body is not JSON" });
+  }
+  const parsed = CommonAlertSchema.safeParse(json);
+  if (!parsed.success) {
+    const reason = z.prettifyError(parsed.error);
+    ports.log("warn", "alert payload is not the common alert schema", { reason });
+    return reply(400, { error: "not an Azure Monitor common alert schema payload", reason });
+  }
+  const notification = toNotification(parsed.data);
+  try {
+    await ports.publish(notification);
+  } catch (error) {
+    ports.log("error", "publishing the alert to its tier failed", {
+      tier: notification.tier,
+      alertRule: parsed.data.data.essentials.alertRule,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    // 503 makes the action group retry the delivery.
+    return reply(503, { error: "could not publish the alert, retry" });
+  }
+  ports.log("info", "alert routed", {
+    tier: notification.tier,
+    alertRule: parsed.data.data.essentials.alertRule,
+    monitorCondition: parsed.data.data.essentials.monitorCondition,
+    severity: parsed.data.data.essentials.severity,
+  });
+  return reply(202, { tier: notification.tier });
+}

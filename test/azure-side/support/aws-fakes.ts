@@ -1,0 +1,102 @@
+/**
+ * Local fakes of the two AWS APIs the Azure-side Lambdas call, speaking their documented wire
+ * protocols so the real SDK v3 clients can be pointed at them:
+ * - SNS Publish (AWS Query protocol: form-encoded POST, XML reply), enforcing SNS's documented
+ *   limits (unknown topic -> NotFound, Subject <= 100 chars without line breaks, Message <= 256 KiB);
+ * - Secrets Manager GetSecretValue (JSON 1.1, X-Amz-Target secretsmanager.GetSecretValue).
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface PublishedMessage {
+  readonly topicArn: string;
+  readonly subject?: string;
+  readonly message: string;
+  readonly attributes: Record<string, string>;
+}
+
+export interface AwsFake {
+  readonly endpoint: string;
+  readonly published: PublishedMessage[];
+  /** Make the next n Publish calls fail with 500 InternalError. */
+  failNextPublishes(n: number): void;
+  close(): Promise<void>;
+}
+
+async function body(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function snsError(res: ServerResponse, status: number, code: string, message: string) {
+  res.writeHead(status, { "content-type": "text/xml" });
+  res.end(
+    `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+  );
+}
+
+export async function startAwsFake(options: { topics: string[]; secrets: Record<string, string> }): Promise<AwsFake> {
+  const published: PublishedMessage[] = [];
+  let failures = 0;
+  const server: Server = createServer(async (req, res) => {
+    const text = await body(req);
+    const target = req.headers["x-amz-target"];
+    if (target === "secretsmanager.GetSecretValue") {
+      const { SecretId } = JSON.parse(text) as { SecretId: string };
+      const value = options.secrets[SecretId];
+      res.writeHead(value === undefined ? 400 : 200, { "content-type": "application/x-amz-json-1.1" });
+      res.end(
+        JSON.stringify(
+          value === undefined
+            ? { __type: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret." }
+            : {
+                ARN: SecretId,
+                Name: SecretId,
+                SecretString: value,
+                VersionId: randomUUID(),
+                VersionStages: ["AWSCURRENT"],
+                CreatedDate: 1.7e9,
+              },
+        ),
+      );
+      return;
+    }
+    const form = new URLSearchParams(text);
+    if (form.get("Action") !== "Publish") return snsError(res, 400, "InvalidAction", `unsupported action ${form.get("Action")}`);
+    const topicArn = form.get("TopicArn") ?? "";
+    const subject = form.get("Subject") ?? undefined;
+    const message = form.get("Message") ?? "";
+    if (!options.topics.includes(topicArn)) return snsError(res, 404, "NotFound", "Topic does not exist");
+    if (subject !== undefined && (subject.length > 100 || /[\r\n]/.test(subject)))
+      return snsError(res, 400, "InvalidParameter", "Invalid parameter: Subject");
+    if (Buffer.byteLength(message) > 256 * 1024) return snsError(res, 400, "InvalidParameter", "Invalid parameter: Message too long");
+    if (failures > 0) {
+      failures--;
+      return snsError(res, 500, "InternalError", "simulated");
+    }
+    const attributes: Record<string, string> = {};
+    for (let i = 1; form.has(`MessageAttributes.entry.${i}.Name`); i++) {
+      attributes[form.get(`MessageAttributes.entry.${i}.Name`) ?? ""] = form.get(`MessageAttributes.entry.${i}.Value.StringValue`) ?? "";
+    }
+    published.push({ topicArn, subject, message, attributes });
+    res.writeHead(200, { "content-type": "text/xml" });
+    res.end(
+      `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    published,
+    failNextPublishes: (n) => {
+      failures = n;
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Credentials and region for SDK clients pointed at the fake (never real ones). */
+export const FAKE_AWS = { region: "eu-west-1", credentials: { accessKeyId: "AKIDFAKE", secretAccessKey: "fake-secret" } } as const;
