@@ -5,7 +5,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
+import type { LambdaFunctionURLEvent, APIGatewayProxyStructuredResultV2 as LambdaFunctionURLResult } from "aws-lambda";
 import { handleIntake, type IntakePorts } from "./intake";
 import type { Tier, TierNotification } from "./routing";
 

@@ -3,7 +3,7 @@
  * publish through the injected port. Status codes follow what Azure action groups retry:
  * 2xx = done; 503 = please retry; 4xx = the request itself is wrong and retrying will not help.
  */
-import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
+import type { LambdaFunctionURLEvent, APIGatewayProxyStructuredResultV2 as LambdaFunctionURLResult } from "aws-lambda";
 import { z } from "zod";
 import { CommonAlertSchema } from "./common-alert-schema";
 import { type TierNotification, toNotification } from "./routing";
