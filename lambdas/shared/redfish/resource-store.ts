@@ -52,18 +52,18 @@ export class ResourceStore {
       return;
     }
     if (!isObject(value)) return;
+    if (depth > 0) {
+      const raw = value["@odata.id"];
+      // Fragments ("/Thermal#/Fans/0") are parts of their parent, not resources of their own.
+      if (typeof raw === "string" && !raw.includes("#") && isExpanded(value)) {
+        const id = canonicalId(raw);
+        this.resources.set(id, value);
+        this.unavailable.delete(id);
+      }
+    }
     for (const [key, child] of Object.entries(value)) {
       if (key === "Links" || key === "RelatedItem") continue; // references only, never bodies
-      if (isObject(child)) {
-        const raw = child["@odata.id"];
-        // Fragments ("/Thermal#/Fans/0") are parts of their parent, not resources of their own.
-        if (typeof raw === "string" && !raw.includes("#") && isExpanded(child)) {
-          const id = canonicalId(raw);
-          this.resources.set(id, child);
-          this.unavailable.delete(id);
-        }
-      }
-      this.registerEmbedded(child, depth + 1);
+      if (typeof child === "object" && child !== null) this.registerEmbedded(child, depth + 1);
     }
   }
 }
