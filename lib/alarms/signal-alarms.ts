@@ -1,0 +1,199 @@
+/**
+ * SignalAlarms: every CloudWatch alarm of the stack, made from the signal catalog. Each alarm
+ * sends ALARM and OK to its tier's topic (so PagerDuty incidents resolve themselves), sets
+ * TreatMissingData explicitly and uses M-of-N datapoints. Signals with a `suppressedBy` page
+ * through a composite alarm whose actions are suppressed while the explaining alarm is in ALARM.
+ * Pipeline alarms on AWS resources exist only when that resource was passed in.
+ */
+import { Duration } from "aws-cdk-lib";
+import {
+  Alarm,
+  AlarmRule,
+  AlarmState,
+  ComparisonOperator,
+  CompositeAlarm,
+  type IMetric,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+} from "aws-cdk-lib/aws-cloudwatch";
+import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
+import { EventBus, Rule } from "aws-cdk-lib/aws-events";
+import { EventBus as EventBusTarget } from "aws-cdk-lib/aws-events-targets";
+import type { IFunction } from "aws-cdk-lib/aws-lambda";
+import type { ITopic } from "aws-cdk-lib/aws-sns";
+import type { IQueue } from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import { METRIC_NAMESPACE, METRICS } from "../../lambdas/shared/metric-names";
+import { resolveAlarms } from "../catalog/resolve";
+import type { AlarmSpec, MathInput, PipelineResource } from "../catalog/types";
+import type { EnvironmentConfig } from "../config/schema";
+import type { PagingTiers } from "../paging/paging-tiers";
+
+export interface SignalAlarmsProps {
+  readonly config: EnvironmentConfig;
+  readonly paging: PagingTiers;
+  /** RedfishPoller.function: enables poller-errors. */
+  readonly redfishPollerFunction?: IFunction;
+  /** TelemetryPipeline.ingestFunction: enables ingest-iterator-age. */
+  readonly ingestFunction?: IFunction;
+  /** TelemetryPipeline.deadLetterQueue: enables ingest-dlq-depth. */
+  readonly deadLetterQueue?: IQueue;
+  /** AzureOpenAiPoller.function: enables azure-poller-errors. */
+  readonly azurePollerFunction?: IFunction;
+}
+
+/** How long a composite waits for its suppressor to reach ALARM, and keeps suppressing after it clears. */
+export const SUPPRESSOR_WAIT = Duration.minutes(5);
+export const SUPPRESSOR_EXTENSION = Duration.minutes(10);
+/** Detail-type and source of the optional remediation hook (the standard alarm state change event). */
+export const REMEDIATION_SIGNAL = { signalId: "gpu-temperature", level: "critical" } as const;
+
+const COMPARISON: Record<AlarmSpec["comparison"], ComparisonOperator> = {
+  GreaterThanThreshold: ComparisonOperator.GREATER_THAN_THRESHOLD,
+  GreaterThanOrEqualToThreshold: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+  LessThanThreshold: ComparisonOperator.LESS_THAN_THRESHOLD,
+  LessThanOrEqualToThreshold: ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+};
+const MISSING: Record<AlarmSpec["treatMissingData"], TreatMissingData> = {
+  missing: TreatMissingData.MISSING,
+  notBreaching: TreatMissingData.NOT_BREACHING,
+  breaching: TreatMissingData.BREACHING,
+  ignore: TreatMissingData.IGNORE,
+};
+
+export class SignalAlarms extends Construct {
+  /** Every alarm the catalog asked for and that was created, by alarm name (composites included). */
+  readonly alarms = new Map<string, Alarm | CompositeAlarm>();
+  /** Catalog alarms not created because their resource was not passed in, with the reason. */
+  readonly skipped: { readonly name: string; readonly reason: string }[] = [];
+  readonly specs: readonly AlarmSpec[];
+  /** Set when config.remediation.gpuOverheatEvent is on. */
+  readonly remediationBus?: EventBus;
+
+  constructor(scope: Construct, id: string, props: SignalAlarmsProps) {
+    super(scope, id);
+    const { config, paging } = props;
+    this.specs = resolveAlarms(config);
+    const resources: Record<PipelineResource, IFunction | IQueue | undefined> = {
+      redfishPollerFunction: props.redfishPollerFunction,
+      ingestFunction: props.ingestFunction,
+      azurePollerFunction: props.azurePollerFunction,
+      deadLetterQueue: props.deadLetterQueue,
+      p1EnricherFunction: paging.p1Enricher,
+    };
+
+    const metricAlarms = new Map<string, Alarm>();
+    for (const spec of this.specs) {
+      const metric = this.metricFor(spec, resources);
+      if (!metric) {
+        this.skipped.push({ name: spec.name, reason: `needs ${spec.source.kind === "resource" ? spec.source.resource : "?"}, not wired` });
+        continue;
+      }
+      const alarm = new Alarm(this, constructId(spec.name), {
+        alarmName: spec.name,
+        alarmDescription: spec.description,
+        metric,
+        threshold: spec.threshold,
+        comparisonOperator: COMPARISON[spec.comparison],
+        evaluationPeriods: spec.evaluationPeriods,
+        datapointsToAlarm: spec.datapointsToAlarm,
+        treatMissingData: MISSING[spec.treatMissingData],
+        actionsEnabled: true,
+      });
+      metricAlarms.set(spec.name, alarm);
+      this.alarms.set(spec.name, alarm);
+    }
+
+    for (const spec of this.specs) {
+      const alarm = metricAlarms.get(spec.name);
+      if (!alarm) continue;
+      const topic = this.topicFor(spec, paging);
+      const suppressor = spec.suppressedByAlarm ? metricAlarms.get(spec.suppressedByAlarm) : undefined;
+      if (spec.suppressedByAlarm && suppressor) {
+        const composite = new CompositeAlarm(this, `${constructId(spec.name)}Paging`, {
+          compositeAlarmName: spec.pagingAlarmName,
+          alarmDescription: spec.description,
+          alarmRule: AlarmRule.fromAlarm(alarm, AlarmState.ALARM),
+          actionsSuppressor: suppressor,
+          actionsSuppressorWaitPeriod: SUPPRESSOR_WAIT,
+          actionsSuppressorExtensionPeriod: SUPPRESSOR_EXTENSION,
+        });
+        addActions(composite, topic);
+        this.alarms.set(spec.pagingAlarmName, composite);
+      } else {
+        addActions(alarm, topic);
+      }
+    }
+
+    if (config.remediation.gpuOverheatEvent) {
+      const overheat = this.specs
+        .filter((s) => s.signalId === REMEDIATION_SIGNAL.signalId && s.level === REMEDIATION_SIGNAL.level)
+        .map((s) => metricAlarms.get(s.name)?.alarmArn)
+        .filter((arn): arn is string => arn !== undefined);
+      if (overheat.length > 0) {
+        this.remediationBus = new EventBus(this, "RemediationBus", { eventBusName: `fleetwatch-${config.name}-remediation` });
+        new Rule(this, "GpuOverheatRule", {
+          description: "Sustained GPU over-temperature (critical alarm in ALARM): forwarded for drain/batch-size jobs",
+          eventPattern: {
+            source: ["aws.cloudwatch"],
+            detailType: ["CloudWatch Alarm State Change"],
+            resources: overheat,
+            detail: { state: { value: ["ALARM"] } },
+          },
+          targets: [new EventBusTarget(this.remediationBus)],
+        });
+      }
+    }
+  }
+
+  /** The topic a catalog alarm sends to: its tier, except the enricher's own alarm, which bypasses it. */
+  topicFor(spec: AlarmSpec, paging: PagingTiers): ITopic {
+    return spec.signalId === "p1-enricher-errors" ? paging.p1Delivery : paging.topicFor(spec.tier);
+  }
+
+  private metricFor(spec: AlarmSpec, resources: Record<PipelineResource, IFunction | IQueue | undefined>): IMetric | undefined {
+    const period = Duration.seconds(spec.periodSeconds);
+    const source = spec.source;
+    switch (source.kind) {
+      case "fleetwatch":
+        return fleetWatchMetric({ metric: source.metric, statistic: spec.statistic }, spec.dimensions, period);
+      case "math": {
+        const usingMetrics: Record<string, IMetric> = {};
+        for (const [key, input] of Object.entries(source.inputs)) usingMetrics[key] = fleetWatchMetric(input, spec.dimensions, period);
+        return new MathExpression({ expression: source.expression, usingMetrics, period, label: source.label });
+      }
+      case "resource": {
+        const resource = resources[source.resource];
+        if (!resource) return undefined;
+        return resource.metric(source.metricName, { statistic: spec.statistic, period });
+      }
+    }
+  }
+}
+
+function fleetWatchMetric(input: MathInput, scopeDimensions: Readonly<Record<string, string>>, period: Duration): Metric {
+  const spec = METRICS[input.metric];
+  const all = { ...scopeDimensions, ...input.dimensions };
+  const dimensionsMap: Record<string, string> = {};
+  for (const d of spec.dimensions) {
+    const v = all[d];
+    if (v === undefined) throw new Error(`metric ${spec.name} needs dimension ${d}, which the alarm's scope does not give`);
+    dimensionsMap[d] = v;
+  }
+  return new Metric({ namespace: METRIC_NAMESPACE, metricName: spec.name, dimensionsMap, statistic: input.statistic, period });
+}
+
+function addActions(alarm: Alarm | CompositeAlarm, topic: ITopic): void {
+  const action = new SnsAction(topic);
+  alarm.addAlarmAction(action);
+  alarm.addOkAction(action);
+}
+
+function constructId(alarmName: string): string {
+  return alarmName
+    .split("/")
+    .slice(2)
+    .map((p) => p.replace(/[^A-Za-z0-9]/g, "_"))
+    .join("-");
+}
