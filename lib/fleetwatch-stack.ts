@@ -4,7 +4,9 @@
  */
 import { Stack, type StackProps, Tags } from "aws-cdk-lib";
 import type { Construct } from "constructs";
+import { SignalAlarms } from "./alarms/signal-alarms";
 import type { EnvironmentConfig } from "./config/schema";
+import { PagingTiers } from "./paging/paging-tiers";
 import { RedfishPoller } from "./redfish/redfish-poller";
 
 export interface FleetWatchStackProps extends StackProps {
@@ -18,6 +20,8 @@ export function stackName(environmentName: string): string {
 export class FleetWatchStack extends Stack {
   readonly config: EnvironmentConfig;
   readonly redfishPoller: RedfishPoller;
+  readonly paging: PagingTiers;
+  readonly signalAlarms: SignalAlarms;
 
   constructor(scope: Construct, id: string, props: FleetWatchStackProps) {
     super(scope, id, props);
@@ -28,5 +32,14 @@ export class FleetWatchStack extends Stack {
 
     // Out-of-band GPU telemetry: Redfish BMCs -> Kinesis.
     this.redfishPoller = new RedfishPoller(this, "RedfishPoller", { config });
+
+    // Alarms from the signal catalog, paging P1/P2/P3 (after every construct they watch).
+    // TODO(alarms): pass telemetryStream/ingestFunction/deadLetterQueue and azurePollerFunction once those constructs land.
+    this.paging = new PagingTiers(this, "Paging", { config });
+    this.signalAlarms = new SignalAlarms(this, "Alarms", {
+      config,
+      paging: this.paging,
+      redfishPollerFunction: this.redfishPoller.function,
+    });
   }
 }
