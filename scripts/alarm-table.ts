@@ -1,0 +1,70 @@
+/**
+ * Generates the README's alarm table from the signal catalog (defaults; config.thresholds
+ * overrides them per environment) and rewrites README.md between the alarm-table markers.
+ *   npm run docs:alarms          rewrite README.md
+ *   npx tsx scripts/alarm-table.ts --check   exit 1 when README.md is out of date
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { SIGNALS } from "../lib/catalog/signals";
+import type { SignalDefinition } from "../lib/catalog/types";
+
+export const START = "<!-- alarm-table:start -->";
+export const END = "<!-- alarm-table:end -->";
+export const README = resolve(import.meta.dirname, "..", "README.md");
+
+const OP: Record<SignalDefinition["comparison"], string> = {
+  GreaterThanThreshold: ">",
+  GreaterThanOrEqualToThreshold: "≥",
+  LessThanThreshold: "<",
+  LessThanOrEqualToThreshold: "≤",
+};
+
+const cell = (s: string) => s.replace(/\|/g, "\\|");
+
+export function renderAlarmTable(signals: readonly SignalDefinition[] = SIGNALS): string {
+  const rows = [
+    "| Signal (id) | Metric | Condition | Stat / period | M of N | Missing data | Tier | Scope |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const s of signals) {
+    for (const level of ["warn", "critical"] as const) {
+      const l = s.levels[level];
+      if (!l) continue;
+      const period = l.periodSeconds ?? s.periodSeconds;
+      const periodText = period % 3600 === 0 ? `${period / 3600} h` : `${period / 60} min`;
+      rows.push(
+        `| ${cell(s.title)} (\`${s.id}\`, ${level}) | ${cell(s.metricText)} | ${OP[s.comparison]} ${l.threshold} ${cell(s.unit)} | ${s.statistic} / ${periodText} | ${l.datapointsToAlarm} of ${l.evaluationPeriods} | ${s.treatMissingData} | ${l.tier} | ${s.scope}${s.suppressedBy ? `, suppressed by \`${s.suppressedBy}\`` : ""}${s.requiresAzure ? ", Azure" : ""} |`,
+      );
+    }
+  }
+  return [
+    "Generated from `lib/catalog/signals.ts` by `npm run docs:alarms` (defaults; `config.thresholds.<id>` overrides per environment). Every alarm sends ALARM and OK to its tier. P1 → PagerDuty, P2 → Slack/Teams, P3 → email/ticket. Runbooks: docs/alarms.md.",
+    "",
+    ...rows,
+  ].join("\n");
+}
+
+/** README text with the table between the markers (markers appended under a heading when absent). */
+export function withAlarmTable(readme: string, table = renderAlarmTable()): string {
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start === -1 || end === -1 || end < start) {
+    return `${readme.replace(/\s*$/, "")}\n\n## Alarms and paging\n\n${START}\n${table}\n${END}\n`;
+  }
+  return `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  const current = readFileSync(README, "utf8");
+  const next = withAlarmTable(current);
+  if (process.argv.includes("--check")) {
+    if (current !== next) {
+      console.error("README.md alarm table is out of date: run npm run docs:alarms");
+      process.exit(1);
+    }
+  } else if (current !== next) {
+    writeFileSync(README, next);
+    console.log("README.md alarm table updated");
+  }
+}
