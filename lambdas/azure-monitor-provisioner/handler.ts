@@ -1,0 +1,120 @@
+/**
+ * azure-monitor-provisioner: the Lambda behind Custom::AzureMonitorProvisioning. Wiring only:
+ * secrets from Secrets Manager, an Entra ID client-secret credential, ARM clients, and the
+ * CloudFormation response. Logic lives in custom-resource.ts, apply.ts and plan.ts.
+ */
+
+import { Logger } from "@aws-lambda-powertools/logger";
+import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
+import { ClientSecretCredential, type ClientSecretCredentialOptions } from "@azure/identity";
+import type { Context } from "aws-lambda";
+import { request } from "undici";
+import { z } from "zod";
+import { type ArmClientOptions, createArmPort } from "./arm-adapter";
+import { type CustomResourceEvent, type CustomResourceResponse, handleCustomResource, redactor } from "./custom-resource";
+
+const AzureCredentialsSchema = z.object({
+  tenantId: z.string().min(1),
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+});
+
+export interface ProvisionerEnvironment {
+  /** Secret holding {"tenantId","clientId","clientSecret"} of the service principal. */
+  readonly azureCredentialsSecret: string;
+  /** Secret holding the alert intake's shared token. */
+  readonly intakeTokenSecret: string;
+}
+
+export interface ProvisionerOptions {
+  readonly env: ProvisionerEnvironment;
+  readonly secrets: SecretsProvider;
+  readonly logger: Logger;
+  readonly arm?: ArmClientOptions;
+  readonly credential?: Pick<ClientSecretCredentialOptions, "authorityHost" | "disableInstanceDiscovery" | "tlsOptions">;
+}
+
+/** PUT the response to CloudFormation's pre-signed S3 URL; retried because S3 can blip. */
+export async function sendResponse(url: string, response: CustomResourceResponse): Promise<void> {
+  const body = JSON.stringify(response);
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      // The pre-signed URL is signed with an empty content-type.
+      const res = await request(url, {
+        method: "PUT",
+        body,
+        headers: { "content-type": "", "content-length": String(Buffer.byteLength(body)) },
+      });
+      await res.body.dump();
+      if (res.statusCode < 300) return;
+      lastError = new Error(`HTTP ${res.statusCode}`);
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+  }
+  throw new Error(`could not deliver the CloudFormation response: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+}
+
+export function createProvisionerHandler(options: ProvisionerOptions) {
+  const { env, secrets, logger } = options;
+  return async (event: CustomResourceEvent, context: Pick<Context, "getRemainingTimeInMillis">): Promise<CustomResourceResponse> => {
+    const known: string[] = [];
+    const redact = redactor(() => known);
+    const readSecret = async (id: string, what: string): Promise<string> => {
+      let value: unknown;
+      try {
+        value = await secrets.get(id, { forceFetch: true });
+      } catch (error) {
+        throw new Error(`reading the ${what} secret ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (typeof value !== "string" || value.length === 0) throw new Error(`the ${what} secret ${id} is empty`);
+      return value;
+    };
+    logger.info("custom resource request", { requestType: event.RequestType, logicalResourceId: event.LogicalResourceId });
+    return handleCustomResource(event, {
+      port: async () => {
+        const raw = await readSecret(env.azureCredentialsSecret, "Azure credentials");
+        let parsed: z.infer<typeof AzureCredentialsSchema>;
+        try {
+          parsed = AzureCredentialsSchema.parse(JSON.parse(raw));
+        } catch {
+          // Never echo the secret's content, not even in a parse error.
+          throw new Error(`the Azure credentials secret ${env.azureCredentialsSecret} must be JSON {"tenantId","clientId","clientSecret"}`);
+        }
+        known.push(parsed.clientSecret);
+        const credential = new ClientSecretCredential(parsed.tenantId, parsed.clientId, parsed.clientSecret, options.credential ?? {});
+        return createArmPort(credential, options.arm);
+      },
+      webhookUri: async (intakeUrl) => {
+        const token = await readSecret(env.intakeTokenSecret, "alert intake token");
+        known.push(token);
+        const url = new URL(intakeUrl);
+        url.searchParams.set("token", token);
+        return url.toString();
+      },
+      send: sendResponse,
+      log: (level, message, fields) => logger[level](redact(message), fields ? JSON.parse(redact(JSON.stringify(fields))) : {}),
+      redact,
+      // Leave 15 s to report FAILED before Lambda kills the invocation.
+      budgetMs: Math.max(1000, context.getRemainingTimeInMillis() - 15_000),
+    });
+  };
+}
+
+let cached: ReturnType<typeof createProvisionerHandler> | undefined;
+
+export const handler = async (event: CustomResourceEvent, context: Context): Promise<void> => {
+  const need = (key: string) => {
+    const value = process.env[key];
+    if (!value) throw new Error(`environment variable ${key} is not set`);
+    return value;
+  };
+  cached ??= createProvisionerHandler({
+    env: { azureCredentialsSecret: need("AZURE_CREDENTIALS_SECRET"), intakeTokenSecret: need("INTAKE_TOKEN_SECRET_ARN") },
+    secrets: new SecretsProvider(),
+    logger: new Logger(),
+  });
+  await cached(event, context);
+};
