@@ -46,6 +46,8 @@ export interface PollDependencies {
   /** Strings to scrub from any message (the client secret). */
   readonly secrets: readonly string[];
   readonly quotaCache?: QuotaCache;
+  /** Gets a token once up front, so a rejected service principal is one clear error, not one per call. */
+  readonly authenticate?: () => Promise<void>;
 }
 
 export class QuotaCache {
@@ -87,7 +89,11 @@ export async function pollOnce(deps: PollDependencies, now: number): Promise<Pol
   const end = new Date(windowEnd);
   const errors: PollError[] = [];
   const fail = (err: unknown, ctx: Omit<ErrorContext, "clientId" | "tenantId">) => {
-    const e = describeAzureError(err, { ...ctx, clientId: deps.identity.clientId, tenantId: deps.identity.tenantId }, deps.secrets);
+    const e = describeAzureError(
+      err,
+      { ...ctx, clientId: deps.identity.clientId, tenantId: deps.identity.tenantId, secretName: settings.credentialsSecretName },
+      deps.secrets,
+    );
     errors.push(e);
     log.error("Azure call failed", { service: e.service, status: e.status, code: e.code, error: e.message });
   };
@@ -102,6 +108,26 @@ export async function pollOnce(deps: PollDependencies, now: number): Promise<Pol
     }
     byAccount.set(a.resourceId.toLowerCase(), m);
   }
+
+  let authenticated = true;
+  if (deps.authenticate) {
+    try {
+      await deps.authenticate();
+    } catch (err) {
+      authenticated = false;
+      fail(err, { service: "auth" });
+    }
+  }
+  if (!authenticated)
+    return finish(
+      deps,
+      now,
+      start,
+      end,
+      errors,
+      { ready: 0, waiting: 0, alreadyPublished: 0, claimConflicts: 0, partialLogQueries: 0 },
+      false,
+    );
 
   const quotas = await readQuotas(deps, now, fail);
   let metricsOk = true;
@@ -198,6 +224,36 @@ export async function pollOnce(deps: PollDependencies, now: number): Promise<Pol
   }
 
   const azureReadOk = metricsOk && logsOk && errors.length === 0;
+  return finish(
+    deps,
+    now,
+    start,
+    end,
+    errors,
+    { ready: data.length, waiting: selection.waiting, alreadyPublished: selection.alreadyPublished, claimConflicts, partialLogQueries },
+    azureReadOk,
+  );
+}
+
+interface Counts {
+  readonly ready: number;
+  readonly waiting: number;
+  readonly alreadyPublished: number;
+  readonly claimConflicts: number;
+  readonly partialLogQueries: number;
+}
+
+/** The poller's own health, every poll: staleness of what we know about Azure, and errors. */
+async function finish(
+  deps: PollDependencies,
+  now: number,
+  start: Date,
+  end: Date,
+  errors: PollError[],
+  counts: Counts,
+  azureReadOk: boolean,
+): Promise<PollSummary> {
+  const { settings, log } = deps;
   let lastSuccess = await deps.watermark.readLastSuccess();
   if (azureReadOk) {
     await deps.watermark.writeLastSuccess(now);
@@ -210,15 +266,14 @@ export async function pollOnce(deps: PollDependencies, now: number): Promise<Pol
     health("azureTelemetryStaleness", stalenessSeconds, envDims, at),
     health("azurePollErrors", errors.length, envDims, at),
   ]);
-
   const summary: PollSummary = {
     windowStart: start.toISOString(),
     windowEnd: end.toISOString(),
-    published: data.length,
-    waiting: selection.waiting,
-    alreadyPublished: selection.alreadyPublished,
-    claimConflicts,
-    partialLogQueries,
+    published: counts.ready,
+    waiting: counts.waiting,
+    alreadyPublished: counts.alreadyPublished,
+    claimConflicts: counts.claimConflicts,
+    partialLogQueries: counts.partialLogQueries,
     errors,
     azureReadOk,
     stalenessSeconds,

@@ -91,6 +91,11 @@ export function createPoller(settings: PollerSettings, options: RuntimeOptions):
             identity: { clientId: sp.clientId, tenantId: sp.tenantId },
             secrets: [sp.clientSecret],
             quotaCache,
+            authenticate: async () => {
+              await credential.getToken(
+                `${(settings.endpoints.resourceManagerAudience ?? settings.endpoints.resourceManager).replace(/\/$/, "")}/.default`,
+              );
+            },
           },
         };
       }

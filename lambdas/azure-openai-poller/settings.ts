@@ -32,6 +32,8 @@ export const EndpointsSchema = z.strictObject({
   authorityHost: z.url(),
   /** Azure Resource Manager, e.g. https://management.azure.com. */
   resourceManager: z.url(),
+  /** Token audience of ARM when it differs from the endpoint (e.g. a proxy or a local test server). */
+  resourceManagerAudience: z.url().optional(),
   /** Regional metrics endpoint; "{region}" is replaced, e.g. https://{region}.metrics.monitor.azure.com. */
   metrics: z.string().includes("{region}"),
   /** Token audience of the metrics data plane. */

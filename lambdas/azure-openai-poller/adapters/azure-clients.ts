@@ -42,6 +42,10 @@ export function servicePrincipalCredential(sp: ServicePrincipal, opts: AzureClie
   });
 }
 
+function defaultScope(audience: string): string {
+  return `${audience.replace(/\/$/, "")}/.default`;
+}
+
 function metricName(id: string | undefined, name: string): string {
   // The SDK returns the *localized* display name ("Azure OpenAI Requests"); the id ends in the real one.
   const fromId = id?.split("/").pop();
@@ -59,7 +63,8 @@ export class AzureMetricsReader implements MetricsReader {
     let c = this.clients.get(region);
     if (!c) {
       c = new MetricsClient(this.opts.endpoints.metrics.replace("{region}", region), this.credential, {
-        audience: this.opts.endpoints.metricsAudience,
+        // Explicit scopes: the SDK appends "/.default" only to its built-in default audience.
+        credentials: { scopes: [defaultScope(this.opts.endpoints.metricsAudience)] },
         ...common(this.opts),
       });
       this.clients.set(region, c);
@@ -110,7 +115,7 @@ export class AzureLogsReader implements LogsReader {
   constructor(credential: TokenCredential, opts: AzureClientOptions) {
     this.client = new LogsQueryClient(credential, {
       endpoint: opts.endpoints.logs.replace(/\/$/, ""),
-      audience: opts.endpoints.logsAudience,
+      credentials: { scopes: [defaultScope(opts.endpoints.logsAudience)] },
       ...common(opts),
     });
   }
@@ -143,7 +148,7 @@ export class ArmDeploymentsReader implements DeploymentsReader {
     if (!client) {
       client = new CognitiveServicesManagementClient(this.credential, id.subscriptionId, {
         endpoint: this.opts.endpoints.resourceManager,
-        credentialScopes: [`${this.opts.endpoints.resourceManager.replace(/\/$/, "")}/.default`],
+        credentialScopes: [defaultScope(this.opts.endpoints.resourceManagerAudience ?? this.opts.endpoints.resourceManager)],
         ...common(this.opts),
       });
       this.clients.set(id.subscriptionId, client);

@@ -23,8 +23,9 @@ export function retryPolicy(
         try {
           response = await next(request);
         } catch (err) {
-          const status = (err as { statusCode?: number }).statusCode;
-          if (status !== undefined) throw err;
+          // Only transport failures are retried here; auth errors (AuthenticationError) and
+          // HTTP errors are not worth repeating.
+          if (!isTransportError(err)) throw err;
           error = err;
         }
         const decision = retryDecision(
@@ -46,4 +47,11 @@ export function retryPolicy(
       }
     },
   };
+}
+
+const TRANSPORT_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "REQUEST_SEND_ERROR"]);
+
+function isTransportError(err: unknown): boolean {
+  const e = err as { name?: string; code?: string; statusCode?: number };
+  return e?.statusCode === undefined && (e?.name === "RestError" || (e?.code !== undefined && TRANSPORT_CODES.has(e.code)));
 }

@@ -1,0 +1,118 @@
+/**
+ * Local stand-ins for the AWS APIs the poller calls and no emulator covers here: CloudWatch
+ * PutMetricData (JSON 1.0, X-Amz-Target GraniteServiceVersion20100801.PutMetricData) and Secrets
+ * Manager GetSecretValue (JSON 1.1). They enforce PutMetricData's documented limits. DynamoDB is
+ * the real emulator (dynalite), see harness.ts.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface ReceivedDatum {
+  readonly namespace: string;
+  readonly name: string;
+  readonly unit?: string;
+  readonly dimensions: Record<string, string>;
+  /** epoch ms */
+  readonly timestamp: number;
+  readonly value: number;
+}
+
+export class AwsFake {
+  readonly datums: ReceivedDatum[] = [];
+  readonly secrets = new Map<string, string>();
+  /** Bodies of every request, to prove no secret went anywhere it should not. */
+  readonly bodies: string[] = [];
+  putMetricDataFailures = 0;
+  private server?: Server;
+  endpoint = "";
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        this.bodies.push(text);
+        const target = String(req.headers["x-amz-target"] ?? "");
+        const send = (status: number, body: unknown, type = "application/x-amz-json-1.0") => {
+          res.writeHead(status, { "content-type": type, "x-amzn-requestid": "fake" });
+          res.end(JSON.stringify(body));
+        };
+        if (target === "GraniteServiceVersion20100801.PutMetricData") {
+          if (this.putMetricDataFailures > 0) {
+            this.putMetricDataFailures--;
+            return send(500, { __type: "InternalServiceError", message: "injected" });
+          }
+          const body = JSON.parse(text) as {
+            Namespace: string;
+            MetricData: {
+              MetricName: string;
+              Unit?: string;
+              Timestamp: number;
+              Value: number;
+              Dimensions?: { Name: string; Value: string }[];
+            }[];
+          };
+          const invalid = (message: string) => send(400, { __type: "InvalidParameterValue", message });
+          if (!body.Namespace || body.Namespace.startsWith("AWS/")) return invalid("The value for parameter Namespace is invalid");
+          if (!body.MetricData?.length || body.MetricData.length > 1000)
+            return invalid("The collection MetricData must not have a size greater than 1000.");
+          const now = Date.now();
+          for (const d of body.MetricData) {
+            const ts = d.Timestamp * 1000;
+            if (ts < now - 14 * 86_400_000 || ts > now + 2 * 3_600_000)
+              return invalid(
+                "The parameter MetricData.member.Timestamp must specify a time no more than two weeks in the past and two hours in the future.",
+              );
+            if (!Number.isFinite(d.Value)) return invalid("The value for parameter MetricData.member.Value is invalid.");
+            if ((d.Dimensions?.length ?? 0) > 30) return invalid("The collection Dimensions must not have a size greater than 30.");
+          }
+          for (const d of body.MetricData) {
+            this.datums.push({
+              namespace: body.Namespace,
+              name: d.MetricName,
+              unit: d.Unit,
+              dimensions: Object.fromEntries((d.Dimensions ?? []).map((x) => [x.Name, x.Value])),
+              timestamp: d.Timestamp * 1000,
+              value: d.Value,
+            });
+          }
+          return send(200, {});
+        }
+        if (target === "secretsmanager.GetSecretValue") {
+          const { SecretId } = JSON.parse(text) as { SecretId: string };
+          const value = this.secrets.get(SecretId);
+          if (value === undefined)
+            return send(
+              400,
+              { __type: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret." },
+              "application/x-amz-json-1.1",
+            );
+          return send(
+            200,
+            {
+              ARN: `arn:aws:secretsmanager:eu-west-1:111111111111:secret:${SecretId}-AbCdEf`,
+              Name: SecretId,
+              SecretString: value,
+              VersionId: "v1",
+              CreatedDate: 1_700_000_000,
+            },
+            "application/x-amz-json-1.1",
+          );
+        }
+        send(400, { __type: "UnknownOperationException", message: `unsupported ${target}` });
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  named(name: string): ReceivedDatum[] {
+    return this.datums.filter((d) => d.name === name);
+  }
+}

@@ -1,0 +1,420 @@
+/**
+ * The poller end to end with the real SDK clients (@azure/identity, monitor-query-metrics,
+ * monitor-query-logs, arm-cognitiveservices, AWS SDK v3) against local servers: the HTTPS Azure
+ * fake, dynalite for the watermark table, and a CloudWatch/Secrets Manager fake.
+ * Expected numbers are worked out by hand from the seeded traffic (see each comment).
+ */
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import type { AzureFakeServer } from "../support/azure-fake-server";
+import {
+  ACCOUNT_EUS,
+  ACCOUNT_SWC,
+  type Harness,
+  iso,
+  minuteAgo,
+  NOW,
+  PRINCIPAL,
+  SECRET_NAME,
+  SUB_A,
+  startHarness,
+  WORKSPACE_ID,
+} from "./harness";
+
+interface Traffic {
+  readonly account?: string;
+  readonly deployment: string;
+  readonly at: number;
+  readonly statuses?: Record<string, number>;
+  readonly prompt?: number;
+  readonly generated?: number;
+  readonly ttftMs?: number;
+}
+
+function seed(azure: AzureFakeServer, t: Traffic): void {
+  const resourceId = t.account ?? ACCOUNT_SWC;
+  const timestamp = iso(t.at + 7_000);
+  const dims = { ModelDeploymentName: t.deployment, ModelName: "gpt-4o", Region: "swedencentral", ApiName: "ChatCompletions" };
+  for (const [status, total] of Object.entries(t.statuses ?? {})) {
+    azure.metricValues.push({ resourceId, metric: "AzureOpenAIRequests", dimensions: { ...dims, StatusCode: status }, timestamp, total });
+  }
+  if (t.prompt !== undefined)
+    azure.metricValues.push({ resourceId, metric: "ProcessedPromptTokens", dimensions: dims, timestamp, total: t.prompt });
+  if (t.generated !== undefined)
+    azure.metricValues.push({ resourceId, metric: "GeneratedTokens", dimensions: dims, timestamp, total: t.generated });
+  if (t.prompt !== undefined || t.generated !== undefined)
+    azure.metricValues.push({
+      resourceId,
+      metric: "TokenTransaction",
+      dimensions: dims,
+      timestamp,
+      total: (t.prompt ?? 0) + (t.generated ?? 0),
+    });
+  if (t.ttftMs !== undefined)
+    azure.metricValues.push({ resourceId, metric: "AzureOpenAINormalizedTTFTInMS", dimensions: dims, timestamp, average: t.ttftMs });
+}
+
+const DIAGNOSTICS_COLUMNS = [
+  { name: "Deployment", type: "string" },
+  { name: "Minute", type: "datetime" },
+  { name: "Requests", type: "long" },
+  { name: "Throttled", type: "long" },
+  { name: "ServerErrors", type: "long" },
+  { name: "P50", type: "real" },
+  { name: "P95", type: "real" },
+  { name: "P99", type: "real" },
+];
+
+function seedDeployments(azure: AzureFakeServer): void {
+  azure.deployments.set(ACCOUNT_SWC.toLowerCase(), [
+    {
+      name: "gpt-4o",
+      model: "gpt-4o",
+      sku: { name: "Standard", capacity: 60 },
+      // 60 requests per 10 s = 360 RPM; 60,000 tokens per 60 s = 60,000 TPM.
+      rateLimits: [
+        { key: "request", renewalPeriod: 10, count: 60 },
+        { key: "token", renewalPeriod: 60, count: 60000 },
+      ],
+    },
+    { name: "gpt-4o-mini", model: "gpt-4o-mini", sku: { name: "GlobalStandard", capacity: 10 } },
+  ]);
+  azure.deployments.set(ACCOUNT_EUS.toLowerCase(), [
+    { name: "o4-mini", model: "o4-mini", sku: { name: "ProvisionedManaged", capacity: 50 } },
+  ]);
+}
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+  seedDeployments(h.azure);
+  h.azure.logs.set(WORKSPACE_ID, new Map());
+});
+afterEach(async () => {
+  await h.stop();
+});
+
+const at = (name: string, deployment: string, minute: number) =>
+  h.aws.datums.filter((d) => d.name === name && d.dimensions.Deployment === deployment && d.timestamp === minute);
+
+describe("one poll", () => {
+  test("publishes each settled deployment minute with its real timestamp, from a handful of calls", async () => {
+    const m = minuteAgo(5);
+    // gpt-4o: 90 x 200 + 10 x 429 = 100 requests; 6,000 prompt + 2,000 generated tokens.
+    seed(h.azure, { deployment: "gpt-4o", at: m, statuses: { "200": 90, "429": 10 }, prompt: 6000, generated: 2000, ttftMs: 350 });
+    // Not settled yet (metrics settle after 3 minutes): must wait for a later poll.
+    seed(h.azure, { deployment: "gpt-4o", at: minuteAgo(1), statuses: { "200": 5 } });
+    h.azure.logs.get(WORKSPACE_ID)?.set("AzureDiagnostics", {
+      tables: [
+        {
+          columns: DIAGNOSTICS_COLUMNS,
+          rows: [
+            ["gpt-4o", iso(minuteAgo(12)), 40, 2, 0, 800, 2000, 4000],
+            // Logs settle after 10 minutes: this one waits.
+            ["gpt-4o", iso(minuteAgo(5)), 40, 2, 0, 900, 2100, 4100],
+          ],
+        },
+      ],
+    });
+
+    const summary = await h.poller.poll(NOW);
+
+    expect(summary.errors).toEqual([]);
+    expect(summary.azureReadOk).toBe(true);
+    const value = (name: string) => at(name, "gpt-4o", m).map((d) => d.value);
+    expect(value("AoaiRequests")).toEqual([100]);
+    expect(value("AoaiSuccessfulRequests")).toEqual([90]);
+    expect(value("Aoai429RatePercent")).toEqual([10]);
+    expect(value("Aoai4xxRatePercent")).toEqual([10]);
+    expect(value("Aoai5xxRatePercent")).toEqual([0]);
+    expect(value("AoaiPromptTokens")).toEqual([6000]);
+    expect(value("AoaiGeneratedTokens")).toEqual([2000]);
+    expect(value("AoaiTokens")).toEqual([8000]);
+    expect(value("AoaiTimeToFirstTokenMs")).toEqual([350]);
+    // 8,000 / 60,000 TPM and 100 / 360 RPM from properties.rateLimits.
+    expect(value("AoaiTpmUtilizationPercent")[0]).toBeCloseTo(13.333, 2);
+    expect(value("AoaiRpmUtilizationPercent")[0]).toBeCloseTo(27.778, 2);
+    // 6 x $0.0025 + 2 x $0.01 = $0.035.
+    expect(value("AoaiEstimatedCostUsd")[0]).toBeCloseTo(0.035, 9);
+    const team = h.aws.datums.filter(
+      (d) => d.name === "AoaiTeamEstimatedCostUsd" && d.dimensions.Team === "assistants" && d.timestamp === m,
+    );
+    expect(team.map((d) => d.value)[0]).toBeCloseTo(0.035, 9);
+    expect(team[0]?.dimensions).toEqual({ Environment: "test", Team: "assistants" });
+    expect(at("AoaiLatencyP99Ms", "gpt-4o", minuteAgo(12)).map((d) => d.value)).toEqual([4000]);
+    expect(at("AoaiLatencyP50Ms", "gpt-4o", minuteAgo(12)).map((d) => d.value)).toEqual([800]);
+
+    // Not settled: nothing for the last minute, nothing for the young log row.
+    expect(at("AoaiRequests", "gpt-4o", minuteAgo(1))).toEqual([]);
+    expect(at("AoaiLatencyP99Ms", "gpt-4o", minuteAgo(5))).toEqual([]);
+    // Every deployment datum has exactly Environment + Deployment.
+    for (const d of h.aws.datums.filter((x) => x.dimensions.Deployment))
+      expect(Object.keys(d.dimensions).sort()).toEqual(["Deployment", "Environment"]);
+    for (const d of h.aws.datums) expect(d.namespace).toBe("FleetWatch");
+
+    // Two regions -> two batches; two getBatch calls each. One Logs query per table, one ARM list per account.
+    expect(h.azure.countOf("metrics")).toBe(4);
+    expect(h.azure.countOf("logs")).toBe(2);
+    expect(h.azure.countOf("deployments")).toBe(2);
+  });
+
+  test("empty timeseries (no traffic) publish nothing and are not an error", async () => {
+    const summary = await h.poller.poll(NOW);
+    expect(summary.errors).toEqual([]);
+    const batch = h.azure.requests.find((r) => r.route === "metrics");
+    expect(batch?.status).toBe(200);
+    expect(h.aws.datums.filter((d) => d.dimensions.Deployment)).toEqual([]);
+    expect(h.aws.named("AzureTelemetryStalenessSeconds").map((d) => d.value)).toEqual([0]);
+  });
+
+  test("a deployment with traffic but zero successes publishes successes = 0", async () => {
+    const m = minuteAgo(6);
+    // 40 x 500 + 10 x 429: 50 requests, none succeeded.
+    seed(h.azure, { deployment: "gpt-4o-mini", at: m, statuses: { "500": 40, "429": 10 } });
+    await h.poller.poll(NOW);
+    expect(at("AoaiRequests", "gpt-4o-mini", m).map((d) => d.value)).toEqual([50]);
+    expect(at("AoaiSuccessfulRequests", "gpt-4o-mini", m).map((d) => d.value)).toEqual([0]);
+    expect(at("Aoai5xxRatePercent", "gpt-4o-mini", m).map((d) => d.value)).toEqual([80]);
+    expect(at("Aoai429RatePercent", "gpt-4o-mini", m).map((d) => d.value)).toEqual([20]);
+    // GlobalStandard capacity 10 without rateLimits: 60 RPM -> 50 / 60.
+    expect(at("AoaiRpmUtilizationPercent", "gpt-4o-mini", m)[0]?.value).toBeCloseTo(83.333, 2);
+  });
+
+  test("a provisioned (PTU) deployment reports PTU utilisation as its quota utilisation", async () => {
+    const m = minuteAgo(4);
+    h.azure.metricValues.push({
+      resourceId: ACCOUNT_EUS,
+      metric: "AzureOpenAIProvisionedManagedUtilizationV2",
+      dimensions: { ModelDeploymentName: "o4-mini" },
+      timestamp: iso(m + 1000),
+      average: 72.5,
+    });
+    await h.poller.poll(NOW);
+    expect(at("AoaiProvisionedUtilizationPercent", "o4-mini", m).map((d) => d.value)).toEqual([72.5]);
+    expect(at("AoaiTpmUtilizationPercent", "o4-mini", m).map((d) => d.value)).toEqual([72.5]);
+  });
+});
+
+describe("late data", () => {
+  test("a datapoint that arrives on the next poll is published once, not twice, across cold starts", async () => {
+    const m = minuteAgo(6);
+    seed(h.azure, { deployment: "gpt-4o", at: m, statuses: { "200": 30 } });
+    await h.poller.poll(NOW);
+    expect(at("AoaiRequests", "gpt-4o", m)).toHaveLength(1);
+    // gpt-4o-mini's value for the same minute was not there yet.
+    expect(at("AoaiRequests", "gpt-4o-mini", m)).toEqual([]);
+
+    seed(h.azure, { deployment: "gpt-4o-mini", at: m, statuses: { "200": 12 } });
+    await h.poller.poll(NOW + 60_000);
+    expect(at("AoaiRequests", "gpt-4o-mini", m).map((d) => d.value)).toEqual([12]);
+
+    await h.poller.poll(NOW + 120_000);
+    // A new container: the watermark lives in DynamoDB, not in memory.
+    await h.newPoller().poll(NOW + 180_000);
+    expect(at("AoaiRequests", "gpt-4o-mini", m)).toHaveLength(1);
+    expect(at("AoaiRequests", "gpt-4o", m)).toHaveLength(1);
+    expect(at("AoaiSuccessfulRequests", "gpt-4o", m)).toHaveLength(1);
+  });
+
+  test("two overlapping invocations publish a minute once (conditional claims)", async () => {
+    const m = minuteAgo(5);
+    seed(h.azure, { deployment: "gpt-4o", at: m, statuses: { "200": 7 }, prompt: 100, generated: 50 });
+    const [a, b] = await Promise.all([h.newPoller().poll(NOW), h.newPoller().poll(NOW)]);
+    expect(at("AoaiRequests", "gpt-4o", m)).toHaveLength(1);
+    expect(at("AoaiEstimatedCostUsd", "gpt-4o", m)).toHaveLength(1);
+    expect(a.claimConflicts + b.claimConflicts + a.alreadyPublished + b.alreadyPublished).toBeGreaterThan(0);
+  });
+
+  test("when CloudWatch rejects the batch, the claims are released and the next poll publishes", async () => {
+    const m = minuteAgo(5);
+    seed(h.azure, { deployment: "gpt-4o", at: m, statuses: { "200": 3 } });
+    // The SDK retries 5xx itself (3 attempts by default): fail all of them.
+    h.aws.putMetricDataFailures = 3;
+    await expect(h.poller.poll(NOW)).rejects.toThrow();
+    expect(at("AoaiRequests", "gpt-4o", m)).toEqual([]);
+    await h.poller.poll(NOW + 60_000);
+    expect(at("AoaiRequests", "gpt-4o", m).map((d) => d.value)).toEqual([3]);
+  });
+});
+
+describe("logs", () => {
+  test("a partial Log Analytics result is flagged and not published as complete", async () => {
+    h.azure.logs.get(WORKSPACE_ID)?.set("AzureDiagnostics", {
+      tables: [{ columns: DIAGNOSTICS_COLUMNS, rows: [["gpt-4o", iso(minuteAgo(15)), 10, 0, 0, 500, 700, 900]] }],
+      error: {
+        code: "PartialError",
+        message: "There were some errors when processing your query.",
+        details: [
+          {
+            code: "EngineError",
+            message: "Something went wrong processing your query on the server.",
+            innererror: { code: "-2133196797", message: "Query execution has exceeded the allowed limits" },
+          },
+        ],
+      },
+    });
+    const summary = await h.poller.poll(NOW);
+    expect(summary.partialLogQueries).toBe(1);
+    expect(h.aws.named("AoaiLatencyP99Ms")).toEqual([]);
+    const warn = h.logs.find((l) => l.level === "warn" && /partial/.test(l.message));
+    expect(String(warn?.attributes?.error)).toContain("PartialError");
+  });
+
+  test("AppRequests rows become per-app-role log records, not metrics", async () => {
+    h.azure.logs.get(WORKSPACE_ID)?.set("AppRequests", {
+      tables: [
+        {
+          columns: [
+            { name: "AppRoleName", type: "string" },
+            { name: "Minute", type: "datetime" },
+            { name: "Requests", type: "long" },
+            { name: "Throttled", type: "long" },
+            { name: "Failed", type: "long" },
+            { name: "P50", type: "real" },
+            { name: "P95", type: "real" },
+            { name: "P99", type: "real" },
+          ],
+          rows: [["chat-api", iso(minuteAgo(12)), 200, 10, 14, 120, 900, 2500]],
+        },
+      ],
+    });
+    await h.poller.poll(NOW);
+    const rec = h.logs.find((l) => l.message === "app role minute");
+    // 10 / 200 throttled, 14 / 200 failed.
+    expect(rec?.attributes).toMatchObject({ appRole: "chat-api", requests: 200, p50Ms: 120, p99Ms: 2500 });
+    expect(rec?.attributes?.throttledPercent).toBeCloseTo(5, 9);
+    expect(rec?.attributes?.failedPercent).toBeCloseTo(7, 9);
+    const query = h.azure.requests.find((r) => r.route === "logs" && r.body.includes("AppRequests"));
+    expect(query?.path).toBe(`/v1/workspaces/${WORKSPACE_ID}/query`);
+  });
+});
+
+describe("failures", () => {
+  test("a 429 with Retry-After is retried after the delay and then succeeds", async () => {
+    const m = minuteAgo(5);
+    seed(h.azure, { deployment: "gpt-4o", at: m, statuses: { "200": 20 } });
+    h.azure.fail("metrics", {
+      status: 429,
+      headers: { "Retry-After": "1" },
+      body: { error: { code: "TooManyRequests", message: "The request was throttled." } },
+    });
+    const summary = await h.poller.poll(NOW);
+    expect(summary.errors).toEqual([]);
+    expect(h.azure.countOf("metrics")).toBe(5);
+    expect(h.azure.requests.filter((r) => r.route === "metrics").map((r) => r.status)).toContain(429);
+    const retry = h.logs.find((l) => l.message === "Azure call retried");
+    expect(retry?.attributes).toMatchObject({ status: 429, delayMs: 1000 });
+    expect(at("AoaiRequests", "gpt-4o", m).map((d) => d.value)).toEqual([20]);
+  });
+
+  test("529 and 5xx are retried with backoff", async () => {
+    h.azure.fail(
+      "logs",
+      { status: 529, body: { error: { code: "Overloaded", message: "busy" } } },
+      { status: 502, body: { error: { code: "BadGateway", message: "bad gateway" } } },
+    );
+    const summary = await h.poller.poll(NOW);
+    expect(summary.errors).toEqual([]);
+    expect(h.azure.countOf("logs")).toBe(4);
+  });
+
+  test("a Retry-After longer than the poll can wait fails that call, and staleness rises", async () => {
+    await h.poller.poll(NOW);
+    h.azure.fail("metrics", {
+      status: 429,
+      headers: { "Retry-After": "120" },
+      body: { error: { code: "TooManyRequests", message: "throttled" } },
+    });
+    const summary = await h.poller.poll(NOW + 180_000);
+    expect(summary.azureReadOk).toBe(false);
+    expect(summary.errors.map((e) => e.service)).toEqual(["metrics"]);
+    expect(summary.stalenessSeconds).toBe(180);
+    const staleness = h.aws.named("AzureTelemetryStalenessSeconds").map((d) => [d.timestamp - NOW, d.value]);
+    expect(staleness).toEqual([
+      [0, 0],
+      [180_000, 180],
+    ]);
+    expect(h.aws.named("AzurePollErrors").map((d) => d.value)).toEqual([0, 1]);
+  });
+
+  test("a missing role assignment is reported with the fix: role and subscription", async () => {
+    h.azure.deniedSubscriptions.add(SUB_A);
+    const summary = await h.poller.poll(NOW);
+    const metrics = summary.errors.find((e) => e.service === "metrics");
+    expect(metrics?.status).toBe(403);
+    expect(metrics?.message).toContain(`the service principal ${PRINCIPAL.clientId} needs Monitoring Reader on subscription ${SUB_A}`);
+    const arm = summary.errors.find((e) => e.service === "deployments");
+    expect(arm?.message).toContain(`needs Reader or Monitoring Reader on subscription ${SUB_A}`);
+    expect(summary.stalenessSeconds).toBe(86_400);
+  });
+
+  test("a wrong client secret is reported naming the secret to fix, never its value", async () => {
+    const wrong = "Wr0ng~client-secret.VALUE_9876";
+    h.aws.secrets.set(SECRET_NAME, JSON.stringify({ ...PRINCIPAL, clientSecret: wrong }));
+    const summary = await h.poller.poll(NOW);
+    // One clear error, and no Azure data call attempted with a credential that cannot work.
+    expect(summary.errors.map((e) => e.service)).toEqual(["auth"]);
+    expect(h.azure.countOf("metrics") + h.azure.countOf("logs") + h.azure.countOf("deployments")).toBe(0);
+    for (const e of summary.errors) {
+      expect(e.message).toContain("AADSTS7000215");
+      expect(e.message).toContain(`Secrets Manager secret ${SECRET_NAME}`);
+      expect(e.message).not.toContain(wrong);
+    }
+    expect(JSON.stringify(h.logs)).not.toContain(wrong);
+  });
+
+  test("a secret without clientSecret is reported by field name", async () => {
+    h.aws.secrets.set(SECRET_NAME, JSON.stringify({ tenantId: PRINCIPAL.tenantId, clientId: PRINCIPAL.clientId }));
+    const summary = await h.poller.poll(NOW);
+    expect(summary.errors[0]?.message).toContain("missing or empty: clientSecret");
+    expect(h.aws.named("AzurePollErrors").map((d) => d.value)).toEqual([1]);
+  });
+});
+
+test("the client secret never appears in logs, errors, metrics or SDK debug output", async () => {
+  const { setLogLevel } = await import("@azure/logger");
+  const written: string[] = [];
+  const capture = (stream: NodeJS.WriteStream) => {
+    const original = stream.write.bind(stream);
+    // Swallowed, not forwarded: verbose SDK logging would flood the test output.
+    stream.write = ((chunk: unknown) => {
+      written.push(String(chunk));
+      return true;
+    }) as typeof stream.write;
+    return () => {
+      stream.write = original;
+    };
+  };
+  const restoreOut = capture(process.stdout);
+  const restoreErr = capture(process.stderr);
+  setLogLevel("verbose");
+  const errors: string[] = [];
+  try {
+    seed(h.azure, { deployment: "gpt-4o", at: minuteAgo(5), statuses: { "200": 1, "429": 1 } });
+    h.azure.fail("metrics", {
+      status: 429,
+      headers: { "Retry-After": "0" },
+      body: { error: { code: "TooManyRequests", message: "throttled" } },
+    });
+    h.azure.deniedSubscriptions.add(SUB_A);
+    const summary = await h.poller.poll(NOW);
+    errors.push(...summary.errors.map((e) => e.message));
+    // And a token failure on a fresh container (new credential, new token request).
+    h.azure.fail("token", {
+      status: 500,
+      body: { error: "server_error", error_description: "AADSTS90033: A transient error has occurred." },
+    });
+    const s2 = await h.newPoller().poll(NOW + 60_000);
+    errors.push(...s2.errors.map((e) => e.message));
+  } finally {
+    setLogLevel("warning");
+    restoreOut();
+    restoreErr();
+  }
+  expect(errors.length).toBeGreaterThan(0);
+  expect(written.join("").length).toBeGreaterThan(0);
+  const everything = [written.join(""), JSON.stringify(h.logs), errors.join("\n"), h.aws.bodies.join("\n")].join("\n");
+  expect(everything).not.toContain(PRINCIPAL.clientSecret);
+  expect(everything).not.toContain(encodeURIComponent(PRINCIPAL.clientSecret));
+  // It did travel where it must: the token request body.
+  expect(h.azure.requests.some((r) => r.route === "token" && r.body.includes(encodeURIComponent(PRINCIPAL.clientSecret)))).toBe(true);
+});

@@ -1,0 +1,438 @@
+/**
+ * A local HTTPS stand-in for the Azure endpoints the azure-openai-poller calls, speaking their
+ * documented wire shapes so the real SDK clients can be pointed at it:
+ *   - Entra ID: OpenID metadata and the v2.0 token endpoint (client_credentials, client secret)
+ *   - Azure Monitor metrics:getBatch (POST /subscriptions/{sub}/metrics:getBatch)
+ *   - Log Analytics query API (POST /v1/workspaces/{id}/query)
+ *   - ARM Cognitive Services deployments list
+ * It enforces what the services enforce and a poller could get wrong: bearer tokens for the right
+ * audience, HTTPS, at most 50 resources per getBatch call, all in the path's subscription,
+ * api-version present, the /v1 Logs path, role assignments (403 AuthorizationFailed).
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { testCertificate } from "./tls";
+
+export const METRICS_AUDIENCE = "https://metrics.monitor.azure.com";
+export const LOGS_AUDIENCE = "https://api.loganalytics.io";
+export const ARM_AUDIENCE = "https://management.azure.com";
+
+export interface FakeServicePrincipal {
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+/** One stored metric value: the fake aggregates these per minute and per requested dimension. */
+export interface FakeMetricValue {
+  readonly resourceId: string;
+  readonly metric: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+  /** Any instant inside the minute. */
+  readonly timestamp: string;
+  readonly total?: number;
+  readonly average?: number;
+}
+
+export interface FakeDeployment {
+  readonly name: string;
+  readonly model: string;
+  readonly sku: { name: string; capacity: number };
+  readonly rateLimits?: readonly { key: string; renewalPeriod: number; count: number }[];
+}
+
+export interface FakeLogsTable {
+  readonly name?: string;
+  readonly columns: readonly { name: string; type: string }[];
+  readonly rows: readonly unknown[][];
+}
+
+export interface FakeLogsAnswer {
+  readonly tables: readonly FakeLogsTable[];
+  /** Present on a partial result: HTTP 200 with tables *and* an error object. */
+  readonly error?: { code: string; message: string; details?: unknown[] };
+}
+
+export interface FakeFault {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  readonly body?: unknown;
+}
+
+export type FakeRoute = "token" | "metrics" | "logs" | "deployments";
+
+export interface RecordedRequest {
+  readonly route: FakeRoute | "openid" | "unknown";
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly body: string;
+  readonly status: number;
+}
+
+const METRIC_DISPLAY: Record<string, { display: string; unit: string }> = {
+  AzureOpenAIRequests: { display: "Azure OpenAI Requests", unit: "Count" },
+  ProcessedPromptTokens: { display: "Processed Prompt Tokens", unit: "Count" },
+  GeneratedTokens: { display: "Generated Completion Tokens", unit: "Count" },
+  TokenTransaction: { display: "Processed Inference Tokens", unit: "Count" },
+  AzureOpenAITimeToResponse: { display: "Time to Response", unit: "MilliSeconds" },
+  AzureOpenAINormalizedTTFTInMS: { display: "Normalized Time to First Byte", unit: "MilliSeconds" },
+  AzureOpenAITTLTInMS: { display: "Time to Last Byte", unit: "MilliSeconds" },
+  AzureOpenAIAvailabilityRate: { display: "Availability Rate", unit: "Percent" },
+  AzureOpenAIProvisionedManagedUtilizationV2: { display: "Provisioned-managed Utilization V2", unit: "Percent" },
+};
+
+const LOG_TABLES = ["AzureDiagnostics", "AppRequests"];
+
+/** Marks a request as answered (every handler path ends in exactly one reply). */
+type Handled = true;
+type Reply = (status: number, payload: unknown, headers?: Record<string, string>) => Handled;
+
+export class AzureFakeServer {
+  readonly requests: RecordedRequest[] = [];
+  readonly metricValues: FakeMetricValue[] = [];
+  /** account resource id (lower case) -> deployments */
+  readonly deployments = new Map<string, FakeDeployment[]>();
+  /** workspace id -> table -> answer */
+  readonly logs = new Map<string, Map<string, FakeLogsAnswer>>();
+  /** Subscriptions where the service principal has no role assignment (403 AuthorizationFailed). */
+  readonly deniedSubscriptions = new Set<string>();
+  private readonly faults = new Map<FakeRoute, FakeFault[]>();
+  private readonly tokens = new Map<string, string>();
+  private server?: Server;
+  baseUrl = "";
+
+  constructor(readonly principal: FakeServicePrincipal) {}
+
+  async start(): Promise<this> {
+    const { cert, key } = testCertificate();
+    this.server = createServer({ cert, key }, (req, res) => {
+      this.handle(req, res).catch((err) => this.send(res, 500, { error: { code: "InternalServerError", message: String(err) } }));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    this.baseUrl = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  /** The next requests to `route` get these responses, in order, before normal service resumes. */
+  fail(route: FakeRoute, ...faults: FakeFault[]): void {
+    this.faults.set(route, [...(this.faults.get(route) ?? []), ...faults]);
+  }
+
+  endpoints() {
+    return {
+      authorityHost: this.baseUrl,
+      resourceManager: this.baseUrl,
+      resourceManagerAudience: ARM_AUDIENCE,
+      metrics: `${this.baseUrl}/metrics-{region}`,
+      metricsAudience: METRICS_AUDIENCE,
+      logs: `${this.baseUrl}/v1`,
+      logsAudience: LOGS_AUDIENCE,
+    };
+  }
+
+  countOf(route: RecordedRequest["route"]): number {
+    return this.requests.filter((r) => r.route === route).length;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<Handled> {
+    const url = new URL(req.url ?? "/", this.baseUrl);
+    const body = await readBody(req);
+    const path = url.pathname.replace(/^\/metrics-[a-z0-9]+(?=\/subscriptions\/)/, "");
+    const route = routeOf(req.method ?? "GET", path);
+    const record = (status: number) =>
+      this.requests.push({ route, method: req.method ?? "", path: url.pathname, query: url.searchParams, body, status });
+    const reply: Reply = (status, payload, headers = {}) => {
+      record(status);
+      this.send(res, status, payload, headers);
+      return true;
+    };
+
+    if (route === "openid") {
+      const tenant = path.split("/")[1];
+      const authority = `${this.baseUrl}/${tenant}`;
+      return reply(200, {
+        token_endpoint: `${authority}/oauth2/v2.0/token`,
+        authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
+        end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
+        issuer: `${authority}/v2.0`,
+        jwks_uri: `${authority}/discovery/v2.0/keys`,
+        token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
+        response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
+        scopes_supported: ["openid", "profile", "email", "offline_access"],
+      });
+    }
+    if (route === "unknown") return reply(404, { error: { code: "NotFound", message: `no such route ${req.method} ${url.pathname}` } });
+
+    const fault = this.faults.get(route)?.shift();
+    if (fault) return reply(fault.status, fault.body ?? { error: { code: String(fault.status), message: "injected" } }, fault.headers);
+
+    if (route === "token") return this.token(path, body, reply);
+
+    const audience = this.audienceOf(req.headers.authorization);
+    const expected = route === "metrics" ? METRICS_AUDIENCE : route === "logs" ? LOGS_AUDIENCE : ARM_AUDIENCE;
+    if (audience === undefined) {
+      return reply(
+        401,
+        { error: { code: "InvalidAuthenticationToken", message: "The access token is missing or invalid." } },
+        { "www-authenticate": 'Bearer authorization_uri="x", error="invalid_token"' },
+      );
+    }
+    if (audience !== expected) {
+      return reply(401, {
+        error: {
+          code: "InvalidAuthenticationTokenAudience",
+          message: `The access token has been obtained for wrong audience or resource '${audience}'. It should exactly match with one of the allowed audiences '${expected}'.`,
+        },
+      });
+    }
+    if (route === "metrics") return this.metrics(path, url.searchParams, body, reply);
+    if (route === "logs") return this.logsQuery(path, body, reply);
+    return this.deploymentsList(path, url.searchParams, reply);
+  }
+
+  private token(path: string, body: string, reply: Reply): Handled {
+    const form = new URLSearchParams(body);
+    const tenant = path.split("/")[1];
+    const traceId = randomUUID();
+    const failure = (status: number, error: string, aadsts: number, description: string) =>
+      reply(status, {
+        error,
+        error_description: `AADSTS${aadsts}: ${description} Trace ID: ${traceId} Correlation ID: ${randomUUID()} Timestamp: ${new Date().toISOString()}`,
+        error_codes: [aadsts],
+        timestamp: new Date().toISOString(),
+        trace_id: traceId,
+        correlation_id: randomUUID(),
+      });
+    if (tenant !== this.principal.tenantId) return failure(400, "invalid_request", 90002, `Tenant '${tenant}' not found.`);
+    if (form.get("grant_type") !== "client_credentials")
+      return failure(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
+    if (form.get("client_id") !== this.principal.clientId)
+      return failure(
+        400,
+        "unauthorized_client",
+        700016,
+        `Application with identifier '${form.get("client_id")}' was not found in the directory '${tenant}'.`,
+      );
+    if (form.get("client_secret") !== this.principal.clientSecret)
+      return failure(
+        401,
+        "invalid_client",
+        7000215,
+        `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${this.principal.clientId}'.`,
+      );
+    const scope = form.get("scope") ?? "";
+    const resource = scope.split(" ").find((s) => s.endsWith("/.default"));
+    if (!resource)
+      return failure(
+        400,
+        "invalid_scope",
+        1002012,
+        `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`,
+      );
+    const accessToken = `fake.${randomUUID()}`;
+    this.tokens.set(accessToken, resource.slice(0, -"/.default".length).replace(/\/$/, ""));
+    return reply(200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });
+  }
+
+  private audienceOf(authorization: string | undefined): string | undefined {
+    const m = /^Bearer (.+)$/.exec(authorization ?? "");
+    return m ? this.tokens.get(m[1] as string) : undefined;
+  }
+
+  private denied(subscriptionId: string, action: string, scope: string, reply: Reply): boolean {
+    if (!this.deniedSubscriptions.has(subscriptionId.toLowerCase())) return false;
+    reply(403, {
+      error: {
+        code: "AuthorizationFailed",
+        message: `The client '${this.principal.clientId}' with object id '${randomUUID()}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+      },
+    });
+    return true;
+  }
+
+  private metrics(path: string, q: URLSearchParams, body: string, reply: Reply): Handled {
+    const bad = (message: string) => reply(400, { error: { code: "BadRequest", message } });
+    const sub = /^\/subscriptions\/([^/]+)\/metrics:getBatch$/.exec(path)?.[1];
+    if (!sub) return bad("unexpected path");
+    if (!q.get("api-version")) return bad("The api-version query parameter (?api-version=) is required for all requests.");
+    const namespace = q.get("metricnamespace");
+    const names = (q.get("metricnames") ?? "").split(",").filter(Boolean);
+    if (!namespace) return bad("metricnamespace is required");
+    if (names.length === 0 || names.length > 20) return bad(`between 1 and 20 metric names are allowed, got ${names.length}`);
+    let ids: string[];
+    try {
+      ids = (JSON.parse(body) as { resourceids?: string[] }).resourceids ?? [];
+    } catch {
+      return bad("body must be JSON {resourceids: [...]}");
+    }
+    if (ids.length === 0 || ids.length > 50) return bad(`resourceids must contain between 1 and 50 resource ids, got ${ids.length}`);
+    for (const id of ids)
+      if (!id.toLowerCase().startsWith(`/subscriptions/${sub.toLowerCase()}/`)) return bad(`resource ${id} is not in subscription ${sub}`);
+    if (this.denied(sub, "Microsoft.Insights/metrics/read", `/subscriptions/${sub}`, reply)) return true;
+    const start = Date.parse(q.get("starttime") ?? "");
+    const end = Date.parse(q.get("endtime") ?? "");
+    if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start)
+      return bad("starttime and endtime must be ISO 8601 with starttime < endtime");
+    if (q.get("interval") !== "PT1M") return bad("this fake serves interval PT1M only");
+    const aggregations = (q.get("aggregation") ?? "average").toLowerCase().split(",");
+    const splitBy = [...(q.get("filter") ?? "").matchAll(/(\w+) eq '\*'/g)].map((m) => (m[1] as string).toLowerCase());
+    const minutes: number[] = [];
+    for (let t = Math.floor(start / 60_000) * 60_000; t < end; t += 60_000) minutes.push(t);
+
+    const values = ids.map((resourceid) => ({
+      starttime: new Date(start).toISOString(),
+      endtime: new Date(end).toISOString(),
+      interval: "PT1M",
+      namespace,
+      resourceregion: "fake",
+      resourceid,
+      value: names.map((name) => {
+        const stored = this.metricValues.filter((v) => v.resourceId.toLowerCase() === resourceid.toLowerCase() && v.metric === name);
+        const series = new Map<string, { dims: Record<string, string>; byMinute: Map<number, FakeMetricValue[]> }>();
+        for (const v of stored) {
+          const t = Math.floor(Date.parse(v.timestamp) / 60_000) * 60_000;
+          if (t < minutes[0]! || t > minutes[minutes.length - 1]!) continue;
+          const dims: Record<string, string> = {};
+          for (const d of splitBy) dims[d] = Object.entries(v.dimensions).find(([k]) => k.toLowerCase() === d)?.[1] ?? "";
+          const key = JSON.stringify(dims);
+          const s = series.get(key) ?? { dims, byMinute: new Map() };
+          s.byMinute.set(t, [...(s.byMinute.get(t) ?? []), v]);
+          series.set(key, s);
+        }
+        const meta = METRIC_DISPLAY[name] ?? { display: name, unit: "Count" };
+        return {
+          id: `${resourceid}/providers/Microsoft.Insights/metrics/${name}`,
+          type: "Microsoft.Insights/metrics",
+          name: { value: name, localizedValue: meta.display },
+          displayDescription: `${meta.display}`,
+          unit: meta.unit,
+          errorCode: "Success",
+          timeseries: [...series.values()].map((s) => ({
+            metadatavalues: Object.entries(s.dims).map(([k, v]) => ({ name: { value: k, localizedValue: k }, value: v })),
+            // Azure lists every minute of the range; minutes without a value carry only the timestamp.
+            data: minutes.map((t) => {
+              const vs = s.byMinute.get(t);
+              const point: Record<string, unknown> = { timeStamp: new Date(t).toISOString() };
+              if (vs?.length) {
+                const totals = vs.map((v) => v.total).filter((x): x is number => x !== undefined);
+                const avgs = vs.map((v) => v.average).filter((x): x is number => x !== undefined);
+                if (aggregations.includes("total") && totals.length) point.total = totals.reduce((a, b) => a + b, 0);
+                if (aggregations.includes("average") && avgs.length) point.average = avgs.reduce((a, b) => a + b, 0) / avgs.length;
+                if (aggregations.includes("count")) point.count = vs.length;
+              }
+              return point;
+            }),
+          })),
+        };
+      }),
+    }));
+    return reply(200, { values });
+  }
+
+  private logsQuery(path: string, body: string, reply: Reply): Handled {
+    const ws = /^\/v1\/workspaces\/([^/]+)\/query$/.exec(path)?.[1];
+    if (!ws) return reply(404, { error: { code: "PathNotFoundError", message: `The requested path does not exist: ${path}` } });
+    let parsed: { query?: string; timespan?: string };
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return reply(400, { error: { code: "BadArgumentError", message: "The request had some invalid properties" } });
+    }
+    if (!parsed.query)
+      return reply(400, {
+        error: {
+          code: "BadArgumentError",
+          message: "The request had some invalid properties",
+          details: [{ code: "QueryValidationError", message: "Query is missing" }],
+        },
+      });
+    const tables = this.logs.get(ws);
+    if (!tables) return reply(404, { error: { code: "WorkspaceNotFoundError", message: `The workspace could not be found: ${ws}` } });
+    const table = LOG_TABLES.find((t) => parsed.query?.trimStart().startsWith(t));
+    if (!table)
+      return reply(400, {
+        error: {
+          code: "BadArgumentError",
+          message: "The request had some invalid properties",
+          details: [{ code: "SemanticError", message: "Failed to resolve table expression" }],
+        },
+      });
+    const answer = tables.get(table) ?? { tables: [{ name: "PrimaryResult", columns: [], rows: [] }] };
+    return reply(200, {
+      tables: answer.tables.map((t) => ({ name: t.name ?? "PrimaryResult", columns: t.columns, rows: t.rows })),
+      ...(answer.error ? { error: answer.error } : {}),
+    });
+  }
+
+  private deploymentsList(path: string, q: URLSearchParams, reply: Reply): Handled {
+    const m =
+      /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.CognitiveServices\/accounts\/([^/]+)\/deployments$/i.exec(
+        path,
+      );
+    if (!m) return reply(404, { error: { code: "InvalidResourceType", message: "The resource type could not be found." } });
+    if (!q.get("api-version"))
+      return reply(400, {
+        error: {
+          code: "MissingApiVersionParameter",
+          message: "The api-version query parameter (?api-version=) is required for all requests.",
+        },
+      });
+    const [, sub, rg, account] = m as unknown as [string, string, string, string];
+    const accountId = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.CognitiveServices/accounts/${account}`;
+    if (this.denied(sub, "Microsoft.CognitiveServices/accounts/deployments/read", accountId, reply)) return true;
+    const list = this.deployments.get(accountId.toLowerCase());
+    if (!list)
+      return reply(404, {
+        error: {
+          code: "ResourceNotFound",
+          message: `The Resource 'Microsoft.CognitiveServices/accounts/${account}' under resource group '${rg}' was not found.`,
+        },
+      });
+    return reply(200, {
+      value: list.map((d) => ({
+        id: `${accountId}/deployments/${d.name}`,
+        name: d.name,
+        type: "Microsoft.CognitiveServices/accounts/deployments",
+        sku: d.sku,
+        properties: {
+          model: { format: "OpenAI", name: d.model, version: "2024-11-20" },
+          versionUpgradeOption: "OnceNewDefaultVersionAvailable",
+          capabilities: { chatCompletion: "true" },
+          provisioningState: "Succeeded",
+          ...(d.rateLimits ? { rateLimits: d.rateLimits } : {}),
+        },
+      })),
+    });
+  }
+
+  private send(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
+    const text = JSON.stringify(payload);
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8", "x-ms-request-id": randomUUID(), ...headers });
+    res.end(text);
+  }
+}
+
+function routeOf(method: string, path: string): RecordedRequest["route"] {
+  if (method === "GET" && path.endsWith("/.well-known/openid-configuration")) return "openid";
+  if (method === "POST" && /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(path)) return "token";
+  if (method === "POST" && /\/metrics:getBatch$/.test(path)) return "metrics";
+  if (method === "POST" && path.startsWith("/v1/workspaces/")) return "logs";
+  if (method === "GET" && /\/providers\/Microsoft\.CognitiveServices\/accounts\/[^/]+\/deployments$/i.test(path)) return "deployments";
+  return "unknown";
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
