@@ -1,0 +1,36 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { SIGNALS } from "../../lib/catalog";
+
+const matrix = JSON.parse(readFileSync(new URL("./fixtures/paging-matrix.json", import.meta.url), "utf8")) as {
+  rows: Record<string, Partial<Record<"warn" | "critical", "P1" | "P2" | "P3">>>;
+};
+
+describe("paging matrix: signal x tier", () => {
+  test("every DESIGN.md catalog row is implemented by at least one signal", () => {
+    for (const row of Object.keys(matrix.rows)) {
+      expect(
+        SIGNALS.some((s) => s.designRow === row),
+        row,
+      ).toBe(true);
+    }
+  });
+
+  test.each(SIGNALS.flatMap((s) => (["warn", "critical"] as const).filter((l) => s.levels[l]).map((level) => ({ id: s.id, level }))))(
+    "$id/$level pages the tier DESIGN.md gives its row",
+    ({ id, level }) => {
+      const signal = SIGNALS.find((s) => s.id === id)!;
+      const row = matrix.rows[signal.designRow];
+      expect(row, `${id} refers to an unknown DESIGN row ${signal.designRow}`).toBeDefined();
+      expect(signal.levels[level]!.tier).toBe(row![level]);
+    },
+  );
+
+  test("no P1 for the things DESIGN.md says never to page on (single 429s, short latency spikes)", () => {
+    const aoai429 = SIGNALS.find((s) => s.id === "aoai-429-rate")!;
+    expect(aoai429.levels.warn!.datapointsToAlarm).toBeGreaterThanOrEqual(10);
+    const latency = SIGNALS.find((s) => s.id === "aoai-p99-latency")!;
+    expect(latency.levels.warn!.datapointsToAlarm).toBeGreaterThanOrEqual(15);
+    expect(SIGNALS.map((s) => s.id)).not.toContain("gpu-utilization");
+  });
+});
