@@ -1,3 +1,85 @@
-export async function handler(event: unknown): Promise<{ received: unknown }> {
-  return { received: event };
+/**
+ * redfish-poller Lambda entry: EventBridge Scheduler invokes it with {"shard": n} every minute,
+ * once per shard. The inventory (endpoints, cluster settings, CA bundles; no secrets) is
+ * bundled next to this file as inventory.json at synth time.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { KinesisClient } from "@aws-sdk/client-kinesis";
+import type { Context } from "aws-lambda";
+import type { Agent } from "undici";
+import { METRIC_NAMESPACE, METRICS } from "../shared/metric-names";
+import { type Inventory, InventorySchema } from "../shared/redfish/inventory";
+import { loadCredentials } from "./credentials";
+import type { BmcMemory } from "./poll-bmc";
+import { createBmcAgent } from "./redfish-client";
+import { type MetricSink, parseShardEvent, runShard, type ShardResult } from "./run-shard";
+
+const logger = new Logger();
+const kinesis = new KinesisClient({});
+const memory = new Map<string, BmcMemory>();
+const agents = new Map<number, Agent>();
+let inventory: Inventory | undefined;
+
+function loadInventory(): Inventory {
+  if (!inventory) {
+    const file = process.env.FLEETWATCH_INVENTORY_FILE ?? join(dirname(fileURLToPath(import.meta.url)), "inventory.json");
+    inventory = InventorySchema.parse(JSON.parse(readFileSync(file, "utf8")));
+  }
+  return inventory;
+}
+
+function metricSink(environment: string): MetricSink {
+  const publish = (dimensions: Record<string, string>, values: Partial<Record<keyof typeof METRICS, number>>) => {
+    const metrics = new Metrics({ namespace: METRIC_NAMESPACE });
+    // Exactly the dimensions metric-names.ts declares: no implicit "service" dimension.
+    metrics.clearDefaultDimensions();
+    metrics.addDimensions(dimensions);
+    for (const [key, value] of Object.entries(values)) {
+      const spec = METRICS[key as keyof typeof METRICS];
+      metrics.addMetric(spec.name, MetricUnit[spec.unit as keyof typeof MetricUnit], value);
+    }
+    metrics.publishStoredMetrics();
+  };
+  return {
+    cluster: (cluster, values) => publish({ Environment: environment, Cluster: cluster }, values),
+    environment: (values) => publish({ Environment: environment }, values),
+  };
+}
+
+export async function handler(event: unknown, context?: Context): Promise<ShardResult> {
+  const inv = loadInventory();
+  const { shard } = parseShardEvent(event, inv.shards.length);
+  const remaining = context?.getRemainingTimeInMillis?.() ?? inv.intervalSeconds * 1000;
+  // Leave time to flush to Kinesis, and never run into the next minute's sweep.
+  const budgetMs = Math.max(1_000, Math.min(remaining - 10_000, inv.intervalSeconds * 1000 - 8_000));
+  return runShard(
+    { shard },
+    {
+      inventory: inv,
+      kinesis,
+      streamName: process.env.STREAM_NAME ?? "",
+      credentials: loadCredentials,
+      dispatcherFor: (index) => {
+        let agent = agents.get(index);
+        if (!agent) {
+          const cluster = inv.clusters[index]!;
+          agent = createBmcAgent({ ca: cluster.caBundle, insecureSkipTlsVerify: cluster.insecureSkipTlsVerify });
+          agents.set(index, agent);
+        }
+        return agent;
+      },
+      memory,
+      metrics: metricSink(inv.environment),
+      log: {
+        info: (m, e) => logger.info(m, e ?? {}),
+        warn: (m, e) => logger.warn(m, e ?? {}),
+        error: (m, e) => logger.error(m, e ?? {}),
+      },
+      budgetMs,
+    },
+  );
 }

@@ -1,32 +1,172 @@
 /**
- * RedfishPoller: the scheduled Lambda that polls BMCs out of band.
- * (Foundation scaffold: the function and its bundling path; the poller issue fills it in.)
+ * RedfishPoller: the scheduled Lambda that polls BMCs out of band and writes one snapshot per
+ * BMC per poll to the telemetry stream.
+ *
+ * - Runs in the VPC and subnets the config names (BMC networks are private), with a security
+ *   group whose egress is HTTPS to the BMC CIDRs (plus any custom BMC ports) and HTTPS for the
+ *   AWS APIs it calls (Kinesis, Secrets Manager) through NAT or interface endpoints.
+ * - The inventory is cut into shards of `redfish.shardSize`; one EventBridge Scheduler schedule
+ *   per shard invokes the function with {"shard": n}. The inventory itself (endpoints, cluster
+ *   settings, public CA bundles; no secrets) is bundled next to the handler as inventory.json:
+ *   Scheduler's target input is limited to 8 KB and Lambda environment variables to 4 KB, and a
+ *   bundled file changes the asset hash, so editing the config redeploys the function.
+ * - Reads each cluster's credentials secret at run time (grant by name, nothing resolved here).
  */
-import { Duration } from "aws-cdk-lib";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Annotations, Duration } from "aws-cdk-lib";
+import { type IVpc, Peer, Port, SecurityGroup, Subnet, Vpc } from "aws-cdk-lib/aws-ec2";
+import type { IStream } from "aws-cdk-lib/aws-kinesis";
+import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from "aws-cdk-lib/aws-scheduler";
+import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
+import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
+import { buildInventory, type Inventory } from "../../lambdas/shared/redfish/inventory";
 import type { EnvironmentConfig } from "../config/schema";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
+import { acknowledgeNag } from "../constructs/nag";
 import { logRetention } from "../constructs/retention";
+
+/** Repository root: CA bundle paths in the config are relative to it. */
+const REPO_ROOT = resolve(import.meta.dirname, "..", "..");
 
 export interface RedfishPollerProps {
   readonly config: EnvironmentConfig;
+  /** The telemetry stream (TelemetryPipeline's); the poller is granted write on it. */
+  readonly stream: IStream;
+  /** Memory for the poller (MB). Default 1024: TLS handshakes and JSON parsing are CPU-bound. */
+  readonly memorySize?: number;
+  /** Directory that caBundleFile paths are relative to. Default: the repository root. */
+  readonly configRoot?: string;
 }
 
 export class RedfishPoller extends Construct {
   readonly function: FleetWatchFunction;
+  readonly securityGroup: SecurityGroup;
+  readonly schedules: Schedule[];
+  readonly inventory: Inventory;
 
   constructor(scope: Construct, id: string, props: RedfishPollerProps) {
     super(scope, id);
-    const { config } = props;
+    const { config, stream } = props;
+    const redfish = config.redfish;
+    this.inventory = buildInventory({
+      environment: config.name,
+      shardSize: redfish.shardSize,
+      requestTimeoutMs: redfish.requestTimeoutMs,
+      concurrency: redfish.concurrency,
+      intervalSeconds: redfish.intervalSeconds,
+      clusters: redfish.clusters.map((c, i) => ({
+        name: c.name,
+        bmcs: c.bmcs,
+        credentialsSecretName: c.credentialsSecretName,
+        auth: c.auth,
+        insecureSkipTlsVerify: c.insecureSkipTlsVerify,
+        caBundle: c.caBundleFile
+          ? readCaBundle(props.configRoot ?? REPO_ROOT, c.caBundleFile, `redfish.clusters[${i}].caBundleFile`)
+          : undefined,
+      })),
+    });
+    const inventoryFile = join(mkdtempSync(join(tmpdir(), "fw-inventory-")), "inventory.json");
+    writeFileSync(inventoryFile, JSON.stringify(this.inventory));
+
+    // Offline synth: the VPC and subnets are referenced by id, never looked up.
+    const vpc: IVpc = Vpc.fromVpcAttributes(this, "Vpc", {
+      vpcId: redfish.network.vpcId,
+      availabilityZones: redfish.network.availabilityZones,
+    });
+    const subnets = redfish.network.subnetIds.map((subnetId, i) => {
+      const subnet = Subnet.fromSubnetId(this, `Subnet${i}`, subnetId);
+      // Only the Lambda's ENIs use these subnets; nothing here reads their route tables.
+      Annotations.of(subnet).acknowledgeWarning(
+        "@aws-cdk/aws-ec2:noSubnetRouteTableId",
+        "route tables are not needed to place Lambda ENIs",
+      );
+      return subnet;
+    });
+
+    this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
+      vpc,
+      allowAllOutbound: false,
+      description: `FleetWatch ${config.name} redfish-poller: HTTPS to BMCs and AWS APIs only`,
+    });
+    const ports = new Set<number>([443]);
+    for (const [, bmc] of this.inventory.shards.flatMap((s) => s.bmcs)) {
+      const port = /:(\d{1,5})$/.exec(bmc.replace(/^\[.*\]/, ""));
+      if (port) ports.add(Number(port[1]));
+    }
+    for (const cidr of redfish.network.bmcCidrs) {
+      for (const port of [...ports].sort((a, b) => a - b))
+        this.securityGroup.addEgressRule(Peer.ipv4(cidr), Port.tcp(port), `Redfish to BMCs in ${cidr}`);
+    }
+    this.securityGroup.addEgressRule(
+      Peer.anyIpv4(),
+      Port.tcp(443),
+      "Kinesis and Secrets Manager APIs (through NAT or interface endpoints)",
+    );
+
     this.function = new FleetWatchFunction(this, "Function", {
       lambdaName: "redfish-poller",
       environmentName: config.name,
       logRetention: logRetention(config.retention.logDays),
-      // One shard of BMCs per invocation; network-bound, so memory mainly buys TLS CPU.
-      memorySize: 1024,
-      // A sweep must finish inside the 60 s cycle; leave headroom for the Kinesis flush.
-      timeout: Duration.seconds(55),
-      description: `FleetWatch ${config.name}: polls Redfish BMCs`,
+      memorySize: props.memorySize ?? 1024,
+      // A sweep must finish inside the 60 s cycle; the handler stops polling 10 s before this to flush.
+      timeout: Duration.seconds(Math.min(55, Math.max(30, redfish.intervalSeconds - 5))),
+      description: `FleetWatch ${config.name}: polls Redfish BMCs (${this.inventory.shards.length} shard(s))`,
+      vpc,
+      vpcSubnets: { subnets },
+      securityGroups: [this.securityGroup],
+      environment: { STREAM_NAME: stream.streamName },
+      bundling: {
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) => [`cp "${inventoryFile}" "${join(outputDir, "inventory.json")}"`],
+        },
+      },
     });
+    stream.grantWrite(this.function);
+
+    const secretNames = [...new Set(redfish.clusters.map((c) => c.credentialsSecretName))];
+    secretNames.forEach((name, i) => Secret.fromSecretNameV2(this, `Credentials${i}`, name).grantRead(this.function));
+
+    const minutes = Math.max(1, Math.round(redfish.intervalSeconds / 60));
+    this.schedules = this.inventory.shards.map(
+      (_shard, i) =>
+        new Schedule(this, `Shard${i}Schedule`, {
+          description: `FleetWatch ${config.name}: Redfish poll of shard ${i}`,
+          schedule: ScheduleExpression.rate(Duration.minutes(minutes)),
+          timeWindow: TimeWindow.off(),
+          target: new LambdaInvoke(this.function, {
+            input: ScheduleTargetInput.fromObject({ shard: i }),
+            // A missed minute is not worth polling late: the next schedule is seconds away.
+            retryAttempts: 0,
+            maxEventAge: Duration.minutes(1),
+          }),
+        }),
+    );
+
+    acknowledgeNag(
+      this.function,
+      "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:*]",
+      "Secrets are granted by name; Secrets Manager appends a random 6-character suffix to every secret ARN, so the grant needs the name-?????? wildcard.",
+    );
   }
+}
+
+function readCaBundle(root: string, file: string, field: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(resolve(root, file), "utf8");
+  } catch {
+    throw new Error(
+      `${field}: cannot read "${file}" (path relative to the repository root); point it at a PEM file with the BMCs' CA certificate(s)`,
+    );
+  }
+  if (!pem.includes("-----BEGIN CERTIFICATE-----"))
+    throw new Error(`${field}: "${file}" holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  if (/PRIVATE KEY-----/.test(pem))
+    throw new Error(`${field}: "${file}" contains a private key; a CA bundle holds public certificates only`);
+  return pem;
 }
