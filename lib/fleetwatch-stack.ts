@@ -3,6 +3,7 @@
  * Each capability is a construct in its own folder under lib/; this file only wires them.
  */
 import { Stack, type StackProps, Tags } from "aws-cdk-lib";
+import { Stream, StreamEncryption, StreamMode } from "aws-cdk-lib/aws-kinesis";
 import type { Construct } from "constructs";
 import { SignalAlarms } from "./alarms/signal-alarms";
 import type { EnvironmentConfig } from "./config/schema";
@@ -31,7 +32,9 @@ export class FleetWatchStack extends Stack {
     for (const [key, value] of Object.entries(config.tags)) Tags.of(this).add(key, value);
 
     // Out-of-band GPU telemetry: Redfish BMCs -> Kinesis.
-    this.redfishPoller = new RedfishPoller(this, "RedfishPoller", { config });
+    // TODO(telemetry): pass this.telemetry.stream once TelemetryPipeline is committed; this stand-in stream goes then.
+    const pendingTelemetryStream = new Stream(this, "PendingTelemetryStream", { streamMode: StreamMode.ON_DEMAND, encryption: StreamEncryption.MANAGED });
+    this.redfishPoller = new RedfishPoller(this, "RedfishPoller", { config, stream: pendingTelemetryStream });
 
     // Alarms from the signal catalog, paging P1/P2/P3 (after every construct they watch).
     // TODO(alarms): pass telemetryStream/ingestFunction/deadLetterQueue and azurePollerFunction once those constructs land.
