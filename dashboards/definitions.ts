@@ -1,0 +1,689 @@
+/**
+ * The three FleetWatch dashboards (DESIGN.md, "Dashboards"), generated from the metric
+ * registry (lambdas/shared/metric-names.ts), the environment's config (clusters, deployments,
+ * budgets) and the catalog thresholds. Pure data: see dashboards/spec.ts.
+ */
+
+import { METRICS, type MetricDimension, type MetricKey } from "../lambdas/shared/metric-names";
+import type { EnvironmentConfig } from "../lib/config/schema";
+import { logsInsightsQueries, queryText } from "./logs-insights/queries";
+import {
+  type DashboardSpec,
+  dashboardName,
+  type ExpressionQuery,
+  type GraphWidgetSpec,
+  type LogsWidgetSpec,
+  type MetricQuery,
+  type Query,
+  type Threshold,
+  type WidgetSpec,
+} from "./spec";
+import { catalogLine, catalogThreshold, SLA_TARGET_PERCENT } from "./thresholds";
+
+const HOUR = 3600;
+const DAY = 86_400;
+const WEEK = 7 * DAY;
+
+/** The node drill-down variable: typed into the dashboard, substituted into log queries. */
+export const NODE_PATTERN = "__FW_NODE__";
+
+interface Context {
+  readonly env: string;
+  readonly clusters: readonly string[];
+  readonly deployments: readonly { readonly name: string; readonly sloP99Ms: number }[];
+  readonly intervalSeconds: number;
+  readonly budgets: EnvironmentConfig["budgets"];
+  readonly config: EnvironmentConfig;
+}
+
+function context(config: EnvironmentConfig): Context {
+  const seen = new Map<string, { name: string; sloP99Ms: number }>();
+  for (const account of config.azure?.accounts ?? []) {
+    for (const d of account.deployments) {
+      // The Deployment dimension is the name alone: same-named deployments share a metric, keep the strictest SLO.
+      const prev = seen.get(d.name);
+      if (!prev || d.sloP99Ms < prev.sloP99Ms) seen.set(d.name, { name: d.name, sloP99Ms: d.sloP99Ms });
+    }
+  }
+  return {
+    env: config.name,
+    clusters: config.redfish.clusters.map((c) => c.name),
+    deployments: [...seen.values()],
+    intervalSeconds: config.redfish.intervalSeconds,
+    budgets: config.budgets,
+    config,
+  };
+}
+
+// ---------- small builders ----------
+
+function metric(
+  id: string,
+  key: MetricKey,
+  dims: Partial<Record<MetricDimension, string>>,
+  stat: string,
+  label: string,
+  visible = true,
+): MetricQuery {
+  return { kind: "metric", id, metric: key, dimensions: dims, stat, label, visible };
+}
+
+function expr(id: string, expression: string, label: string, visible = true): ExpressionQuery {
+  return { kind: "expression", id, expression, label, visible };
+}
+
+function graph(title: string, queries: Query[], opts: Partial<Omit<GraphWidgetSpec, "type" | "title" | "queries">> = {}): GraphWidgetSpec {
+  return {
+    type: "graph",
+    title,
+    width: opts.width ?? 12,
+    height: opts.height ?? 6,
+    view: opts.view ?? "timeSeries",
+    periodSeconds: opts.periodSeconds ?? 60,
+    queries,
+    thresholds: opts.thresholds ?? [],
+    ...(opts.stacked !== undefined ? { stacked: opts.stacked } : {}),
+    ...(opts.yAxis ? { yAxis: opts.yAxis } : {}),
+    ...(opts.start ? { start: opts.start } : {}),
+    ...(opts.setPeriodToTimeRange ? { setPeriodToTimeRange: true } : {}),
+  };
+}
+
+function text(markdown: string, width = 24, height = 2): WidgetSpec {
+  return { type: "text", title: "", width, height, markdown };
+}
+
+function perCluster(
+  c: Context,
+  prefix: string,
+  key: MetricKey,
+  stat: string,
+  label: (cluster: string) => string,
+  visible = true,
+): MetricQuery[] {
+  return c.clusters.map((cluster, i) =>
+    metric(`${prefix}${i}`, key, { Environment: c.env, Cluster: cluster }, stat, label(cluster), visible),
+  );
+}
+
+function perDeployment(
+  c: Context,
+  prefix: string,
+  key: MetricKey,
+  stat: string,
+  label: (deployment: string) => string,
+  visible = true,
+): MetricQuery[] {
+  return c.deployments.map((d, i) =>
+    metric(`${prefix}${i}`, key, { Environment: c.env, Deployment: d.name }, stat, label(d.name), visible),
+  );
+}
+
+function envMetric(c: Context, id: string, key: MetricKey, stat: string, label: string): MetricQuery {
+  return metric(id, key, { Environment: c.env }, stat, label);
+}
+
+const ids = (qs: readonly Query[]) => qs.map((q) => q.id).join(", ");
+
+function logsWidget(
+  title: string,
+  sources: LogsWidgetSpec["sources"],
+  query: string,
+  columns: string[],
+  width = 12,
+  height = 6,
+): LogsWidgetSpec {
+  return { type: "logs", title, width, height, sources, query, view: "table", columns };
+}
+
+/** Lay widgets out in rows no wider than CloudWatch's 24-unit grid. */
+function rows(...groups: WidgetSpec[][]): WidgetSpec[][] {
+  const out: WidgetSpec[][] = [];
+  for (const group of groups) {
+    let row: WidgetSpec[] = [];
+    let width = 0;
+    for (const w of group) {
+      if (width + w.width > 24) {
+        out.push(row);
+        row = [];
+        width = 0;
+      }
+      row.push(w);
+      width += w.width;
+    }
+    if (row.length) out.push(row);
+  }
+  return out;
+}
+
+// ---------- budget burn (shared by executive and capacity) ----------
+
+function tokenSpendDaily(c: Context): { queries: Query[]; spendId: string } {
+  const costs = perDeployment(c, "c", "aoaiEstimatedCost", "Sum", (d) => `${d} spend`, false);
+  return { queries: [...costs, expr("spend", `SUM([${ids(costs)}])`, "Token spend (USD/day)")], spendId: "spend" };
+}
+
+function gpuSpendDaily(c: Context): { queries: Query[]; spendId: string } {
+  const gpus = perCluster(c, "g", "gpusReporting", "Sum", (cl) => `${cl} GPU readings`, false);
+  return {
+    queries: [
+      ...gpus,
+      expr("gpuh", `SUM([${ids(gpus)}]) * ${c.intervalSeconds} / 3600`, "GPU-hours", false),
+      expr("spend", `gpuh * ${c.budgets.gpuHourUsd}`, "GPU spend (USD/day)"),
+    ],
+    spendId: "spend",
+  };
+}
+
+type Spend = (c: Context) => { queries: Query[]; spendId: string };
+
+function spendVsDailyBudget(c: Context, what: string, spend: Spend, dailyBudget: number, width = 12): GraphWidgetSpec {
+  const s = spend(c);
+  return graph(`${what} spend per day vs daily budget (${usd(dailyBudget)})`, s.queries, {
+    width,
+    periodSeconds: DAY,
+
+    thresholds: [
+      { value: dailyBudget, label: "daily budget", severity: "budget" },
+      {
+        value: (dailyBudget * spendCritical(c, what)) / 100,
+        label: `${spendCritical(c, what)} % of budget (P1)`,
+        severity: "critical",
+        fill: "above",
+      },
+    ],
+    yAxis: { min: 0, label: "USD" },
+  });
+}
+
+function spendLast30Days(c: Context, what: string, spend: Spend, monthlyBudget: number): GraphWidgetSpec {
+  const s = spend(c);
+  return graph(
+    `${what} spend, last 30 days vs monthly budget (${usd(monthlyBudget)})`,
+    [
+      ...s.queries.map((q) => (q.id === s.spendId ? { ...q, label: `${what} spend (USD)` } : q)),
+      expr("pct", `100 * ${s.spendId} / ${monthlyBudget}`, "% of monthly budget"),
+    ],
+    { width: 6, view: "singleValue", periodSeconds: DAY, start: "-P30D", setPeriodToTimeRange: true },
+  );
+}
+
+function burnRate(c: Context, what: string, spend: Spend, dailyBudget: number): GraphWidgetSpec {
+  const s = spend(c);
+  return graph(
+    `${what} burn rate (% of daily budget)`,
+    [
+      ...s.queries.map((q) => (q.id === s.spendId ? { ...q, visible: false } : q)),
+      expr("burn", `100 * ${s.spendId} / ${dailyBudget}`, "burn rate (%)"),
+    ],
+    {
+      width: 8,
+      periodSeconds: DAY,
+      thresholds: [{ value: 100, label: "on budget", severity: "budget" }, catalogLine(c.config, spendSignal(what), "critical", "above")],
+      yAxis: { min: 0, label: "%" },
+    },
+  );
+}
+
+function daysLeft(c: Context, what: string, spend: Spend, monthlyBudget: number): GraphWidgetSpec {
+  const s = spend(c);
+  return graph(
+    `${what}: days of monthly budget left at the 30-day average burn`,
+    [
+      ...s.queries.map((q) => (q.id === s.spendId ? { ...q, visible: false } : q)),
+      expr("mtd", `RUNNING_SUM(${s.spendId})`, "spent in window (USD)", false),
+      expr("left", `(${monthlyBudget} - mtd) / AVG(${s.spendId})`, "days of budget left"),
+    ],
+    { width: 8, view: "singleValue", periodSeconds: DAY, start: "-P30D" },
+  );
+}
+
+const spendSignal = (what: string) => (what === "GPU" ? "gpu-spend" : "aoai-spend");
+const spendCritical = (c: Context, what: string) => catalogThreshold(c.config, spendSignal(what), "critical");
+
+function usd(v: number): string {
+  return `$${v.toLocaleString("en-US")}`;
+}
+
+// ---------- executive ----------
+
+function slaQueries(c: Context): Query[] {
+  const requests = perDeployment(c, "q", "aoaiRequests", "Sum", (d) => `${d} requests`, false);
+  const rates = perDeployment(c, "x", "aoai5xxRate", "Average", (d) => `${d} 5xx %`, false);
+  const failed = c.deployments.map((_, i) => expr(`f${i}`, `x${i} * q${i} / 100`, `${c.deployments[i]!.name} failed requests`, false));
+  return [
+    ...requests,
+    ...rates,
+    ...failed,
+    expr("avail", `100 * (1 - SUM([${ids(failed)}]) / SUM([${ids(requests)}]))`, "availability (%)"),
+  ];
+}
+
+function requestsServed(c: Context): Query[] {
+  const requests = perDeployment(c, "q", "aoaiRequests", "Sum", (d) => `${d} requests`, false);
+  return [...requests, expr("served", `SUM([${ids(requests)}])`, "requests served")];
+}
+
+export function executiveDashboard(config: EnvironmentConfig): DashboardSpec {
+  const c = context(config);
+  const b = c.budgets;
+  const sla: Threshold = { value: SLA_TARGET_PERCENT, label: `SLA target ${SLA_TARGET_PERCENT} %`, severity: "target", fill: "below" };
+  const hasAzure = c.deployments.length > 0;
+  return {
+    id: "executive",
+    name: dashboardName(c.env, "executive"),
+    title: `FleetWatch ${c.env} — executive`,
+    question: "How is the AI platform doing?",
+    start: "-P90D",
+    periodSeconds: HOUR,
+    variables: [],
+    rows: rows(
+      [
+        text(
+          `# How is the AI platform doing? (${c.env})\nSLA target ${SLA_TARGET_PERCENT} % · GPU budget ${usd(b.dailyGpuBudgetUsd)}/day, ${usd(b.monthlyGpuBudgetUsd)}/month · token budget ${usd(b.dailyTokenBudgetUsd)}/day, ${usd(b.monthlyTokenBudgetUsd)}/month · hourly, 90 days. Generated by FleetWatch (dashboards/); edits in the console are overwritten on deploy.`,
+        ),
+      ],
+      [
+        ...(hasAzure
+          ? [
+              graph("SLA availability over the range", slaQueries(c), {
+                width: 6,
+                view: "singleValue",
+                periodSeconds: HOUR,
+                setPeriodToTimeRange: true,
+                thresholds: [sla],
+              }),
+              graph("Requests served over the range", requestsServed(c), {
+                width: 6,
+                view: "singleValue",
+                periodSeconds: HOUR,
+                setPeriodToTimeRange: true,
+              }),
+              spendLast30Days(c, "Token", tokenSpendDaily, b.monthlyTokenBudgetUsd),
+            ]
+          : []),
+        spendLast30Days(c, "GPU", gpuSpendDaily, b.monthlyGpuBudgetUsd),
+      ],
+      hasAzure
+        ? [
+            graph("SLA availability per hour (Azure OpenAI, all deployments)", slaQueries(c), {
+              periodSeconds: HOUR,
+              thresholds: [sla],
+              yAxis: { min: 99, max: 100, label: "%" },
+            }),
+            graph("Requests served per hour", requestsServed(c), { periodSeconds: HOUR, yAxis: { min: 0 } }),
+          ]
+        : [],
+      [
+        ...(hasAzure ? [spendVsDailyBudget(c, "Token", tokenSpendDaily, b.dailyTokenBudgetUsd)] : []),
+        spendVsDailyBudget(c, "GPU", gpuSpendDaily, b.dailyGpuBudgetUsd, hasAzure ? 12 : 24),
+      ],
+      [
+        { type: "alarms", title: "Open P1 alarms (page: PagerDuty, 5 min)", width: 12, height: 4, tiers: ["P1"] },
+        { type: "alarms", title: "Open P2 alarms (Slack/Teams, 30 min)", width: 12, height: 4, tiers: ["P2"] },
+      ],
+    ),
+  };
+}
+
+// ---------- engineering ----------
+
+export function engineeringDashboard(config: EnvironmentConfig): DashboardSpec {
+  const c = context(config);
+  const q = logsInsightsQueries();
+  const byId = (id: string) => q.find((x) => x.id === id)!;
+  const perNode = (metricKey: MetricKey, stat: string, prefix: string, what: string, visible = true) =>
+    perCluster(c, prefix, metricKey, stat, (cl) => `${cl} ${what}`, visible);
+  const tempLines: Threshold[] = [
+    catalogLine(config, "gpu-temperature", "warn"),
+    catalogLine(config, "gpu-temperature", "critical", "above"),
+  ];
+  const latency = c.deployments.map((d) =>
+    graph(
+      `Latency ${d.name} (P50/P95/P99, SLO ${d.sloP99Ms} ms)`,
+      [
+        metric("p50", "aoaiLatencyP50", { Environment: c.env, Deployment: d.name }, "Average", "P50"),
+        metric("p95", "aoaiLatencyP95", { Environment: c.env, Deployment: d.name }, "Average", "P95"),
+        metric("p99", "aoaiLatencyP99", { Environment: c.env, Deployment: d.name }, "Maximum", "P99"),
+        metric("ttft", "aoaiTimeToFirstToken", { Environment: c.env, Deployment: d.name }, "Average", "time to first token"),
+      ],
+      {
+        width: 8,
+        thresholds: [
+          {
+            value: (d.sloP99Ms * catalogThreshold(config, "aoai-p99-latency", "warn")) / 100,
+            label: `P99 SLO ${d.sloP99Ms} ms (P2 after 15 min)`,
+            severity: "warn",
+            fill: "above",
+          },
+        ],
+        yAxis: { min: 0, label: "ms" },
+      },
+    ),
+  );
+  const requests = perDeployment(c, "r", "aoaiRequests", "Sum", (d) => d, false);
+  const tokens = perDeployment(c, "k", "aoaiTokens", "Sum", (d) => d, false);
+  const azure: WidgetSpec[][] = c.deployments.length
+    ? [
+        [
+          text(
+            `## Azure OpenAI deployments\nLatency percentiles come from Log Analytics; rates from Azure Monitor metrics, per minute.`,
+            24,
+            1,
+          ),
+        ],
+        latency,
+        [
+          graph(
+            "Successful requests (% of requests)",
+            [
+              ...perDeployment(c, "ok", "aoaiSuccessfulRequests", "Sum", (d) => `${d} ok`, false),
+              ...perDeployment(c, "rq", "aoaiRequests", "Sum", (d) => `${d} requests`, false),
+              ...c.deployments.map((d, i) => expr(`sr${i}`, `100 * ok${i} / rq${i}`, d.name)),
+            ],
+            {
+              width: 6,
+              thresholds: [catalogLine(config, "aoai-zero-success", "critical", "below")],
+              yAxis: { min: 0, max: 100, label: "%" },
+            },
+          ),
+          graph(
+            "HTTP 429 rate (%)",
+            perDeployment(c, "t", "aoai429Rate", "Average", (d) => d),
+            {
+              width: 6,
+              thresholds: [catalogLine(config, "aoai-429-rate", "warn", "above")],
+              yAxis: { min: 0, label: "%" },
+            },
+          ),
+          graph(
+            "HTTP 4xx rate (%, 429 included)",
+            perDeployment(c, "u", "aoai4xxRate", "Average", (d) => d),
+            { width: 6, yAxis: { min: 0, label: "%" } },
+          ),
+          graph(
+            "HTTP 5xx rate (%)",
+            perDeployment(c, "v", "aoai5xxRate", "Average", (d) => d),
+            { width: 6, yAxis: { min: 0, label: "%" } },
+          ),
+        ],
+        [
+          graph("Requests per second", [...requests, ...c.deployments.map((d, i) => expr(`rps${i}`, `r${i} / PERIOD(r${i})`, d.name))], {
+            yAxis: { min: 0, label: "req/s" },
+          }),
+          graph("Tokens per second", [...tokens, ...c.deployments.map((d, i) => expr(`tps${i}`, `k${i} / PERIOD(k${i})`, d.name))], {
+            yAxis: { min: 0, label: "tokens/s" },
+          }),
+        ],
+      ]
+    : [];
+
+  return {
+    id: "engineering",
+    name: dashboardName(c.env, "engineering"),
+    title: `FleetWatch ${c.env} — engineering`,
+    question: "What needs my attention?",
+    start: "-PT3H",
+    periodSeconds: 60,
+    variables: [{ id: "node", label: "Node (BMC) for the drill-down, a regex", pattern: NODE_PATTERN, defaultValue: "." }],
+    rows: rows(
+      [
+        text(
+          `# What needs my attention? (${c.env})\nFleet aggregates per cluster (1-minute, real time), the hottest and most throttled GPUs from the ingest logs, and a node drill-down: type a BMC into the **Node** variable. Saved queries: Logs Insights → Queries → FleetWatch-${c.env}.`,
+        ),
+      ],
+      [
+        graph("Hottest GPU per cluster (°C)", perNode("gpuTemperatureMax", "Maximum", "h", "max °C"), {
+          thresholds: tempLines,
+          yAxis: { min: 20, label: "°C" },
+        }),
+        graph(
+          "GPUs hot, critical, throttled",
+          [
+            ...perNode("gpusOverWarnTemperature", "Maximum", "w", "over warn"),
+            ...perNode("gpusOverCriticalTemperature", "Maximum", "x", "over critical"),
+            ...perNode("gpusThrottled", "Maximum", "y", "throttled"),
+          ],
+          { yAxis: { min: 0, label: "GPUs" } },
+        ),
+      ],
+      [
+        logsWidget(
+          `Top 20 hottest nodes (Node variable: ${NODE_PATTERN})`,
+          ["telemetry-ingest"],
+          [
+            `filter event = "fleetwatch.snapshot" and bmc like /${NODE_PATTERN}/`,
+            "stats max(gpuTemperatureMaxC) as maxTempC, latest(hottestGpu) as hottestGpu, max(gpusThrottled) as throttledGpus by cluster, bmc",
+            "sort maxTempC desc",
+            "limit 20",
+          ].join("\n| "),
+          ["cluster", "bmc", "maxTempC", "hottestGpu", "throttledGpus"],
+        ),
+        logsWidget(
+          "Most throttled nodes",
+          ["telemetry-ingest"],
+          [
+            `filter event = "fleetwatch.snapshot" and gpusThrottled > 0`,
+            "stats sum(gpusThrottled) as throttledGpuMinutes, max(gpusThrottled) as maxThrottledGpus by cluster, bmc",
+            "sort throttledGpuMinutes desc",
+            "limit 20",
+          ].join("\n| "),
+          ["cluster", "bmc", "throttledGpuMinutes", "maxThrottledGpus"],
+        ),
+      ],
+      [
+        graph(
+          "Failed fans",
+          [
+            ...perNode("fansFailed", "Maximum", "f", "failed fans"),
+            ...perNode("maxFansFailedPerChassis", "Maximum", "fc", "max in one chassis"),
+          ],
+          {
+            width: 8,
+            thresholds: [catalogLine(config, "fan-failed", "warn"), catalogLine(config, "fans-failed-per-chassis", "critical", "above")],
+            yAxis: { min: 0, label: "fans" },
+          },
+        ),
+        graph("Chassis within 5 % of their power cap", perNode("chassisAtPowerCap", "Maximum", "pc", "at cap"), {
+          width: 8,
+          thresholds: [catalogLine(config, "power-cap", "warn", "above")],
+          yAxis: { min: 0, label: "chassis" },
+        }),
+        graph("GPUs with new uncorrectable ECC errors", perNode("gpusNewUncorrectableEcc", "Sum", "ecc", "new ECC"), {
+          width: 8,
+          thresholds: [catalogLine(config, "gpu-uncorrectable-ecc", "critical", "above")],
+          yAxis: { min: 0, label: "GPUs" },
+        }),
+      ],
+      [
+        graph("BMCs unreachable (% of cluster)", perNode("bmcsUnreachablePercent", "Maximum", "bu", "unreachable %"), {
+          width: 8,
+          thresholds: [catalogLine(config, "bmc-unreachable-share", "critical", "above")],
+          yAxis: { min: 0, max: 100, label: "%" },
+        }),
+        graph(
+          "BMCs the poller reached (% of all BMCs, network view)",
+          [
+            ...perNode("pollerBmcsUnreachable", "Sum", "pu", "unreachable", false),
+            ...perNode("pollerBmcsPolled", "Sum", "pp", "polled", false),
+            expr(
+              "reach",
+              `100 * (${c.clusters.map((_, i) => `pu${i}`).join(" + ")}) / (${c.clusters.map((_, i) => `pp${i}`).join(" + ")})`,
+              "unreachable (% of polled)",
+            ),
+          ],
+          {
+            width: 8,
+            thresholds: [catalogLine(config, "bmc-network-outage", "critical", "above")],
+            yAxis: { min: 0, max: 100, label: "%" },
+          },
+        ),
+        graph(
+          "BMCs unreachable, stale, auth failures",
+          [
+            ...perNode("bmcsUnreachable", "Maximum", "un", "unreachable"),
+            ...perNode("bmcsStale", "Maximum", "st", "stale"),
+            ...perNode("pollerAuthFailures", "Sum", "af", "auth failures"),
+          ],
+          { width: 8, yAxis: { min: 0, label: "BMCs" } },
+        ),
+        logsWidget(
+          "Failing BMCs and why",
+          byId("unreachable-bmcs").sources,
+          queryText(byId("unreachable-bmcs")),
+          [...byId("unreachable-bmcs").columns],
+          8,
+        ),
+      ],
+      [
+        logsWidget(
+          `Node drill-down (Node variable = ${NODE_PATTERN}): snapshots and findings of the matching BMCs`,
+          ["telemetry-ingest"],
+          [
+            "fields @timestamp, event, cluster, bmc, status, gpuTemperatureMaxC, hottestGpu, gpu, temperatureC, throttleReasons.0, eccUncorrectable, fan, chassis, headroomPercent",
+            `filter bmc like /${NODE_PATTERN}/ and event like /^fleetwatch\\.(snapshot|gpu|fan|power_cap|bmc)$/`,
+            "sort @timestamp desc",
+            "limit 200",
+          ].join("\n| "),
+          [
+            "@timestamp",
+            "event",
+            "cluster",
+            "bmc",
+            "status",
+            "gpuTemperatureMaxC",
+            "hottestGpu",
+            "gpu",
+            "temperatureC",
+            "throttleReasons.0",
+          ],
+          24,
+          7,
+        ),
+      ],
+      ...azure,
+      [
+        text("## Pipeline health (monitoring the monitor)", 24, 1),
+        graph(
+          "Snapshots ingested, rejected, undelivered",
+          [
+            ...perNode("snapshotsIngested", "Sum", "si", "ingested"),
+            envMetric(c, "rej", "sinkRecordsRejected", "Sum", "sink rejected"),
+            envMetric(c, "und", "pollerSnapshotsUndelivered", "Sum", "undelivered to Kinesis"),
+          ],
+          { width: 8, yAxis: { min: 0 } },
+        ),
+        graph("Poller sweep duration (ms)", perNode("pollerSweepDuration", "Maximum", "sw", "sweep"), {
+          width: 8,
+          thresholds: [catalogLine(config, "poller-sweep-duration", "warn", "above")],
+          yAxis: { min: 0, label: "ms" },
+        }),
+        graph(
+          "Azure telemetry staleness and poll errors",
+          [
+            envMetric(c, "stale", "azureTelemetryStaleness", "Maximum", "staleness (s)"),
+            envMetric(c, "aerr", "azurePollErrors", "Sum", "poll errors"),
+          ],
+          { width: 8, thresholds: [catalogLine(config, "azure-telemetry-stale", "warn", "above")], yAxis: { min: 0 } },
+        ),
+      ],
+    ),
+  };
+}
+
+// ---------- capacity ----------
+
+export function capacityDashboard(config: EnvironmentConfig): DashboardSpec {
+  const c = context(config);
+  const b = c.budgets;
+  const tpm = perDeployment(c, "m", "aoaiTpmUtilization", "Maximum", (d) => d);
+  const quotaLine: Threshold = catalogLine(config, "aoai-tpm-quota", "warn", "above");
+  const weekly = perDeployment(c, "wk", "aoaiTokens", "Sum", (d) => d, false);
+  const gpusAvg = perCluster(c, "g", "gpusReporting", "Sum", (cl) => cl, false);
+  const azure: WidgetSpec[][] = c.deployments.length
+    ? [
+        [
+          graph("TPM usage vs quota per deployment (%)", tpm, {
+            periodSeconds: HOUR,
+            thresholds: [quotaLine],
+            yAxis: { min: 0, max: 100, label: "%" },
+          }),
+          graph(
+            "RPM usage vs quota per deployment (%)",
+            perDeployment(c, "n", "aoaiRpmUtilization", "Maximum", (d) => d),
+            {
+              periodSeconds: HOUR,
+              thresholds: [quotaLine],
+              yAxis: { min: 0, max: 100, label: "%" },
+            },
+          ),
+        ],
+        [
+          graph(
+            "TPM headroom per deployment (% of quota left at the busiest minute)",
+            [...tpm.map((x) => ({ ...x, visible: false })), ...c.deployments.map((d, i) => expr(`hr${i}`, `100 - m${i}`, d.name))],
+            {
+              periodSeconds: DAY,
+              thresholds: [{ value: 100 - quotaLine.value, label: "plan capacity below this headroom", severity: "warn", fill: "below" }],
+              yAxis: { min: 0, max: 100, label: "%" },
+            },
+          ),
+          graph(
+            "Tokens per day per deployment",
+            perDeployment(c, "tk", "aoaiTokens", "Sum", (d) => d),
+            { periodSeconds: DAY, stacked: true, yAxis: { min: 0, label: "tokens" } },
+          ),
+        ],
+        [
+          burnRate(c, "Token", tokenSpendDaily, b.dailyTokenBudgetUsd),
+          daysLeft(c, "Token", tokenSpendDaily, b.monthlyTokenBudgetUsd),
+          graph(
+            "Token growth, week over week (%)",
+            [
+              ...weekly,
+              expr("week", `SUM([${ids(weekly)}])`, "tokens per week", false),
+              expr("growth", "100 * DIFF(week) / (week - DIFF(week))", "week-over-week growth (%)"),
+            ],
+            { width: 8, periodSeconds: WEEK, yAxis: { label: "%" } },
+          ),
+        ],
+      ]
+    : [];
+  return {
+    id: "capacity",
+    name: dashboardName(c.env, "capacity"),
+    title: `FleetWatch ${c.env} — capacity`,
+    question: "When do we need to scale?",
+    start: "-P180D",
+    periodSeconds: DAY,
+    variables: [],
+    rows: rows(
+      [
+        text(
+          `# When do we need to scale? (${c.env})\nQuota usage and headroom per deployment, budget burn and days of budget left, growth. Daily, 180 days. Budgets: tokens ${usd(b.dailyTokenBudgetUsd)}/day and ${usd(b.monthlyTokenBudgetUsd)}/month; GPUs ${usd(b.dailyGpuBudgetUsd)}/day and ${usd(b.monthlyGpuBudgetUsd)}/month at ${usd(b.gpuHourUsd)}/GPU-hour.`,
+        ),
+      ],
+      ...azure,
+      [
+        burnRate(c, "GPU", gpuSpendDaily, b.dailyGpuBudgetUsd),
+        daysLeft(c, "GPU", gpuSpendDaily, b.monthlyGpuBudgetUsd),
+        graph(
+          "GPUs reporting per cluster (daily average)",
+          [...gpusAvg, ...c.clusters.map((cl, i) => expr(`ga${i}`, `g${i} / (PERIOD(g${i}) / ${c.intervalSeconds})`, cl))],
+          { width: 8, periodSeconds: DAY, yAxis: { min: 0, label: "GPUs" } },
+        ),
+      ],
+    ),
+  };
+}
+
+export function fleetWatchDashboards(config: EnvironmentConfig): DashboardSpec[] {
+  return [executiveDashboard(config), engineeringDashboard(config), capacityDashboard(config)];
+}
+
+/** Every FleetWatch metric the dashboards read, for cross-checks against the registry. */
+export function metricQueries(spec: DashboardSpec): MetricQuery[] {
+  return spec.rows.flat().flatMap((w) => (w.type === "graph" ? w.queries.filter((x): x is MetricQuery => x.kind === "metric") : []));
+}
+
+export { METRICS };

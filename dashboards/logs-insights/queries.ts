@@ -1,0 +1,208 @@
+/**
+ * CloudWatch Logs Insights query definitions for the on-call, as plain data. The construct
+ * saves each as a logs.QueryDefinition named "FleetWatch-<env>/<id>"; the ids are the names
+ * the signal catalog's runbooks point to (lib/catalog/signals.ts, `lookAt`).
+ *
+ * Field names follow the structured log lines the Lambdas write: telemetry-ingest's findings
+ * (`event` = fleetwatch.snapshot | fleetwatch.gpu | fleetwatch.fan | fleetwatch.power_cap |
+ * fleetwatch.bmc | fleetwatch.dead_letter, see lambdas/telemetry-ingest/aggregates.ts and
+ * docs/telemetry.md) and Powertools' `level`/`message`.
+ *
+ * Statements keep Logs Insights' canonical order (fields, filter, stats, sort, limit): the
+ * order CDK's logs.QueryString renders, so the saved query text is exactly `queryText()`.
+ */
+import type { LogSource } from "../spec";
+
+export interface LogsQuerySpec {
+  readonly id: string;
+  /** The on-call question this answers. */
+  readonly question: string;
+  readonly sources: readonly LogSource[];
+  /** The log line shape (`event`) the query reads, when it reads one. */
+  readonly event?: string;
+  readonly fields?: readonly string[];
+  readonly filter?: readonly string[];
+  readonly stats?: readonly string[];
+  readonly sort?: string;
+  readonly limit?: number;
+  /** Result columns, in order (the preview renders sample rows with them). */
+  readonly columns: readonly string[];
+  /** Log fields the query reads (checked against what the emitter writes). */
+  readonly reads: readonly string[];
+}
+
+export function logsInsightsQueries(): LogsQuerySpec[] {
+  return [
+    {
+      id: "gpu-hotspots",
+      question: "Which GPUs are hot or throttled right now, and where?",
+      sources: ["telemetry-ingest"],
+      event: "fleetwatch.gpu",
+      filter: [`event = "fleetwatch.gpu"`],
+      stats: [
+        "max(temperatureC) as maxTempC, latest(temperatureLevel) as level, latest(throttleReasons.0) as throttleReason, latest(powerW) as powerW, max(collectedAt) as lastSeen by cluster, bmc, gpu",
+      ],
+      sort: "maxTempC desc",
+      limit: 50,
+      columns: ["cluster", "bmc", "gpu", "maxTempC", "level", "throttleReason", "powerW", "lastSeen"],
+      reads: ["temperatureC", "temperatureLevel", "throttleReasons", "powerW", "collectedAt", "cluster", "bmc", "gpu"],
+    },
+    {
+      id: "gpu-throttle-reasons",
+      question: "Why are GPUs throttling, and where?",
+      sources: ["telemetry-ingest"],
+      event: "fleetwatch.gpu",
+      filter: [`event = "fleetwatch.gpu" and ispresent(throttleReasons.0)`],
+      stats: ["count(*) as throttledReadings, count_distinct(gpu) as gpus, count_distinct(bmc) as nodes by throttleReasons.0, cluster"],
+      sort: "throttledReadings desc",
+      limit: 50,
+      columns: ["throttleReasons.0", "cluster", "throttledReadings", "gpus", "nodes"],
+      reads: ["throttleReasons", "gpu", "bmc", "cluster"],
+    },
+    {
+      id: "gpu-ecc-events",
+      question: "Which GPUs report uncorrectable ECC errors?",
+      sources: ["telemetry-ingest"],
+      event: "fleetwatch.gpu",
+      filter: [`event = "fleetwatch.gpu" and eccUncorrectable > 0`],
+      stats: [
+        "max(eccUncorrectable) as eccUncorrectable, max(eccUncorrectableNew) as grewRecently, max(collectedAt) as lastSeen by cluster, bmc, gpu",
+      ],
+      sort: "eccUncorrectable desc",
+      limit: 50,
+      columns: ["cluster", "bmc", "gpu", "eccUncorrectable", "grewRecently", "lastSeen"],
+      reads: ["eccUncorrectable", "eccUncorrectableNew", "collectedAt", "cluster", "bmc", "gpu"],
+    },
+    {
+      id: "failed-fans",
+      question: "Which fans have failed, and in which chassis?",
+      sources: ["telemetry-ingest"],
+      event: "fleetwatch.fan",
+      filter: [`event = "fleetwatch.fan"`],
+      stats: ["latest(rpm) as rpm, max(failedFansInChassis) as failedInChassis, max(collectedAt) as lastSeen by cluster, bmc, fan"],
+      sort: "failedInChassis desc",
+      limit: 100,
+      columns: ["cluster", "bmc", "fan", "rpm", "failedInChassis", "lastSeen"],
+      reads: ["rpm", "failedFansInChassis", "collectedAt", "cluster", "bmc", "fan"],
+    },
+    {
+      id: "power-cap-hits",
+      question: "Which chassis sit at their power cap?",
+      sources: ["telemetry-ingest"],
+      event: "fleetwatch.power_cap",
+      filter: [`event = "fleetwatch.power_cap"`],
+      stats: [
+        "count(*) as minutesAtCap, min(headroomPercent) as minHeadroomPercent, max(powerW) as maxPowerW, latest(powerLimitW) as powerLimitW by cluster, bmc, chassis",
+      ],
+      sort: "minutesAtCap desc",
+      limit: 50,
+      columns: ["cluster", "bmc", "chassis", "minutesAtCap", "minHeadroomPercent", "maxPowerW", "powerLimitW"],
+      reads: ["headroomPercent", "powerW", "powerLimitW", "cluster", "bmc", "chassis"],
+    },
+    {
+      id: "unreachable-bmcs",
+      question: "Which BMCs fail, and why?",
+      sources: ["telemetry-ingest"],
+      event: "fleetwatch.bmc",
+      filter: [`event = "fleetwatch.bmc"`],
+      stats: [
+        "count(*) as failedPolls, latest(status) as lastStatus, latest(errors.0) as lastError, latest(lastGoodAt) as lastGoodAt by cluster, bmc",
+      ],
+      sort: "failedPolls desc",
+      limit: 100,
+      columns: ["cluster", "bmc", "failedPolls", "lastStatus", "lastError", "lastGoodAt"],
+      reads: ["status", "errors", "lastGoodAt", "cluster", "bmc"],
+    },
+    {
+      id: "sink-rejections",
+      question: "Which records were rejected by the sink or dead-lettered, and why?",
+      sources: ["telemetry-ingest"],
+      event: "fleetwatch.dead_letter",
+      filter: [`event = "fleetwatch.dead_letter"`],
+      stats: [
+        "count(*) as records, latest(sequenceNumber) as lastSequenceNumber, latest(shardId) as shardId, max(@timestamp) as lastSeen by stage, reason, bmc",
+      ],
+      sort: "records desc",
+      limit: 100,
+      columns: ["stage", "reason", "bmc", "records", "lastSequenceNumber", "shardId", "lastSeen"],
+      reads: ["stage", "reason", "bmc", "sequenceNumber", "shardId"],
+    },
+    {
+      id: "ingest-errors",
+      question: "What is the telemetry-ingest Lambda failing on?",
+      sources: ["telemetry-ingest"],
+      filter: [`level = "ERROR" or event = "fleetwatch.dead_letter"`],
+      stats: ["count(*) as lines, latest(reason) as lastReason, max(@timestamp) as lastSeen by message"],
+      sort: "lines desc",
+      limit: 50,
+      columns: ["message", "lines", "lastReason", "lastSeen"],
+      reads: ["level", "message", "reason"],
+    },
+    {
+      id: "poller-errors",
+      question: "What is the redfish-poller failing on?",
+      sources: ["redfish-poller"],
+      filter: [`level = "ERROR" or level = "WARN"`],
+      stats: ["count(*) as lines, max(@timestamp) as lastSeen by level, message"],
+      sort: "lines desc",
+      limit: 50,
+      columns: ["level", "message", "lines", "lastSeen"],
+      reads: ["level", "message"],
+    },
+    {
+      id: "slow-bmcs",
+      question: "Which BMCs are slowest to answer (the poller's sweep budget)?",
+      sources: ["redfish-poller"],
+      filter: ["ispresent(bmc) and ispresent(durationMs)"],
+      stats: ["pct(durationMs, 95) as p95Ms, max(durationMs) as maxMs, count(*) as polls by cluster, bmc"],
+      sort: "p95Ms desc",
+      limit: 20,
+      columns: ["cluster", "bmc", "p95Ms", "maxMs", "polls"],
+      reads: ["durationMs", "cluster", "bmc"],
+    },
+    {
+      id: "azure-poll-errors",
+      question: "Which Azure calls fail or are retried, and why?",
+      sources: ["azure-openai-poller"],
+      filter: [`level = "ERROR" or message = "Azure call retried"`],
+      stats: ["count(*) as lines, latest(error) as lastError, max(@timestamp) as lastSeen by message, service, status"],
+      sort: "lines desc",
+      limit: 50,
+      columns: ["message", "service", "status", "lines", "lastError", "lastSeen"],
+      reads: ["level", "message", "error", "service", "status"],
+    },
+    {
+      id: "slowest-deployments",
+      question: "Which Azure OpenAI deployments are slowest?",
+      sources: ["azure-openai-poller"],
+      filter: ["ispresent(deployment) and ispresent(latencyP99Ms)"],
+      stats: ["max(latencyP99Ms) as worstP99Ms, avg(latencyP95Ms) as avgP95Ms, sum(requests) as requests by deployment"],
+      sort: "worstP99Ms desc",
+      limit: 20,
+      columns: ["deployment", "worstP99Ms", "avgP95Ms", "requests"],
+      reads: ["deployment", "latencyP99Ms", "latencyP95Ms", "requests"],
+    },
+    {
+      id: "p1-enricher-errors",
+      question: "Did the P1 enricher fail to name the offending node?",
+      sources: ["p1-enricher"],
+      filter: [`level = "ERROR" or level = "WARN"`],
+      stats: ["count(*) as lines, max(@timestamp) as lastSeen by level, message"],
+      sort: "lines desc",
+      limit: 50,
+      columns: ["level", "message", "lines", "lastSeen"],
+      reads: ["level", "message"],
+    },
+  ];
+}
+
+/** The query text exactly as logs.QueryString renders it (statements joined by "\n| "). */
+export function queryText(q: LogsQuerySpec): string {
+  const parts: string[] = [];
+  if (q.fields?.length) parts.push(`fields ${q.fields.join(", ")}`);
+  for (const f of q.filter ?? []) parts.push(`filter ${f}`);
+  for (const s of q.stats ?? []) parts.push(`stats ${s}`);
+  if (q.sort) parts.push(`sort ${q.sort}`);
+  if (q.limit !== undefined) parts.push(`limit ${q.limit}`);
+  return parts.join("\n| ");
+}
