@@ -107,7 +107,11 @@ export function cloudWatchWidget(w: WidgetSpec, ctx: BodyContext): CloudWatchWid
       return {
         type: "alarm",
         ...size,
-        properties: { title: w.title, alarms: arns.slice(0, CLOUDWATCH_DASHBOARD_LIMITS.alarmsPerAlarmWidget), sortBy: "stateUpdatedTimestamp" },
+        properties: {
+          title: w.title,
+          alarms: arns.slice(0, CLOUDWATCH_DASHBOARD_LIMITS.alarmsPerAlarmWidget),
+          sortBy: "stateUpdatedTimestamp",
+        },
       };
     }
   }
