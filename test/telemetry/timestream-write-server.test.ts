@@ -58,7 +58,7 @@ async function write(
         TableName: table,
         CommonAttributes: common,
         Records: records,
-      } as WriteRecordsCommandInput),
+      } as unknown as WriteRecordsCommandInput),
     );
     return { ok: true, total: out.RecordsIngested?.Total };
   } catch (error) {

@@ -1,0 +1,225 @@
+/**
+ * TelemetryPipeline: Kinesis (BMC snapshots) -> telemetry-ingest Lambda -> Timestream for
+ * LiveAnalytics + fleet aggregates (EMF), with an encrypted SQS dead-letter queue.
+ *
+ * Every event-source-mapping setting is set here on purpose (defaults below, reasons in
+ * docs/telemetry.md): the Lambda defaults retry a poison record for the stream's whole
+ * retention and block its shard meanwhile.
+ */
+import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { type IStream, Stream, StreamEncryption, StreamMode } from "aws-cdk-lib/aws-kinesis";
+import { Key } from "aws-cdk-lib/aws-kms";
+import { MetricType, StartingPosition } from "aws-cdk-lib/aws-lambda";
+import { KinesisEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
+import { BlockPublicAccess, Bucket, BucketEncryption } from "aws-cdk-lib/aws-s3";
+import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import { CfnDatabase, CfnTable } from "aws-cdk-lib/aws-timestream";
+import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config/schema";
+import { FleetWatchFunction } from "../constructs/fleetwatch-function";
+import { acknowledgeNag } from "../constructs/nag";
+import { logRetention } from "../constructs/retention";
+import { gpuTemperatureThresholds } from "./thresholds";
+
+export interface TelemetryPipelineProps {
+  readonly config: EnvironmentConfig;
+  /** Records per invocation. @default 500 (one sweep of a 500-BMC shard; ~15k Timestream records, ~150 WriteRecords) */
+  readonly batchSize?: number;
+  /** Wait to fill a batch. @default 5 s (a sweep lands within seconds once a minute) */
+  readonly maxBatchingWindow?: Duration;
+  /** Invocation retries before the records go to the on-failure DLQ. @default 10 */
+  readonly retryAttempts?: number;
+  /** Records older than this go to the on-failure DLQ instead of being retried. @default 1 hour */
+  readonly maxRecordAge?: Duration;
+  /** Stream retention: how long an on-failure DLQ entry can still be re-driven. @default 24 hours */
+  readonly streamRetention?: Duration;
+  /** A BMC without a good snapshot for this long counts as stale. @default 5 minutes */
+  readonly staleAfter?: Duration;
+}
+
+export const TIMESTREAM_TABLES = { components: "components", snapshots: "snapshots" } as const;
+
+export class TelemetryPipeline extends Construct {
+  /** The poller writes BMC snapshots here (partition key: the BMC). */
+  readonly stream: IStream;
+  readonly ingestFunction: FleetWatchFunction;
+  /** Poison records, sink rejections (with reasons) and Lambda's on-failure records. */
+  readonly deadLetterQueue: Queue;
+  readonly key: Key;
+  readonly timestreamDatabaseName: string;
+  readonly timestreamTableNames: { readonly components: string; readonly snapshots: string };
+  /** Timestream writes the reports of late records its magnetic store rejected here. */
+  readonly rejectedDataBucket: Bucket;
+
+  constructor(scope: Construct, id: string, props: TelemetryPipelineProps) {
+    super(scope, id);
+    const { config } = props;
+
+    // One customer-managed key for the pipeline's data kept at rest: DLQ, Timestream, reports.
+    this.key = new Key(this, "Key", {
+      description: `FleetWatch ${config.name}: telemetry dead-letter queue, Timestream and its rejected-data reports`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.stream = new Stream(this, "Stream", {
+      // On-demand: shards follow the fleet; no capacity planning per cluster added.
+      streamMode: StreamMode.ON_DEMAND,
+      // The AWS-managed aws/kinesis key (cdk-nag KDS3): producers and readers need no key grants,
+      // and the records live only hours; the long-lived copies (Timestream, DLQ) use the CMK.
+      encryption: StreamEncryption.MANAGED,
+      retentionPeriod: props.streamRetention ?? Duration.hours(24),
+    });
+
+    this.deadLetterQueue = new Queue(this, "DeadLetterQueue", {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      retentionPeriod: Duration.days(14),
+      enforceSSL: true,
+    });
+    acknowledgeNag(
+      this.deadLetterQueue,
+      "AwsSolutions-SQS3",
+      "This queue IS the dead-letter queue (the event source mapping's on-failure destination and the ingest's poison/rejection queue).",
+    );
+
+    this.rejectedDataBucket = new Bucket(this, "RejectedDataBucket", {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeNag(
+      this.rejectedDataBucket,
+      "AwsSolutions-S1",
+      "Only Timestream writes here (error reports of rejected late records); no user access to audit, and a log bucket per report bucket adds cost without a reader.",
+    );
+
+    this.timestreamDatabaseName = `fleetwatch_${config.name.replace(/-/g, "_")}`;
+    const database = new CfnDatabase(this, "Database", { databaseName: this.timestreamDatabaseName, kmsKeyId: this.key.keyArn });
+    database.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    acknowledgeMaintenanceMode(database);
+    this.timestreamTableNames = TIMESTREAM_TABLES;
+    const tables = Object.values(TIMESTREAM_TABLES).map((tableName) => {
+      const table = new CfnTable(this, `Table-${tableName}`, {
+        // Ref of the database is its name: the table waits for the database.
+        databaseName: database.ref,
+        tableName,
+        // These two properties are untyped JSON in the L1: CloudFormation's own (PascalCase) keys.
+        retentionProperties: {
+          MemoryStoreRetentionPeriodInHours: String(config.retention.timestreamMemoryHours),
+          MagneticStoreRetentionPeriodInDays: String(config.retention.timestreamMagneticDays),
+        },
+        // Late data (a backlog older than the memory store) goes to magnetic storage instead of
+        // being rejected; what the magnetic store rejects later is reported to S3.
+        magneticStoreWriteProperties: {
+          EnableMagneticStoreWrites: true,
+          MagneticStoreRejectedDataLocation: {
+            S3Configuration: {
+              BucketName: this.rejectedDataBucket.bucketName,
+              EncryptionOption: "SSE_KMS",
+              KmsKeyId: this.key.keyArn,
+              ObjectKeyPrefix: `${tableName}/`,
+            },
+          },
+        },
+      });
+      table.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      acknowledgeMaintenanceMode(table);
+      return table;
+    });
+
+    const thresholds = gpuTemperatureThresholds(config);
+    const staleAfter = props.staleAfter ?? Duration.minutes(5);
+    this.ingestFunction = new FleetWatchFunction(this, "IngestFunction", {
+      lambdaName: "telemetry-ingest",
+      environmentName: config.name,
+      logRetention: logRetention(config.retention.logDays),
+      // CPU-bound JSON parse/shape of ~500 snapshots plus ~150 concurrent WriteRecords calls.
+      memorySize: 1024,
+      // A batch takes seconds; 60 s leaves room for Timestream throttling backoff.
+      timeout: Duration.seconds(60),
+      description: `FleetWatch ${config.name}: BMC snapshots from Kinesis into Timestream and fleet aggregates`,
+      environment: {
+        TIMESTREAM_DATABASE: this.timestreamDatabaseName,
+        TIMESTREAM_TABLE_COMPONENTS: TIMESTREAM_TABLES.components,
+        TIMESTREAM_TABLE_SNAPSHOTS: TIMESTREAM_TABLES.snapshots,
+        DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
+        GPU_TEMPERATURE_WARN_C: String(thresholds.warnC),
+        GPU_TEMPERATURE_CRITICAL_C: String(thresholds.criticalC),
+        STALE_AFTER_SECONDS: String(staleAfter.toSeconds()),
+        POWER_CAP_MARGIN_PERCENT: "5",
+        TIMESTREAM_WRITE_CONCURRENCY: "8",
+      },
+    });
+
+    this.ingestFunction.addEventSource(
+      new KinesisEventSource(this.stream, {
+        // TRIM_HORIZON: a new or re-created mapping starts with what the stream still holds.
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: props.batchSize ?? 500,
+        maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(5),
+        // A failing batch is split until the failing record is alone, so good records move on.
+        bisectBatchOnError: true,
+        // The handler reports exactly which records failed; Lambda retries from the first of them.
+        reportBatchItemFailures: true,
+        // Bounded: the default (-1) retries until the record expires and blocks the shard meanwhile.
+        retryAttempts: props.retryAttempts ?? 10,
+        maxRecordAge: props.maxRecordAge ?? Duration.hours(1),
+        // One batch per shard at a time keeps each BMC's snapshots in order (ECC deltas, staleness).
+        parallelizationFactor: 1,
+        onFailure: new SqsDlq(this.deadLetterQueue),
+        // EventCount metrics (polled, filtered, dropped) for the pipeline dashboard: a few metrics per mapping.
+        metricsConfig: { metrics: [MetricType.EVENT_COUNT] },
+      }),
+    );
+    this.deadLetterQueue.grantSendMessages(this.ingestFunction);
+
+    const account = Stack.of(this).account;
+    const region = Stack.of(this).region;
+    const partition = Stack.of(this).partition;
+    this.ingestFunction.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["timestream:WriteRecords"],
+        resources: tables.map(
+          (t) => `arn:${partition}:timestream:${region}:${account}:database/${this.timestreamDatabaseName}/table/${t.tableName}`,
+        ),
+      }),
+    );
+    this.ingestFunction.addToRolePolicy(new PolicyStatement({ actions: ["timestream:DescribeEndpoints"], resources: ["*"] }));
+    // Timestream encrypts with the database's key on the writer's behalf.
+    this.key.grant(this.ingestFunction, "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey");
+    const role = this.ingestFunction.role;
+    if (role) {
+      acknowledgeNag(
+        role,
+        "AwsSolutions-IAM5[Resource::*]",
+        "timestream:DescribeEndpoints has no resource-level permissions (endpoint discovery, required by every Timestream Write SDK call).",
+      );
+      for (const action of ["kms:GenerateDataKey*", "kms:ReEncrypt*"]) {
+        acknowledgeNag(
+          role,
+          `AwsSolutions-IAM5[Action::${action}]`,
+          `${action} on the pipeline's own key only: what CDK grants for sending to the KMS-encrypted dead-letter queue and writing Timestream.`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * CloudFormation's validator warns that Timestream (LiveAnalytics) is in maintenance mode since
+ * 2025-06-20. Known and deliberate for accounts that have it; docs/telemetry.md says what a new
+ * account does instead (the sink is behind the TelemetrySink interface).
+ */
+function acknowledgeMaintenanceMode(resource: Construct): void {
+  Validations.of(resource).acknowledge({
+    id: "CloudFormation-Validate::W3697",
+    reason:
+      "Timestream for LiveAnalytics is closed to new accounts since 2025-06-20 but keeps serving existing ones; new accounts use another TelemetrySink (docs/telemetry.md).",
+  });
+}
