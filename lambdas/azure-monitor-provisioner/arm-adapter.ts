@@ -42,6 +42,8 @@ async function ignoreNotFound(run: () => Promise<unknown>): Promise<void> {
   }
 }
 
+const ARM_SCOPE = "https://management.azure.com/.default";
+
 const tagsFor = (environment: string) => ({ "fleetwatch:environment": environment, "fleetwatch:managed-by": "fleetwatch-cdk" });
 
 export function createArmPort(credential: TokenCredential, options: ArmClientOptions = {}): AzureMonitorPort {
@@ -59,7 +61,12 @@ export function createArmPort(credential: TokenCredential, options: ArmClientOpt
   };
   const oi = (subscriptionId: string) => {
     let c = insights.get(subscriptionId);
-    if (!c) insights.set(subscriptionId, (c = new OperationalInsightsManagementClient(credential, subscriptionId, clientOptions)));
+    // core-client derives the token scope from the endpoint unless told: pin ARM's audience.
+    if (!c)
+      insights.set(
+        subscriptionId,
+        (c = new OperationalInsightsManagementClient(credential, subscriptionId, { ...clientOptions, credentialScopes: [ARM_SCOPE] })),
+      );
     return c;
   };
   // The diagnostic-settings route template is "/{+resourceUri}/providers/...": no leading slash.

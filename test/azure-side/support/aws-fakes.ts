@@ -3,7 +3,8 @@
  * protocols so the real SDK v3 clients can be pointed at them:
  * - SNS Publish (AWS Query protocol: form-encoded POST, XML reply), enforcing SNS's documented
  *   limits (unknown topic -> NotFound, Subject <= 100 chars without line breaks, Message <= 256 KiB);
- * - Secrets Manager GetSecretValue (JSON 1.1, X-Amz-Target secretsmanager.GetSecretValue).
+ * - Secrets Manager GetSecretValue (JSON 1.1, X-Amz-Target secretsmanager.GetSecretValue);
+ * - the pre-signed S3 URL CloudFormation hands a custom resource (PUT of the JSON response).
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -18,6 +19,8 @@ export interface PublishedMessage {
 
 export interface AwsFake {
   readonly endpoint: string;
+  /** Bodies PUT to `${endpoint}/cfn-response/...` (stands in for CloudFormation's pre-signed S3 URL). */
+  readonly cfnResponses: { path: string; contentType: string | undefined; body: Record<string, unknown> }[];
   readonly published: PublishedMessage[];
   /** Make the next n Publish calls fail with 500 InternalError. */
   failNextPublishes(n: number): void;
@@ -39,9 +42,16 @@ function snsError(res: ServerResponse, status: number, code: string, message: st
 
 export async function startAwsFake(options: { topics: string[]; secrets: Record<string, string> }): Promise<AwsFake> {
   const published: PublishedMessage[] = [];
+  const cfnResponses: AwsFake["cfnResponses"] = [];
   let failures = 0;
   const server: Server = createServer(async (req, res) => {
     const text = await body(req);
+    if (req.method === "PUT" && req.url?.startsWith("/cfn-response/")) {
+      cfnResponses.push({ path: req.url, contentType: req.headers["content-type"], body: JSON.parse(text) });
+      res.writeHead(200);
+      res.end();
+      return;
+    }
     const target = req.headers["x-amz-target"];
     if (target === "secretsmanager.GetSecretValue") {
       const { SecretId } = JSON.parse(text) as { SecretId: string };
@@ -91,6 +101,7 @@ export async function startAwsFake(options: { topics: string[]; secrets: Record<
   return {
     endpoint: `http://127.0.0.1:${port}`,
     published,
+    cfnResponses,
     failNextPublishes: (n) => {
       failures = n;
     },

@@ -1,0 +1,314 @@
+/**
+ * The Azure-side custom resource handler end to end: real @azure/identity, @azure/arm-monitor 8
+ * and @azure/arm-operationalinsights clients against the local HTTPS ARM fake, real Secrets
+ * Manager client against a local fake, and the CloudFormation response PUT captured locally.
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { KQL_LIBRARY } from "../../dashboards/kql/library";
+import type { CustomResourceEvent } from "../../lambdas/azure-monitor-provisioner/custom-resource";
+import { createProvisionerHandler } from "../../lambdas/azure-monitor-provisioner/handler";
+import { type AzureSidePlan, buildPlan } from "../../lambdas/azure-monitor-provisioner/plan";
+import { loadConfig } from "../../lib/config/load";
+import { ARM_API_VERSIONS, AzureArmFake } from "../support/azure-arm-fake";
+import { type AwsFake, FAKE_AWS, startAwsFake } from "./support/aws-fakes";
+
+const azure = loadConfig("dev").azure;
+if (!azure) throw new Error("config/dev.json has no azure section");
+const account = azure.accounts[0]?.resourceId ?? "";
+const workspace = azure.workspaces[0];
+if (!workspace) throw new Error("config/dev.json has no workspace");
+const RG = "/subscriptions/00000000-0000-4000-8000-0000000000a1/resourceGroups/rg-ai-dev";
+const CLIENT_SECRET = "cl13nt~S3cret.value-that-must-never-leak";
+const TOKEN = "intake-token-7f3a9c1e5b2d4f6a8c0e2b4d6f8a0c2e";
+const CREDS_SECRET = "fleetwatch/dev/azure-sp";
+const TOKEN_SECRET = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:fleetwatch-dev-intake-token-AbCdEf";
+const INTAKE_URL = "https://abcdefghijklmnop.lambda-url.eu-west-1.on.aws/";
+
+const planFor = (tables: ("AzureDiagnostics" | "AppRequests")[] = ["AzureDiagnostics", "AppRequests"], slo = 8000): AzureSidePlan =>
+  buildPlan({
+    environment: "dev",
+    accounts: [{ resourceId: account, deployments: [{ name: "gpt-4o", sloP99Ms: slo }] }],
+    workspaces: [{ resourceId: workspace.resourceId, tables }],
+  });
+
+interface Rig {
+  arm: AzureArmFake;
+  aws: AwsFake;
+  logs: string[];
+  run: (event: Partial<CustomResourceEvent> & Pick<CustomResourceEvent, "RequestType">) => Promise<Record<string, unknown>>;
+}
+
+const rigs: Rig[] = [];
+afterEach(async () => {
+  for (const rig of rigs.splice(0)) {
+    await rig.arm.stop();
+    await rig.aws.close();
+  }
+});
+
+async function rig(options: { clientSecretInAzure?: string } = {}): Promise<Rig> {
+  const arm = await new AzureArmFake({
+    tenantId: azure?.tenantId ?? "",
+    clientId: "11111111-2222-4333-8444-555555555555",
+    clientSecret: options.clientSecretInAzure ?? CLIENT_SECRET,
+    resourceGroups: [RG],
+    accounts: [account],
+    workspaces: [{ resourceId: workspace?.resourceId ?? "", location: "swedencentral" }],
+  }).start();
+  const aws = await startAwsFake({
+    topics: [],
+    secrets: {
+      [CREDS_SECRET]: JSON.stringify({
+        tenantId: azure?.tenantId,
+        clientId: "11111111-2222-4333-8444-555555555555",
+        clientSecret: CLIENT_SECRET,
+      }),
+      [TOKEN_SECRET]: TOKEN,
+    },
+  });
+  const logs: string[] = [];
+  const logger = new Logger({ serviceName: "azure-monitor-provisioner-test" });
+  for (const level of ["info", "warn", "error"] as const) {
+    vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => {
+      logs.push(JSON.stringify(args));
+    });
+  }
+  const handle = createProvisionerHandler({
+    env: { azureCredentialsSecret: CREDS_SECRET, intakeTokenSecret: TOKEN_SECRET },
+    secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ ...FAKE_AWS, endpoint: aws.endpoint }) }),
+    logger,
+    arm: { endpoint: arm.url, tlsOptions: { ca: arm.ca } },
+    credential: { authorityHost: arm.url, disableInstanceDiscovery: true, tlsOptions: { ca: arm.ca } },
+  });
+  let n = 0;
+  const run: Rig["run"] = async (partial) => {
+    n++;
+    const event: CustomResourceEvent = {
+      ResponseURL: `${aws.endpoint}/cfn-response/${n}?X-Amz-Signature=abc`,
+      StackId: "arn:aws:cloudformation:eu-west-1:111111111111:stack/FleetWatch-dev/1",
+      RequestId: `req-${n}`,
+      LogicalResourceId: "AzureMonitorProvisioning",
+      ResourceType: "Custom::AzureMonitorProvisioning",
+      ResourceProperties: { ServiceToken: "arn:aws:lambda:x", Plan: JSON.stringify(planFor()), IntakeUrl: INTAKE_URL },
+      ...partial,
+    };
+    await handle(event, { getRemainingTimeInMillis: () => 120_000 });
+    const sent = aws.cfnResponses.find((r) => r.path.startsWith(`/cfn-response/${n}?`));
+    if (!sent) throw new Error("no response was PUT to the ResponseURL");
+    expect(sent.contentType).toBe("");
+    return sent.body;
+  };
+  const r = { arm, aws, logs, run };
+  rigs.push(r);
+  return r;
+}
+
+/** Nothing secret anywhere a human or CloudFormation could see it. */
+function expectNoSecrets(r: Rig) {
+  const visible = [...r.logs, ...r.aws.cfnResponses.map((x) => JSON.stringify(x.body))].join("\n");
+  expect(visible).not.toContain(CLIENT_SECRET);
+  expect(visible).not.toContain(TOKEN);
+}
+
+const LIBRARY_SIZE = KQL_LIBRARY.length;
+const ALERT_QUERIES = KQL_LIBRARY.filter((q) => q.alert).length;
+
+describe("Custom::AzureMonitorProvisioning against the Azure fake", () => {
+  it("Create provisions diagnostic settings, saved searches, the action group and the log alert rules", async () => {
+    const r = await rig();
+    const res = await r.run({ RequestType: "Create" });
+    expect(res.Status).toBe("SUCCESS");
+    expect(res.PhysicalResourceId).toBe("fleetwatch-azure-side-dev");
+    expect(res.Data).toMatchObject({ DiagnosticSettings: 1, SavedSearches: LIBRARY_SIZE, AlertRules: ALERT_QUERIES });
+
+    const setting = r.arm.diagnosticSettings.get(`${account}/providers/microsoft.insights/diagnosticsettings/fleetwatch-dev`.toLowerCase());
+    const props = setting?.properties as { workspaceId: string; logs: { category: string; enabled: boolean }[] };
+    expect(props.workspaceId).toBe(workspace.resourceId);
+    expect(
+      props.logs
+        .filter((l) => l.enabled)
+        .map((l) => l.category)
+        .sort(),
+    ).toEqual(["Audit", "RequestResponse"]);
+
+    expect(r.arm.savedSearches.size).toBe(LIBRARY_SIZE);
+    expect(r.arm.alertRules.size).toBe(ALERT_QUERIES);
+    const [group] = [...r.arm.actionGroups.values()];
+    const receiver = ((group?.properties as { webhookReceivers: { serviceUri: string; useCommonAlertSchema: boolean }[] })
+      .webhookReceivers ?? [])[0];
+    expect(receiver?.useCommonAlertSchema).toBe(true);
+    expect(new URL(receiver?.serviceUri ?? "").searchParams.get("token")).toBe(TOKEN);
+    expect(new URL(receiver?.serviceUri ?? "").origin).toBe(new URL(INTAKE_URL).origin);
+
+    const outage = [...r.arm.alertRules.values()].find((x) => String(x.name).includes("zero-success-diagnostics"));
+    const outageProps = outage?.properties as {
+      severity: number;
+      actions: { actionGroups: string[]; customProperties: Record<string, string> };
+    };
+    expect(outageProps.severity).toBe(1);
+    expect(outageProps.actions.customProperties["fleetwatch-tier"]).toBe("P1");
+    expect(outageProps.actions.actionGroups[0]?.toLowerCase()).toBe(
+      `${RG}/providers/Microsoft.Insights/actionGroups/fleetwatch-dev-paging`.toLowerCase(),
+    );
+    expect(outage?.location).toBe("swedencentral");
+
+    // Every ARM call used the api-version the SDK pins (the fake rejects others).
+    const versions = new Set(r.arm.requests.filter((q) => q.path.startsWith("/subscriptions/") && q.status < 300).map((q) => q.apiVersion));
+    expect([...versions].sort()).toEqual(Object.values(ARM_API_VERSIONS).sort());
+    expectNoSecrets(r);
+  });
+
+  it("Create twice is idempotent: same resources, no duplicates", async () => {
+    const r = await rig();
+    expect((await r.run({ RequestType: "Create" })).Status).toBe("SUCCESS");
+    const before = { s: r.arm.savedSearches.size, a: r.arm.alertRules.size, d: r.arm.diagnosticSettings.size, g: r.arm.actionGroups.size };
+    expect((await r.run({ RequestType: "Create" })).Status).toBe("SUCCESS");
+    expect({ s: r.arm.savedSearches.size, a: r.arm.alertRules.size, d: r.arm.diagnosticSettings.size, g: r.arm.actionGroups.size }).toEqual(
+      before,
+    );
+  });
+
+  it("Update applies the new plan and removes exactly what left it", async () => {
+    const r = await rig();
+    r.arm.seedDiagnosticSetting(account, "ops-team-archive", {
+      storageAccountId: "/subscriptions/x/resourceGroups/y/providers/Microsoft.Storage/storageAccounts/z",
+      logs: [{ category: "Trace", enabled: true }],
+    });
+    const oldPlan = JSON.stringify(planFor());
+    expect((await r.run({ RequestType: "Create", ResourceProperties: { Plan: oldPlan, IntakeUrl: INTAKE_URL } })).Status).toBe("SUCCESS");
+    // The workspace stops collecting AppRequests and the SLO changes.
+    const newPlan = JSON.stringify(planFor(["AzureDiagnostics"], 5000));
+    const res = await r.run({
+      RequestType: "Update",
+      PhysicalResourceId: "fleetwatch-azure-side-dev",
+      ResourceProperties: { Plan: newPlan, IntakeUrl: INTAKE_URL },
+      OldResourceProperties: { Plan: oldPlan, IntakeUrl: INTAKE_URL },
+    });
+    expect(res.Status).toBe("SUCCESS");
+    const appRequestsQueries = KQL_LIBRARY.filter((q) => q.flavour === "appRequests").length;
+    expect((res.Data as Record<string, number>).Removed).toBe(
+      appRequestsQueries + KQL_LIBRARY.filter((q) => q.flavour === "appRequests" && q.alert).length,
+    );
+    expect([...r.arm.savedSearches.keys()].some((k) => k.endsWith("-apprequests"))).toBe(false);
+    expect([...r.arm.alertRules.keys()].some((k) => k.includes("-apprequests-"))).toBe(false);
+    expect(r.arm.savedSearches.size).toBe(LIBRARY_SIZE - appRequestsQueries);
+    const latency = [...r.arm.alertRules.values()].find((x) => String(x.name).includes("p99-over-slo-diagnostics"));
+    const query = (latency?.properties as { criteria: { allOf: { query: string }[] } }).criteria.allOf[0]?.query ?? "";
+    expect(query).toContain('dynamic({"gpt-4o":5000})');
+    // Someone else's diagnostic setting is untouched.
+    expect(r.arm.diagnosticSettings.size).toBe(2);
+  });
+
+  it("Delete removes exactly what the plan created, and is idempotent", async () => {
+    const r = await rig();
+    r.arm.seedDiagnosticSetting(account, "ops-team-archive", {
+      storageAccountId: "/subscriptions/x/resourceGroups/y/providers/Microsoft.Storage/storageAccounts/z",
+      logs: [{ category: "Trace", enabled: true }],
+    });
+    expect((await r.run({ RequestType: "Create" })).Status).toBe("SUCCESS");
+    const res = await r.run({ RequestType: "Delete", PhysicalResourceId: "fleetwatch-azure-side-dev" });
+    expect(res.Status).toBe("SUCCESS");
+    expect(r.arm.savedSearches.size).toBe(0);
+    expect(r.arm.alertRules.size).toBe(0);
+    expect(r.arm.actionGroups.size).toBe(0);
+    expect([...r.arm.diagnosticSettings.keys()]).toEqual([
+      `${account}/providers/microsoft.insights/diagnosticsettings/ops-team-archive`.toLowerCase(),
+    ]);
+    // Rules go before the action group they reference.
+    const deletes = r.arm.requests.filter((q) => q.method === "DELETE").map((q) => q.path.toLowerCase());
+    const lastRule = Math.max(...deletes.map((p, i) => (p.includes("scheduledqueryrules") ? i : -1)));
+    const group = deletes.findIndex((p) => p.includes("actiongroups"));
+    expect(group).toBeGreaterThan(lastRule);
+    expect((await r.run({ RequestType: "Delete", PhysicalResourceId: "fleetwatch-azure-side-dev" })).Status).toBe("SUCCESS");
+  });
+
+  it("retries a 429 honouring Retry-After, then succeeds", async () => {
+    const r = await rig();
+    r.arm.inject({
+      method: "PUT",
+      pathIncludes: "/actionGroups/",
+      status: 429,
+      code: "TooManyRequests",
+      message: "Rate limit exceeded.",
+      headers: { "retry-after": "1" },
+    });
+    const res = await r.run({ RequestType: "Create" });
+    expect(res.Status).toBe("SUCCESS");
+    const puts = r.arm.requests.filter((q) => q.method === "PUT" && q.path.toLowerCase().includes("/actiongroups/"));
+    expect(puts.map((q) => q.status)).toEqual([429, 201]);
+  });
+
+  it("reports a clear reason to CloudFormation when Azure refuses (403 on the alert rules)", async () => {
+    const r = await rig();
+    r.arm.inject({
+      method: "PUT",
+      pathIncludes: "/scheduledQueryRules/",
+      status: 403,
+      code: "AuthorizationFailed",
+      message: "The client does not have authorization to perform action 'Microsoft.Insights/scheduledQueryRules/write'.",
+      times: 50,
+    });
+    const res = await r.run({ RequestType: "Create" });
+    expect(res.Status).toBe("FAILED");
+    const reason = String(res.Reason);
+    expect(reason).toMatch(/^Create of the Azure side failed: put alertRule \S+scheduledqueryrules\/fleetwatch-dev-/);
+    expect(reason).toContain("HTTP 403 AuthorizationFailed");
+    expect(reason).toContain("Microsoft.Insights/scheduledQueryRules/write");
+    expect(res.PhysicalResourceId).toBe("fleetwatch-azure-side-dev");
+    expectNoSecrets(r);
+  });
+
+  it("reports a conflicting pre-existing diagnostic setting by name", async () => {
+    const r = await rig();
+    r.arm.seedDiagnosticSetting(account, "ops-team", {
+      workspaceId: workspace.resourceId,
+      logs: [{ category: "RequestResponse", enabled: true }],
+    });
+    const res = await r.run({ RequestType: "Create" });
+    expect(res.Status).toBe("FAILED");
+    expect(String(res.Reason)).toMatch(
+      /put diagnosticSetting .*fleetwatch-dev failed: HTTP 409 Conflict: .*already used in diagnostic setting 'ops-team' for category 'RequestResponse'/,
+    );
+  });
+
+  it("reports bad Azure credentials without leaking the secret", async () => {
+    const r = await rig({ clientSecretInAzure: "a-different-secret" });
+    const res = await r.run({ RequestType: "Create" });
+    expect(res.Status).toBe("FAILED");
+    expect(String(res.Reason)).toMatch(/AADSTS7000215|invalid_client/);
+    expectNoSecrets(r);
+  });
+
+  it("redacts the webhook token even when Azure echoes it back in an error", async () => {
+    const r = await rig();
+    r.arm.inject({
+      method: "PUT",
+      pathIncludes: "/actionGroups/",
+      status: 400,
+      code: "BadRequest",
+      message: `Webhook receiver 'fleetwatch-intake' has an invalid service uri '${INTAKE_URL}?token=${TOKEN}'.`,
+      times: 5,
+    });
+    const res = await r.run({ RequestType: "Create" });
+    expect(res.Status).toBe("FAILED");
+    expect(String(res.Reason)).toContain("token=***");
+    expectNoSecrets(r);
+  });
+
+  it("Delete of a resource whose plan never parsed succeeds without touching Azure", async () => {
+    const r = await rig();
+    const res = await r.run({ RequestType: "Delete", PhysicalResourceId: "x", ResourceProperties: { Plan: "{not json" } });
+    expect(res.Status).toBe("SUCCESS");
+    expect(r.arm.requests).toHaveLength(0);
+  });
+
+  it("Create with a malformed plan fails with the reason", async () => {
+    const r = await rig();
+    const res = await r.run({ RequestType: "Create", ResourceProperties: { Plan: JSON.stringify({ version: 1 }), IntakeUrl: INTAKE_URL } });
+    expect(res.Status).toBe("FAILED");
+    expect(String(res.Reason)).toMatch(/property Plan is not a FleetWatch Azure-side plan/);
+  });
+});
