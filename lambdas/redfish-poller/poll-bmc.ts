@@ -72,15 +72,12 @@ export async function pollBmc(target: PollTarget, settings: PollSettings, memory
       errors.push(...collected.errors);
       if (collected.map) memory.map = collected.map;
       if (collected.fatal) {
-        const authFailed = collected.errors.some((e) => /HTTP 40[13]/.test(e));
-        status = authFailed ? "auth_failed" : unreachable(collected.fatal) ? "unreachable" : "error";
+        status = collected.fatal === "auth" ? "auth_failed" : unreachable(collected.fatal) ? "unreachable" : "error";
         if (collected.responses === 0 && memory.map) memory.map.stale = true;
       } else {
         normalised = normaliseBmc(collected.store, { previousThrottle: memory.throttle });
         memory.throttle = normalised.throttleCounters;
-        const authFailed = collected.responses === 0 && collected.errors.some((e) => /HTTP 40[13]/.test(e));
-        if (authFailed) status = "auth_failed";
-        else if (collected.responses === 0) status = "unreachable";
+        if (collected.responses === 0) status = "unreachable";
         else if (errors.length) status = normalised.components.length ? "partial" : "error";
       }
     }

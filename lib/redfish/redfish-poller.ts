@@ -129,7 +129,9 @@ export class RedfishPoller extends Construct {
     stream.grantWrite(this.function);
 
     const secretNames = [...new Set(redfish.clusters.map((c) => c.credentialsSecretName))];
-    secretNames.forEach((name, i) => Secret.fromSecretNameV2(this, `Credentials${i}`, name).grantRead(this.function));
+    secretNames.forEach((name, i) => {
+      Secret.fromSecretNameV2(this, `Credentials${i}`, name).grantRead(this.function);
+    });
 
     const minutes = Math.max(1, Math.round(redfish.intervalSeconds / 60));
     this.schedules = this.inventory.shards.map(

@@ -110,10 +110,11 @@ export async function collect(fetcher: Fetcher, cached: ResourceMap | undefined,
   let expandWorks = expand;
   let stale = false;
   let failuresWithoutResponse = 0;
+  let authRejected = false;
 
   let wave: QueueItem[] = childLinks("root", root);
   const concurrency = Math.max(1, Math.min(2, options.perBmcConcurrency ?? 2));
-  while (wave.length) {
+  while (wave.length && !authRejected) {
     const next: QueueItem[] = [];
     const toFetch: QueueItem[] = [];
     // Resolve everything already in the store (inlined by $expand) without a request.
@@ -132,7 +133,7 @@ export async function collect(fetcher: Fetcher, cached: ResourceMap | undefined,
     }
     let cursor = 0;
     const worker = async () => {
-      while (cursor < toFetch.length) {
+      while (cursor < toFetch.length && !authRejected) {
         const item = toFetch[cursor++]!;
         let res = await fetcher.get(requestPath(item, expandWorks));
         if (
@@ -156,7 +157,8 @@ export async function collect(fetcher: Fetcher, cached: ResourceMap | undefined,
             errors.push(`GET ${item.id}: ${res.message}`);
             if (res.failure === "network" || res.failure === "timeout" || res.failure === "deadline") failuresWithoutResponse++;
           }
-          if (res.failure === "auth") return;
+          // Credentials rejected: every further request would be rejected too (and may lock the account).
+          if (res.failure === "auth") authRejected = true;
           continue;
         }
         responses++;
@@ -182,7 +184,7 @@ export async function collect(fetcher: Fetcher, cached: ResourceMap | undefined,
     discoveredAt: discovering ? options.now : cached!.discoveredAt,
     stale,
   };
-  const fatal = responses === 0 && failuresWithoutResponse > 0 ? "network" : undefined;
+  const fatal: FetchFailure | undefined = authRejected ? "auth" : responses === 0 && failuresWithoutResponse > 0 ? "network" : undefined;
   return { store, map, discovered: discovering, errors, fatal, responses };
 }
 
