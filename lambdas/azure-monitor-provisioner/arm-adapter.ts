@@ -54,20 +54,23 @@ export function createArmPort(credential: TokenCredential, options: ArmClientOpt
   };
   const monitors = new Map<string, MonitorClient>();
   const insights = new Map<string, OperationalInsightsManagementClient>();
-  const monitor = (subscriptionId: string) => {
-    let c = monitors.get(subscriptionId);
-    if (!c) monitors.set(subscriptionId, (c = new MonitorClient(credential, subscriptionId, clientOptions)));
-    return c;
+  const monitor = (subscriptionId: string): MonitorClient => {
+    const existing = monitors.get(subscriptionId);
+    if (existing) return existing;
+    const created = new MonitorClient(credential, subscriptionId, clientOptions);
+    monitors.set(subscriptionId, created);
+    return created;
   };
-  const oi = (subscriptionId: string) => {
-    let c = insights.get(subscriptionId);
+  const oi = (subscriptionId: string): OperationalInsightsManagementClient => {
+    const existing = insights.get(subscriptionId);
+    if (existing) return existing;
     // core-client derives the token scope from the endpoint unless told: pin ARM's audience.
-    if (!c)
-      insights.set(
-        subscriptionId,
-        (c = new OperationalInsightsManagementClient(credential, subscriptionId, { ...clientOptions, credentialScopes: [ARM_SCOPE] })),
-      );
-    return c;
+    const created = new OperationalInsightsManagementClient(credential, subscriptionId, {
+      ...clientOptions,
+      credentialScopes: [ARM_SCOPE],
+    });
+    insights.set(subscriptionId, created);
+    return created;
   };
   // The diagnostic-settings route template is "/{+resourceUri}/providers/...": no leading slash.
   const uri = (resourceId: string) => resourceId.replace(/^\/+/, "");

@@ -137,8 +137,8 @@ describe("Custom::AzureMonitorProvisioning against the Azure fake", () => {
     expect(r.arm.savedSearches.size).toBe(LIBRARY_SIZE);
     expect(r.arm.alertRules.size).toBe(ALERT_QUERIES);
     const [group] = [...r.arm.actionGroups.values()];
-    const receiver = ((group?.properties as { webhookReceivers: { serviceUri: string; useCommonAlertSchema: boolean }[] })
-      .webhookReceivers ?? [])[0];
+    type Receivers = { webhookReceivers?: { serviceUri: string; useCommonAlertSchema: boolean }[] };
+    const receiver = (group?.properties as Receivers | undefined)?.webhookReceivers?.[0];
     expect(receiver?.useCommonAlertSchema).toBe(true);
     expect(new URL(receiver?.serviceUri ?? "").searchParams.get("token")).toBe(TOKEN);
     expect(new URL(receiver?.serviceUri ?? "").origin).toBe(new URL(INTAKE_URL).origin);
@@ -196,7 +196,7 @@ describe("Custom::AzureMonitorProvisioning against the Azure fake", () => {
     expect([...r.arm.alertRules.keys()].some((k) => k.includes("-apprequests-"))).toBe(false);
     expect(r.arm.savedSearches.size).toBe(LIBRARY_SIZE - appRequestsQueries);
     const latency = [...r.arm.alertRules.values()].find((x) => String(x.name).includes("p99-over-slo-diagnostics"));
-    const query = (latency?.properties as { criteria: { allOf: { query: string }[] } }).criteria.allOf[0]?.query ?? "";
+    const query = (latency?.properties as { criteria: { allOf: { query: string }[] } } | undefined)?.criteria.allOf[0]?.query ?? "";
     expect(query).toContain('dynamic({"gpt-4o":5000})');
     // Someone else's diagnostic setting is untouched.
     expect(r.arm.diagnosticSettings.size).toBe(2);
