@@ -3,12 +3,12 @@
  * Each capability is a construct in its own folder under lib/; this file only wires them.
  */
 import { Stack, type StackProps, Tags } from "aws-cdk-lib";
-import { Stream, StreamEncryption, StreamMode } from "aws-cdk-lib/aws-kinesis";
 import type { Construct } from "constructs";
 import { SignalAlarms } from "./alarms/signal-alarms";
 import type { EnvironmentConfig } from "./config/schema";
 import { PagingTiers } from "./paging/paging-tiers";
 import { RedfishPoller } from "./redfish/redfish-poller";
+import { TelemetryPipeline } from "./telemetry/telemetry-pipeline";
 
 export interface FleetWatchStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -20,6 +20,7 @@ export function stackName(environmentName: string): string {
 
 export class FleetWatchStack extends Stack {
   readonly config: EnvironmentConfig;
+  readonly telemetry: TelemetryPipeline;
   readonly redfishPoller: RedfishPoller;
   readonly paging: PagingTiers;
   readonly signalAlarms: SignalAlarms;
@@ -31,10 +32,12 @@ export class FleetWatchStack extends Stack {
     Tags.of(this).add("fleetwatch:environment", config.name);
     for (const [key, value] of Object.entries(config.tags)) Tags.of(this).add(key, value);
 
+    // Telemetry pipeline: Kinesis -> telemetry-ingest -> Timestream + fleet aggregates (before the
+    // poller, which writes to its stream).
+    this.telemetry = new TelemetryPipeline(this, "Telemetry", { config });
+
     // Out-of-band GPU telemetry: Redfish BMCs -> Kinesis.
-    // TODO(telemetry): pass this.telemetry.stream once TelemetryPipeline is committed; this stand-in stream goes then.
-    const pendingTelemetryStream = new Stream(this, "PendingTelemetryStream", { streamMode: StreamMode.ON_DEMAND, encryption: StreamEncryption.MANAGED });
-    this.redfishPoller = new RedfishPoller(this, "RedfishPoller", { config, stream: pendingTelemetryStream });
+    this.redfishPoller = new RedfishPoller(this, "RedfishPoller", { config, stream: this.telemetry.stream });
 
     // Alarms from the signal catalog, paging P1/P2/P3 (after every construct they watch).
     // TODO(alarms): pass telemetryStream/ingestFunction/deadLetterQueue and azurePollerFunction once those constructs land.
