@@ -5,6 +5,7 @@
 import { Stack, type StackProps, Tags } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import { SignalAlarms } from "./alarms/signal-alarms";
+import { AzureOpenAiPoller } from "./azure-openai/azure-openai-poller";
 import type { EnvironmentConfig } from "./config/schema";
 import { PagingTiers } from "./paging/paging-tiers";
 import { RedfishPoller } from "./redfish/redfish-poller";
@@ -22,6 +23,8 @@ export class FleetWatchStack extends Stack {
   readonly config: EnvironmentConfig;
   readonly telemetry: TelemetryPipeline;
   readonly redfishPoller: RedfishPoller;
+  /** Present when config.azure is set. */
+  readonly azureOpenAiPoller?: AzureOpenAiPoller;
   readonly paging: PagingTiers;
   readonly signalAlarms: SignalAlarms;
 
@@ -39,6 +42,9 @@ export class FleetWatchStack extends Stack {
     // Out-of-band GPU telemetry: Redfish BMCs -> Kinesis.
     this.redfishPoller = new RedfishPoller(this, "RedfishPoller", { config, stream: this.telemetry.stream });
 
+    // Azure OpenAI: metrics, logs and quotas -> per-deployment CloudWatch metrics (only with config.azure).
+    if (config.azure) this.azureOpenAiPoller = new AzureOpenAiPoller(this, "AzureOpenAiPoller", { config });
+
     // Alarms from the signal catalog, paging P1/P2/P3 (after every construct they watch).
     // TODO(alarms): pass telemetryStream/ingestFunction/deadLetterQueue and azurePollerFunction once those constructs land.
     this.paging = new PagingTiers(this, "Paging", { config });
@@ -46,6 +52,7 @@ export class FleetWatchStack extends Stack {
       config,
       paging: this.paging,
       redfishPollerFunction: this.redfishPoller.function,
+      azurePollerFunction: this.azureOpenAiPoller?.function,
     });
   }
 }

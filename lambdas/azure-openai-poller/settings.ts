@@ -54,6 +54,27 @@ export const PUBLIC_CLOUD: Endpoints = {
   logsAudience: "https://api.loganalytics.io",
 };
 
+/** Endpoints per Azure cloud (config azure.cloud). */
+export const CLOUD_ENDPOINTS: Record<"AzurePublicCloud" | "AzureUSGovernment" | "AzureChinaCloud", Endpoints> = {
+  AzurePublicCloud: PUBLIC_CLOUD,
+  AzureUSGovernment: {
+    authorityHost: "https://login.microsoftonline.us",
+    resourceManager: "https://management.usgovcloudapi.net",
+    metrics: "https://{region}.metrics.monitor.azure.us",
+    metricsAudience: "https://metrics.monitor.azure.us",
+    logs: "https://api.loganalytics.us/v1",
+    logsAudience: "https://api.loganalytics.us",
+  },
+  AzureChinaCloud: {
+    authorityHost: "https://login.chinacloudapi.cn",
+    resourceManager: "https://management.chinacloudapi.cn",
+    metrics: "https://{region}.metrics.monitor.azure.cn",
+    metricsAudience: "https://metrics.monitor.azure.cn",
+    logs: "https://api.loganalytics.azure.cn/v1",
+    logsAudience: "https://api.loganalytics.azure.cn",
+  },
+};
+
 export const PollerSettingsSchema = z.strictObject({
   environment: z.string().min(1),
   tenantId: z.string().min(1),

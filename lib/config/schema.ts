@@ -150,6 +150,8 @@ export const AzureSchema = z.strictObject({
   prices: z.record(z.string(), ModelPriceSchema),
   /** Provision the Azure side (diagnostic settings, saved searches, alert rules, action group) on deploy. */
   provisionAzureSide: z.boolean().default(false),
+  /** Which Azure cloud the accounts live in: sets the Entra ID, ARM, metrics and Log Analytics endpoints. */
+  cloud: z.enum(["AzurePublicCloud", "AzureUSGovernment", "AzureChinaCloud"]).default("AzurePublicCloud"),
 });
 
 export const PagingSchema = z.strictObject({

@@ -1,0 +1,186 @@
+/**
+ * AzureOpenAiPoller: the azure-openai-poller Lambda, invoked every minute by EventBridge
+ * Scheduler, reading Azure Monitor metrics, Log Analytics and ARM deployment quotas with a
+ * service principal from Secrets Manager, and publishing per-deployment CloudWatch metrics
+ * (namespace FleetWatch) with PutMetricData. A small encrypted DynamoDB table remembers which
+ * (deployment, metric, minute) were published, so late data is published once, across cold starts.
+ */
+import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import { AttributeType, Billing, TableEncryptionV2, TableV2 } from "aws-cdk-lib/aws-dynamodb";
+import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
+import { Schedule, ScheduleExpression, TimeWindow } from "aws-cdk-lib/aws-scheduler";
+import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
+import { Secret } from "aws-cdk-lib/aws-secretsmanager";
+import { Construct } from "constructs";
+import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from "../../lambdas/azure-openai-poller/adapters/dynamodb-watermark";
+import { CLOUD_ENDPOINTS, type PollerSettings, SETTINGS_ENV_VAR } from "../../lambdas/azure-openai-poller/settings";
+import { METRIC_NAMESPACE } from "../../lambdas/shared/metric-names";
+import type { AzureConfig, DeploymentConfig, EnvironmentConfig } from "../config/schema";
+import { FleetWatchFunction } from "../constructs/fleetwatch-function";
+import { acknowledgeNag } from "../constructs/nag";
+import { logRetention } from "../constructs/retention";
+
+/** Lambda allows 4 KB of environment variables in total; leave room for the standard ones. */
+const MAX_SETTINGS_BYTES = 3500;
+
+export interface AzureOpenAiPollerProps {
+  readonly config: EnvironmentConfig;
+  /** @default 512 MB: three SDK clients and JSON parsing; network-bound. */
+  readonly memorySize?: number;
+  /**
+   * Minutes re-read every poll for late data.
+   * @default 30
+   */
+  readonly lookbackMinutes?: number;
+  /** @default 3 (platform metrics normally arrive within 3 minutes) */
+  readonly metricsSettleMinutes?: number;
+  /** @default 10 (Log Analytics ingestion takes 3-10 minutes) */
+  readonly logsSettleMinutes?: number;
+}
+
+/** A configured deployment with its account, as the alarms need it (SLO, budget, dimensions). */
+export interface PolledDeployment extends DeploymentConfig {
+  readonly accountResourceId: string;
+}
+
+export class AzureOpenAiPoller extends Construct {
+  readonly function: FleetWatchFunction;
+  readonly table: TableV2;
+  readonly schedule: Schedule;
+  /** Every polled deployment: metrics carry dimensions { Environment, Deployment: name }. */
+  readonly deployments: readonly PolledDeployment[];
+  /** CloudWatch namespace of every metric this construct's Lambda publishes. */
+  readonly namespace = METRIC_NAMESPACE;
+  readonly environmentName: string;
+
+  constructor(scope: Construct, id: string, props: AzureOpenAiPollerProps) {
+    super(scope, id);
+    const { config } = props;
+    const azure = config.azure;
+    if (!azure) throw new Error("AzureOpenAiPoller needs config.azure; the stack only creates it when that section is present");
+    this.deployments = validateAzure(azure);
+    this.environmentName = config.name;
+
+    this.table = new TableV2(this, "Watermark", {
+      partitionKey: { name: PARTITION_KEY, type: AttributeType.STRING },
+      sortKey: { name: SORT_KEY, type: AttributeType.NUMBER },
+      billing: Billing.onDemand(),
+      encryption: TableEncryptionV2.awsManagedKey(),
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Derived state: losing it only risks re-publishing one lookback window.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const settings: PollerSettings = {
+      environment: config.name,
+      tenantId: azure.tenantId,
+      credentialsSecretName: azure.credentialsSecretName,
+      accounts: azure.accounts.map((a) => ({
+        resourceId: a.resourceId,
+        region: a.region,
+        deployments: a.deployments.map((d) => ({ name: d.name, team: d.team, model: d.model })),
+      })),
+      workspaces: azure.workspaces.map((w) => ({ workspaceId: w.workspaceId, resourceId: w.resourceId, tables: w.tables })),
+      prices: azure.prices,
+      endpoints: CLOUD_ENDPOINTS[azure.cloud],
+      watermarkTable: "", // set below once the token exists
+      lookbackMinutes: props.lookbackMinutes ?? 30,
+      metricsSettleMinutes: props.metricsSettleMinutes ?? 3,
+      logsSettleMinutes: props.logsSettleMinutes ?? 10,
+      quotaCacheMinutes: 30,
+      maxRetryAfterSeconds: 20,
+      maxRetries: 3,
+    };
+    const settingsJson = JSON.stringify({ ...settings, watermarkTable: "TABLE" });
+    if (Buffer.byteLength(settingsJson) > MAX_SETTINGS_BYTES) {
+      throw new Error(
+        `azure: the poller settings are ${Buffer.byteLength(settingsJson)} bytes, over the ${MAX_SETTINGS_BYTES} bytes Lambda environment variables allow; ` +
+          "split the accounts over environments or shorten deployment/team names",
+      );
+    }
+
+    this.function = new FleetWatchFunction(this, "Function", {
+      lambdaName: "azure-openai-poller",
+      environmentName: config.name,
+      logRetention: logRetention(config.retention.logDays),
+      memorySize: props.memorySize ?? 512,
+      // Normally a few seconds; the ceiling covers retries (Retry-After is capped at 20 s per call).
+      // An overlap with the next minute's invocation is safe: publishing is claimed per minute.
+      timeout: Duration.seconds(90),
+      description: `FleetWatch ${config.name}: polls Azure OpenAI metrics, logs and quotas`,
+      environment: { [SETTINGS_ENV_VAR]: JSON.stringify({ ...settings, watermarkTable: this.table.tableName }) },
+    });
+    this.table.grantReadWriteData(this.function);
+    Secret.fromSecretNameV2(this, "Credentials", azure.credentialsSecretName).grantRead(this.function);
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["cloudwatch:PutMetricData"],
+        // PutMetricData has no resource-level permissions; the namespace condition is the scope.
+        resources: ["*"],
+        conditions: { StringEquals: { "cloudwatch:namespace": METRIC_NAMESPACE } },
+      }),
+    );
+
+    this.schedule = new Schedule(this, "Schedule", {
+      description: `FleetWatch ${config.name}: Azure OpenAI poll`,
+      schedule: ScheduleExpression.rate(Duration.minutes(1)),
+      timeWindow: TimeWindow.off(),
+      target: new LambdaInvoke(this.function, {
+        // Own role, inside this construct: least privilege reviewed (and acknowledged) here.
+        role: new Role(this, "ScheduleRole", { assumedBy: new ServicePrincipal("scheduler.amazonaws.com") }),
+        // A missed minute is re-read by the next poll (trailing window): no point retrying late.
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(1),
+      }),
+    });
+
+    const functionLogicalId = Stack.of(this).getLogicalId(this.function.node.defaultChild as CfnFunction);
+    acknowledgeNag(
+      this,
+      `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+      "EventBridge Scheduler's Lambda target grants lambda:InvokeFunction on the function and its versions (arn:*); the role is this schedule's own.",
+    );
+    acknowledgeNag(
+      this,
+      "AwsSolutions-IAM5[Resource::*]",
+      "cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited to the FleetWatch namespace by the cloudwatch:namespace condition.",
+    );
+    acknowledgeNag(
+      this,
+      "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:*]",
+      "The service principal secret is granted by name; Secrets Manager appends a random 6-character suffix to every secret ARN, so the grant needs the name-?????? wildcard.",
+    );
+  }
+
+  /** Dimensions of a deployment's metrics, for alarms and dashboards. */
+  deploymentDimensions(deploymentName: string): { Environment: string; Deployment: string } {
+    return { Environment: this.environmentName, Deployment: deploymentName };
+  }
+}
+
+/** Checks the config cannot express but the poller relies on; messages name the field and the fix. */
+export function validateAzure(azure: AzureConfig): PolledDeployment[] {
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  const out: PolledDeployment[] = [];
+  azure.accounts.forEach((a, i) => {
+    a.deployments.forEach((d, j) => {
+      const field = `azure.accounts[${i}].deployments[${j}]`;
+      const other = seen.get(d.name);
+      if (other)
+        problems.push(
+          `${field}.name: "${d.name}" is also ${other}; deployment names are the CloudWatch dimension and must be unique per environment`,
+        );
+      seen.set(d.name, field);
+      if (!azure.prices[d.model])
+        problems.push(
+          `${field}.model: no price for "${d.model}" in azure.prices (has: ${Object.keys(azure.prices).join(", ") || "none"}); add one so cost can be estimated`,
+        );
+      out.push({ ...d, accountResourceId: a.resourceId });
+    });
+  });
+  if (problems.length > 0) throw new Error(`Invalid azure configuration:\n  - ${problems.join("\n  - ")}`);
+  return out;
+}
