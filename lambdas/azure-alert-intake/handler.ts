@@ -7,7 +7,7 @@ import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { LambdaFunctionURLEvent, APIGatewayProxyStructuredResultV2 as LambdaFunctionURLResult } from "aws-lambda";
 import { handleIntake, type IntakePorts } from "./intake";
-import type { Tier, TierNotification } from "./routing";
+import { originOfTopic, type Tier, type TierNotification } from "./routing";
 
 export interface IntakeEnvironment {
   readonly tokenSecretArn: string;
@@ -49,6 +49,7 @@ export function createIntakeHandler(options: { env: IntakeEnvironment; sns: SNSC
       );
     },
     log: (level, message, fields) => logger[level](message, fields ?? {}),
+    origin: originOfTopic(env.topicArns.P1),
   };
   return (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => handleIntake(event, ports);
 }

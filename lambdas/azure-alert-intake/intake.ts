@@ -6,13 +6,15 @@
 import type { LambdaFunctionURLEvent, APIGatewayProxyStructuredResultV2 as LambdaFunctionURLResult } from "aws-lambda";
 import { z } from "zod";
 import { CommonAlertSchema } from "./common-alert-schema";
-import { type TierNotification, toNotification } from "./routing";
+import { type AwsOrigin, type TierNotification, toNotification } from "./routing";
 import { tokenMatches } from "./token";
 
 export interface IntakePorts {
   /** The shared secret the action group's webhook URL carries as ?token=. */
   readonly expectedToken: () => Promise<string>;
   readonly publish: (notification: TierNotification) => Promise<void>;
+  /** Region/account stamped into the CloudWatch-alarm-shaped message. */
+  readonly origin: AwsOrigin;
   readonly log: (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -47,7 +49,7 @@ export async function handleIntake(event: LambdaFunctionURLEvent, ports: IntakeP
     ports.log("warn", "alert payload is not the common alert schema", { reason });
     return reply(400, { error: "not an Azure Monitor common alert schema payload", reason });
   }
-  const notification = toNotification(parsed.data);
+  const notification = toNotification(parsed.data, ports.origin);
   try {
     await ports.publish(notification);
   } catch (error) {

@@ -48,7 +48,20 @@ function dimensionsOf(alert: CommonAlert): string {
 
 const MAX_SUBJECT = 100;
 
-export function toNotification(alert: CommonAlert): TierNotification {
+/** Where the notification is published; CloudWatch alarm messages carry both. */
+export interface AwsOrigin {
+  readonly region: string;
+  readonly accountId: string;
+}
+
+/** Region and account from an SNS topic ARN (arn:partition:sns:region:account:name). */
+export function originOfTopic(topicArn: string): AwsOrigin {
+  const [, , , region, accountId] = topicArn.split(":");
+  if (!region || !accountId) throw new Error(`not an SNS topic ARN: ${topicArn}`);
+  return { region, accountId };
+}
+
+export function toNotification(alert: CommonAlert, origin: AwsOrigin): TierNotification {
   const { essentials } = alert.data;
   const tier = tierFor(alert);
   const state = essentials.monitorCondition === "Fired" ? "ALARM" : "OK";
@@ -72,6 +85,8 @@ export function toNotification(alert: CommonAlert): TierNotification {
     NewStateValue: state,
     OldStateValue: state === "ALARM" ? "OK" : "ALARM",
     NewStateReason: reason,
+    AWSAccountId: origin.accountId,
+    Region: origin.region,
     StateChangeTime:
       essentials.monitorCondition === "Resolved" ? (essentials.resolvedDateTime ?? essentials.firedDateTime) : essentials.firedDateTime,
     Tier: tier,

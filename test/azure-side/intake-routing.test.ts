@@ -2,7 +2,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CommonAlertSchema } from "../../lambdas/azure-alert-intake/common-alert-schema";
-import { SEVERITY_TIER, toNotification } from "../../lambdas/azure-alert-intake/routing";
+import { originOfTopic, SEVERITY_TIER, toNotification as toNotificationAt } from "../../lambdas/azure-alert-intake/routing";
+import { parseAlarmMessage } from "../../lambdas/p1-enricher/alarm-message";
+
+const ORIGIN = originOfTopic("arn:aws:sns:eu-west-1:111111111111:fleetwatch-dev-p1");
+const toNotification = (alert: Parameters<typeof toNotificationAt>[0]) => toNotificationAt(alert, ORIGIN);
+
 import { tokenMatches } from "../../lambdas/azure-alert-intake/token";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
@@ -67,6 +72,17 @@ describe("common alert schema -> paging tier", () => {
     const n = toNotification(CommonAlertSchema.parse(base));
     expect(n.subject).toHaveLength(100);
     expect(n.subject.endsWith("...")).toBe(true);
+  });
+});
+
+describe("interop with the P1 path", () => {
+  it("the p1-enricher recognises the message as a CloudWatch alarm (so PagerDuty dedups and resolves it)", () => {
+    for (const file of ["log-alert-v2-fired.json", "log-alert-v2-resolved.json", "metric-alert-sev0-no-custom-properties.json"]) {
+      const parsed = parseAlarmMessage(toNotification(sample(file)).message);
+      expect(parsed, file).toBeDefined();
+      expect(parsed?.AWSAccountId).toBe("111111111111");
+      expect(parsed?.Region).toBe("eu-west-1");
+    }
   });
 });
 
