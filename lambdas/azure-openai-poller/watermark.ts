@@ -5,6 +5,7 @@
  * up datapoints sent twice for the same minute. What was published lives in the watermark
  * table, so this survives cold starts and overlapping invocations (claims are conditional).
  */
+import { METRICS } from "../shared/metric-names";
 import type { Datapoint, Source } from "./datapoints";
 import type { PublishedIndex } from "./ports";
 
@@ -19,8 +20,9 @@ export function isSettled(minute: number, source: Source, now: number, settle: S
   return minute + 60_000 + settleMs <= now;
 }
 
+/** The table stores CloudWatch metric names (what was actually sent), not internal keys. */
 export function isPublished(index: PublishedIndex, d: Pick<Datapoint, "scope" | "minute" | "metric">): boolean {
-  return index.get(d.scope)?.get(d.minute)?.has(d.metric) ?? false;
+  return index.get(d.scope)?.get(d.minute)?.has(METRICS[d.metric].name) ?? false;
 }
 
 export interface Selection {
