@@ -502,7 +502,7 @@ export function engineeringDashboard(config: EnvironmentConfig): DashboardSpec {
           yAxis: { min: 0, max: 100, label: "%" },
         }),
         graph(
-          "BMCs the poller reached (% of all BMCs, network view)",
+          "BMCs the poller could not reach (% of polled, network view)",
           [
             ...perNode("pollerBmcsUnreachable", "Sum", "pu", "unreachable", false),
             ...perNode("pollerBmcsPolled", "Sum", "pp", "polled", false),
