@@ -74,6 +74,7 @@ export interface PollSummary {
   readonly claimConflicts: number;
   readonly partialLogQueries: number;
   readonly errors: readonly PollError[];
+  /** Platform metrics were read: what AzureTelemetryStalenessSeconds measures. */
   readonly azureReadOk: boolean;
   readonly stalenessSeconds: number;
 }
@@ -223,7 +224,10 @@ export async function pollOnce(deps: PollDependencies, now: number): Promise<Pol
     throw err;
   }
 
-  const azureReadOk = metricsOk && logsOk && errors.length === 0;
+  // Staleness follows the platform metrics: they carry requests and successes, which the
+  // zero-success P1 trusts. A Log Analytics or ARM failure is an error, not blindness.
+  const azureReadOk = metricsOk;
+  if (!logsOk) log.warn("Log Analytics could not be read: latency percentiles are missing for this poll");
   return finish(
     deps,
     now,

@@ -321,6 +321,18 @@ describe("failures", () => {
     expect(h.azure.countOf("logs")).toBe(4);
   });
 
+  test("a Log Analytics failure is an error but not blindness: staleness follows the platform metrics", async () => {
+    h.azure.logs.delete(WORKSPACE_ID);
+    const summary = await h.poller.poll(NOW);
+    expect(summary.errors.map((e) => [e.service, e.status])).toEqual([
+      ["logs", 404],
+      ["logs", 404],
+    ]);
+    expect(summary.azureReadOk).toBe(true);
+    expect(h.aws.named("AzureTelemetryStalenessSeconds").map((d) => d.value)).toEqual([0]);
+    expect(h.aws.named("AzurePollErrors").map((d) => d.value)).toEqual([2]);
+  });
+
   test("a Retry-After longer than the poll can wait fails that call, and staleness rises", async () => {
     await h.poller.poll(NOW);
     h.azure.fail("metrics", {
