@@ -168,7 +168,15 @@ export const PagingSchema = z.strictObject({
         }),
       )
       .default([]),
-    teams: z.array(z.strictObject({ tenantId: z.uuid(), teamId: z.string().min(1), channelId: z.string().min(1) })).default([]),
+    teams: z
+      .array(
+        z.strictObject({
+          tenantId: z.uuid("the Microsoft Entra tenant id (a GUID)"),
+          teamId: z.uuid("the Microsoft Teams team id (a GUID, from the team's link groupId=...)"),
+          channelId: z.string().regex(/^19:.+@thread\.(tacv2|skype)$/, "the Teams channel id, like 19:abc@thread.tacv2"),
+        }),
+      )
+      .default([]),
   }),
   p3: z.strictObject({
     emails: z.array(z.email()).default([]),
