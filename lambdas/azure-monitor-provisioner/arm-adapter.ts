@@ -14,6 +14,8 @@ export interface ArmClientOptions {
   readonly endpoint?: string;
   /** Extra CA for a local HTTPS fake. */
   readonly tlsOptions?: { ca?: string };
+  /** Token audience of ARM; default https://management.azure.com/.default (sovereign clouds differ). */
+  readonly scope?: string;
   /** Retries of throttled/failed calls (SDK default 3). */
   readonly maxRetries?: number;
 }
@@ -47,6 +49,7 @@ const ARM_SCOPE = "https://management.azure.com/.default";
 const tagsFor = (environment: string) => ({ "fleetwatch:environment": environment, "fleetwatch:managed-by": "fleetwatch-cdk" });
 
 export function createArmPort(credential: TokenCredential, options: ArmClientOptions = {}): AzureMonitorPort {
+  const scope = options.scope ?? ARM_SCOPE;
   const clientOptions = {
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.tlsOptions ? { tlsOptions: options.tlsOptions } : {}),
@@ -57,7 +60,7 @@ export function createArmPort(credential: TokenCredential, options: ArmClientOpt
   const monitor = (subscriptionId: string): MonitorClient => {
     const existing = monitors.get(subscriptionId);
     if (existing) return existing;
-    const created = new MonitorClient(credential, subscriptionId, clientOptions);
+    const created = new MonitorClient(credential, subscriptionId, { ...clientOptions, credentials: { scopes: [scope] } });
     monitors.set(subscriptionId, created);
     return created;
   };

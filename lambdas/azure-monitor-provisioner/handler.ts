@@ -111,10 +111,14 @@ export const handler = async (event: CustomResourceEvent, context: Context): Pro
     if (!value) throw new Error(`environment variable ${key} is not set`);
     return value;
   };
+  // Sovereign clouds: Entra ID and ARM endpoints come from config.azure.cloud via the construct.
+  const resourceManager = process.env.AZURE_RESOURCE_MANAGER ?? "https://management.azure.com";
   cached ??= createProvisionerHandler({
     env: { azureCredentialsSecret: need("AZURE_CREDENTIALS_SECRET"), intakeTokenSecret: need("INTAKE_TOKEN_SECRET_ARN") },
     secrets: new SecretsProvider(),
     logger: new Logger(),
+    arm: { endpoint: resourceManager, scope: `${resourceManager.replace(/\/+$/, "")}/.default` },
+    credential: { authorityHost: process.env.AZURE_AUTHORITY_HOST ?? "https://login.microsoftonline.com" },
   });
   await cached(event, context);
 };
