@@ -57,7 +57,12 @@ export function deadLetter(
 
 /** What the re-drive does with one DLQ message. */
 export type RedrivePlan =
-  | { readonly kind: "records"; readonly stage: DeadLetterStage; readonly records: ReadonlyArray<{ partitionKey: string; data: string }> }
+  | {
+      readonly kind: "records";
+      readonly stage: DeadLetterStage;
+      readonly streamArn: string;
+      readonly records: ReadonlyArray<{ partitionKey: string; data: string }>;
+    }
   | {
       readonly kind: "range";
       readonly source: "on-failure" | DeadLetterStage;
@@ -78,7 +83,12 @@ export function planRedrive(body: string): RedrivePlan {
   if (message.kind === DEAD_LETTER_KIND) {
     const letter = message as unknown as DeadLetter;
     if (typeof letter.data === "string") {
-      return { kind: "records", stage: letter.stage, records: [{ partitionKey: letter.partitionKey, data: letter.data }] };
+      return {
+        kind: "records",
+        stage: letter.stage,
+        streamArn: letter.streamArn,
+        records: [{ partitionKey: letter.partitionKey, data: letter.data }],
+      };
     }
     return {
       kind: "range",
