@@ -6,6 +6,7 @@ import { Stack, type StackProps, Tags } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import { SignalAlarms } from "./alarms/signal-alarms";
 import { AzureOpenAiPoller } from "./azure-openai/azure-openai-poller";
+import { AzureMonitorProvisioning } from "./azure-side/azure-monitor-provisioning";
 import type { EnvironmentConfig } from "./config/schema";
 import { PagingTiers } from "./paging/paging-tiers";
 import { RedfishPoller } from "./redfish/redfish-poller";
@@ -27,6 +28,8 @@ export class FleetWatchStack extends Stack {
   readonly azureOpenAiPoller?: AzureOpenAiPoller;
   readonly paging: PagingTiers;
   readonly signalAlarms: SignalAlarms;
+  /** Present when config.azure.provisionAzureSide is true. */
+  readonly azureMonitor?: AzureMonitorProvisioning;
 
   constructor(scope: Construct, id: string, props: FleetWatchStackProps) {
     super(scope, id, props);
@@ -54,5 +57,11 @@ export class FleetWatchStack extends Stack {
       redfishPollerFunction: this.redfishPoller.function,
       azurePollerFunction: this.azureOpenAiPoller?.function,
     });
+
+    // Azure side (diagnostic settings, saved KQL, log alerts, action group -> alert intake ->
+    // these paging tiers), provisioned by a custom resource when azure.provisionAzureSide is set.
+    if (AzureMonitorProvisioning.isEnabled(config)) {
+      this.azureMonitor = new AzureMonitorProvisioning(this, "AzureMonitor", { config, topics: this.paging });
+    }
   }
 }
