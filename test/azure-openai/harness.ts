@@ -38,6 +38,7 @@ export interface Harness {
   readonly logs: LogLine[];
   readonly settings: PollerSettings;
   readonly poller: Poller;
+  readonly dynamoEndpoint: string;
   newPoller(overrides?: Partial<PollerSettings>): Poller;
   stop(): Promise<void>;
 }
@@ -119,6 +120,7 @@ export async function startHarness(overrides: Partial<PollerSettings> = {}): Pro
     logs,
     settings,
     poller: newPoller(),
+    dynamoEndpoint,
     newPoller,
     async stop() {
       await azure.stop();
