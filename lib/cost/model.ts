@@ -1,0 +1,475 @@
+/**
+ * Monthly cost of FleetWatch for a GPU fleet, per service, derived from the design: one
+ * Kinesis record per BMC per poll (the snapshot contract, sized by serialising a
+ * representative snapshot), Timestream records shaped by the ingest's own code
+ * (lambdas/telemetry-ingest/records.ts), the CloudWatch metric count from the metric registry
+ * and the alarm list from the signal catalog. Compared with the two things users would pick
+ * instead: per-GPU CloudWatch custom metrics, and DCGM exporter + Amazon Managed Service for
+ * Prometheus. Pure: prices from ./prices, config passed in.
+ */
+import { METRICS } from "../../lambdas/shared/metric-names";
+import type { BmcSnapshot, Component } from "../../lambdas/shared/snapshot";
+import {
+  buildWriteRequests,
+  type MeasureValue,
+  type SinkPoint,
+  shapeSnapshot,
+  TIMESTREAM_LIMITS,
+} from "../../lambdas/telemetry-ingest/records";
+import { resolveAlarms } from "../catalog";
+import type { EnvironmentConfig } from "../config/schema";
+import { HOURS_PER_MONTH, PRICES } from "./prices";
+
+export interface CostAssumptions {
+  readonly nodes: number;
+  readonly gpusPerNode: number;
+  readonly intervalSeconds: number;
+  /** Out-of-band components per node the normaliser publishes besides GPUs. */
+  readonly fansPerNode: number;
+  readonly temperatureSensorsPerNode: number;
+  readonly psusPerNode: number;
+  /** redfish-poller: wall time of one shard sweep (bounded by the 55 s timeout). */
+  readonly pollerSecondsPerSweep: number;
+  /** telemetry-ingest: time per Timestream WriteRecords request, and requests in flight. */
+  readonly ingestMsPerWriteRequest: number;
+  readonly ingestWriteConcurrency: number;
+  /** Kinesis on-demand starts at 4 shards; the event source mapping polls each with the batching window. */
+  readonly kinesisShards: number;
+  readonly ingestBatchingWindowSeconds: number;
+  readonly azurePollerSeconds: number;
+  /** Share of GPUs that are warm, throttled or have ECC errors (one log line each per poll). */
+  readonly abnormalGpuShare: number;
+  readonly engineeringDashboardViewsPerMonth: number;
+  readonly timestreamQueriesPerMonth: number;
+  // The alternatives
+  /** Per-GPU CloudWatch metrics: temperature, power, throttled, correctable and uncorrectable ECC. */
+  readonly cloudwatchMetricsPerGpu: number;
+  /** Per-GPU alarms: temperature warn and critical, ECC, throttling. */
+  readonly cloudwatchAlarmsPerGpu: number;
+  /** Per-node alarms: fans, power cap, BMC reachability. */
+  readonly cloudwatchAlarmsPerNode: number;
+  /** dcgm-exporter's default counter set, per GPU. */
+  readonly dcgmMetricsPerGpu: number;
+  /** AMP keeps samples 150 days by default. */
+  readonly ampRetentionDays: number;
+}
+
+export const DEFAULT_ASSUMPTIONS: Omit<CostAssumptions, "nodes" | "gpusPerNode" | "intervalSeconds"> = {
+  fansPerNode: 10,
+  temperatureSensorsPerNode: 4,
+  psusPerNode: 6,
+  pollerSecondsPerSweep: 20,
+  ingestMsPerWriteRequest: 40,
+  ingestWriteConcurrency: 4,
+  kinesisShards: 4,
+  ingestBatchingWindowSeconds: 5,
+  azurePollerSeconds: 4,
+  abnormalGpuShare: 0.02,
+  engineeringDashboardViewsPerMonth: 300,
+  timestreamQueriesPerMonth: 200,
+  cloudwatchMetricsPerGpu: 5,
+  cloudwatchAlarmsPerGpu: 4,
+  cloudwatchAlarmsPerNode: 3,
+  dcgmMetricsPerGpu: 18,
+  ampRetentionDays: 150,
+};
+
+/**
+ * The Timestream retention FleetWatch's cost estimate assumes: the memory store only has to
+ * take on-time writes and fast recent queries (late data goes to the magnetic store, which
+ * queries read transparently; dashboards read CloudWatch, not Timestream); per-GPU history
+ * is kept 90 days, while the fleet aggregates stay in CloudWatch for 15 months.
+ */
+export const RECOMMENDED_RETENTION = { timestreamMemoryHours: 2, timestreamMagneticDays: 90 } as const;
+
+export interface LineItem {
+  readonly service: string;
+  readonly item: string;
+  readonly quantity: number;
+  readonly unit: string;
+  readonly usd: number;
+}
+
+export interface CostReport {
+  readonly fleetwatch: LineItem[];
+  readonly cloudwatchPerGpu: LineItem[];
+  readonly ampDcgm: LineItem[];
+  readonly totals: { readonly fleetwatch: number; readonly cloudwatchPerGpu: number; readonly ampDcgm: number };
+  readonly derived: Record<string, number>;
+}
+
+const GB = 1024 ** 3;
+const KB = 1024;
+
+/** A snapshot as the contract describes it, with every field a B200 HGX node reports. */
+export function representativeSnapshot(a: CostAssumptions, config: EnvironmentConfig): BmcSnapshot {
+  const components: Component[] = [];
+  for (let i = 1; i <= a.gpusPerNode; i++) {
+    components.push({
+      kind: "gpu",
+      id: `GPU_SXM_${i}`,
+      system: "HGX_Baseboard_0",
+      name: "NVIDIA B200",
+      health: "OK",
+      temperatureC: 61,
+      powerW: 690,
+      powerLimitW: 1000,
+      throttled: false,
+      throttleReasons: [],
+      eccCorrectable: 0,
+      eccUncorrectable: 0,
+    });
+  }
+  for (let i = 1; i <= a.fansPerNode; i++)
+    components.push({ kind: "fan", id: `Fan${i}`, health: "OK", rpm: 9120, percent: 46, failed: false });
+  for (let i = 1; i <= a.temperatureSensorsPerNode; i++) {
+    components.push({ kind: "temperature", id: i === 1 ? "Inlet" : `Temp${i}`, health: "OK", temperatureC: 24, upperCriticalC: 42 });
+  }
+  for (let i = 1; i <= a.psusPerNode; i++) components.push({ kind: "psu", id: `PSU${i}`, health: "OK", powerW: 812 });
+  components.push({ kind: "chassis", id: "1", health: "OK", powerW: 3940, powerLimitW: 4500, capped: false });
+  return {
+    schema: "fleetwatch.bmc-snapshot.v1",
+    environment: config.name,
+    cluster: config.redfish.clusters[0]?.name ?? "train-a",
+    bmc: "10.64.123.234",
+    collectedAt: "2026-11-22T10:00:00.000Z",
+    durationMs: 840,
+    requests: 3,
+    status: "ok",
+    errors: [],
+    components,
+  } as BmcSnapshot;
+}
+
+const utf8 = (v: string) => Buffer.byteLength(v, "utf8");
+
+/** Timestream's metered size of a measure: name + 8 bytes (double/bigint), 1 (boolean) or the text. */
+function measureBytes(m: MeasureValue): number {
+  return utf8(m.Name) + (m.Type === "VARCHAR" ? utf8(m.Value) : m.Type === "BOOLEAN" ? 1 : 8);
+}
+
+/** Stored size of a record (Timestream "Metering and pricing", storage): time + dimensions + measure names and values. */
+export function storedBytes(p: SinkPoint): number {
+  const dims = [["environment", p.environment], ["cluster", p.cluster], ...p.dimensions.map((d) => [d.Name, d.Value])];
+  return (
+    8 + dims.reduce((n, [k, v]) => n + utf8(k!) + utf8(v!), 0) + utf8(p.measureName) + p.measures.reduce((n, m) => n + measureBytes(m), 0)
+  );
+}
+
+/**
+ * Billed 1 KB write units per snapshot, from the ingest's own WriteRecords batching: each
+ * request is metered on its total size rounded up to 1 KB, and a dimension repeated within a
+ * request (CommonAttributes, the BMC of a snapshot, the GPU model) is charged once
+ * (Timestream pricing: "data batching", "automatic detection of repeated data").
+ */
+export function billedWriteKbPerSnapshot(snapshot: BmcSnapshot, sample = 12): number {
+  const points = Array.from({ length: sample }, (_, i) => shapeSnapshot({ ...snapshot, bmc: `10.64.${i}.${100 + i}` }, i)).flat();
+  let kb = 0;
+  for (const request of buildWriteRequests(points)) {
+    const seen = new Set<string>();
+    let bytes = 0;
+    for (const d of request.CommonAttributes.Dimensions) {
+      seen.add(`${d.Name}=${d.Value}`);
+      bytes += utf8(d.Name) + utf8(d.Value);
+    }
+    for (const r of request.Records) {
+      bytes += 8 + utf8(r.MeasureName) + r.MeasureValues.reduce((n, m) => n + measureBytes(m), 0);
+      for (const d of r.Dimensions) {
+        const key = `${d.Name}=${d.Value}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        bytes += utf8(d.Name) + utf8(d.Value);
+      }
+    }
+    kb += Math.ceil(bytes / KB);
+  }
+  return kb / sample;
+}
+
+/** Powertools' JSON log envelope around a finding (level, message, timestamp, service, function context). */
+const LOG_ENVELOPE_BYTES = 330;
+
+function item(service: string, itemName: string, quantity: number, unit: string, usd: number): LineItem {
+  return { service, item: itemName, quantity, unit, usd };
+}
+
+function cloudwatchMetricsUsd(count: number): number {
+  const tiers: [number, number][] = [
+    [10_000, PRICES.cloudwatchMetricFirst10k.usd],
+    [240_000, PRICES.cloudwatchMetricNext240k.usd],
+    [750_000, PRICES.cloudwatchMetricNext750k.usd],
+    [Number.POSITIVE_INFINITY, PRICES.cloudwatchMetricOver1M.usd],
+  ];
+  let left = count;
+  let usd = 0;
+  for (const [size, price] of tiers) {
+    const n = Math.min(left, size);
+    usd += n * price;
+    left -= n;
+    if (left <= 0) break;
+  }
+  return usd;
+}
+
+function ampIngestUsd(samples: number): number {
+  const first = Math.min(samples, 2e9);
+  const next = Math.max(0, samples - 2e9);
+  return (first / 1e7) * PRICES.ampIngestFirst2B.usd + (next / 1e7) * PRICES.ampIngestNext250B.usd;
+}
+
+/** How many CloudWatch metrics (metric name x dimension values) the registry yields for this config. */
+export function cloudwatchMetricCount(config: EnvironmentConfig): number {
+  const clusters = config.redfish.clusters.length;
+  const deployments = new Set((config.azure?.accounts ?? []).flatMap((a) => a.deployments.map((d) => d.name))).size;
+  const teams = new Set((config.azure?.accounts ?? []).flatMap((a) => a.deployments.map((d) => d.team))).size;
+  let n = 0;
+  for (const m of Object.values(METRICS)) {
+    const dims = m.dimensions as readonly string[];
+    if (m.emitter === "azure-openai-poller" && !config.azure) continue;
+    n += dims.includes("Cluster") ? clusters : dims.includes("Deployment") ? deployments : dims.includes("Team") ? teams : 1;
+  }
+  return n;
+}
+
+export function costReport(config: EnvironmentConfig, a: CostAssumptions): CostReport {
+  const pollsPerMonth = (HOURS_PER_MONTH * 3600) / a.intervalSeconds;
+  const gpus = a.nodes * a.gpusPerNode;
+  const shards = Math.ceil(a.nodes / config.redfish.shardSize);
+  const snapshotsPerMonth = a.nodes * pollsPerMonth;
+  const hasAzure = config.azure !== undefined;
+  const accounts = config.azure?.accounts.length ?? 0;
+  const workspaces = config.azure?.workspaces.length ?? 0;
+  const fw: LineItem[] = [];
+
+  // --- the snapshot, the Kinesis record and the Timestream records it becomes ---
+  const snapshot = representativeSnapshot(a, config);
+  const snapshotBytes = Buffer.byteLength(JSON.stringify(snapshot));
+  const points = shapeSnapshot(snapshot, 0);
+  const storedBytesPerSnapshot = points.reduce((n, p) => n + storedBytes(p), 0);
+  const writeBytesPerSnapshot = billedWriteKbPerSnapshot(snapshot) * KB;
+
+  // --- Scheduler ---
+  const schedulerInvocations = shards * pollsPerMonth + (hasAzure ? HOURS_PER_MONTH * 60 : 0);
+  fw.push(
+    item(
+      "EventBridge Scheduler",
+      "invocations (14 M/month free)",
+      schedulerInvocations,
+      "invocations",
+      (Math.max(0, schedulerInvocations - PRICES.schedulerFreeInvocations.usd) / 1e6) * PRICES.schedulerInvocations.usd,
+    ),
+  );
+
+  // --- Lambda ---
+  const pollerGbS = shards * pollsPerMonth * a.pollerSecondsPerSweep * 1;
+  const writeRequestsPerMonth = (snapshotsPerMonth * points.length) / TIMESTREAM_LIMITS.recordsPerWrite;
+  const ingestInvocations = a.kinesisShards * ((HOURS_PER_MONTH * 3600) / a.ingestBatchingWindowSeconds);
+  const ingestSeconds = ingestInvocations * 0.05 + (writeRequestsPerMonth * a.ingestMsPerWriteRequest) / 1000 / a.ingestWriteConcurrency;
+  const ingestGbS = ingestSeconds * 1;
+  const azureInvocations = hasAzure ? HOURS_PER_MONTH * 60 : 0;
+  const azureGbS = azureInvocations * a.azurePollerSeconds * 0.5;
+  const lambdaRequests = shards * pollsPerMonth + ingestInvocations + azureInvocations;
+  fw.push(item("Lambda", "redfish-poller compute (1024 MB, arm64)", pollerGbS, "GB-s", pollerGbS * PRICES.lambdaArmGbSecond.usd));
+  fw.push(item("Lambda", "telemetry-ingest compute (1024 MB, arm64)", ingestGbS, "GB-s", ingestGbS * PRICES.lambdaArmGbSecond.usd));
+  if (hasAzure)
+    fw.push(item("Lambda", "azure-openai-poller compute (512 MB, arm64)", azureGbS, "GB-s", azureGbS * PRICES.lambdaArmGbSecond.usd));
+  fw.push(item("Lambda", "requests", lambdaRequests, "requests", (lambdaRequests / 1e6) * PRICES.lambdaRequests.usd));
+
+  // --- Kinesis on-demand ---
+  const ingestGb = (snapshotsPerMonth * Math.ceil(snapshotBytes / KB) * KB) / GB;
+  const readGb = (snapshotsPerMonth * snapshotBytes) / GB;
+  fw.push(item("Kinesis", "on-demand stream", HOURS_PER_MONTH, "stream-hours", HOURS_PER_MONTH * PRICES.kinesisOnDemandStreamHour.usd));
+  fw.push(
+    item(
+      "Kinesis",
+      `data in (${snapshotBytes} B snapshot, billed as ${Math.ceil(snapshotBytes / KB)} KB)`,
+      ingestGb,
+      "GB",
+      ingestGb * PRICES.kinesisOnDemandIngestGb.usd,
+    ),
+  );
+  fw.push(item("Kinesis", "data out (event source mapping)", readGb, "GB", readGb * PRICES.kinesisOnDemandRetrievalGb.usd));
+
+  // --- Timestream ---
+  const writeUnits = (snapshotsPerMonth * writeBytesPerSnapshot) / KB;
+  // Storage is metered per record with every dimension (no batching discount).
+  const storedGbPerHour = (a.nodes * (3600 / a.intervalSeconds) * storedBytesPerSnapshot) / GB;
+  const memoryGb = storedGbPerHour * config.retention.timestreamMemoryHours;
+  const magneticGb = storedGbPerHour * 24 * config.retention.timestreamMagneticDays;
+  fw.push(
+    item(
+      "Timestream",
+      `writes (${points.length} records/snapshot, ${Math.round(writeBytesPerSnapshot)} B)`,
+      writeUnits,
+      "1 KB writes",
+      (writeUnits / 1e6) * PRICES.timestreamWrites.usd,
+    ),
+  );
+  fw.push(
+    item(
+      "Timestream",
+      `memory store (${config.retention.timestreamMemoryHours} h)`,
+      memoryGb * HOURS_PER_MONTH,
+      "GB-hours",
+      memoryGb * HOURS_PER_MONTH * PRICES.timestreamMemoryGbHour.usd,
+    ),
+  );
+  fw.push(
+    item(
+      "Timestream",
+      `magnetic store (${config.retention.timestreamMagneticDays} d, steady state)`,
+      magneticGb,
+      "GB-months",
+      magneticGb * PRICES.timestreamMagneticGbMonth.usd,
+    ),
+  );
+  const tcuHours = (a.timestreamQueriesPerMonth * 4 * 30) / 3600;
+  fw.push(
+    item("Timestream", "on-call queries (4 TCU x 30 s minimum each)", tcuHours, "TCU-hours", tcuHours * PRICES.timestreamTcuHour.usd),
+  );
+
+  // --- CloudWatch ---
+  const metricCount = cloudwatchMetricCount(config);
+  fw.push(
+    item(
+      "CloudWatch",
+      "custom metrics (fixed by the registry, not by fleet size)",
+      metricCount,
+      "metrics",
+      cloudwatchMetricsUsd(metricCount),
+    ),
+  );
+  const alarms = resolveAlarms(config);
+  const alarmMetrics = alarms.reduce((n, s) => n + (s.source.kind === "math" ? Object.keys(s.source.inputs).length : 1), 0);
+  const composites = new Set(alarms.filter((s) => s.suppressedByAlarm).map((s) => s.pagingAlarmName)).size;
+  fw.push(
+    item(
+      "CloudWatch",
+      `alarms (${alarms.length} from the signal catalog)`,
+      alarmMetrics,
+      "alarm metrics",
+      alarmMetrics * PRICES.cloudwatchAlarmMetric.usd,
+    ),
+  );
+  if (composites)
+    fw.push(item("CloudWatch", "composite alarms (suppression)", composites, "alarms", composites * PRICES.cloudwatchCompositeAlarm.usd));
+  fw.push(item("CloudWatch", "dashboards", 3, "dashboards", 3 * PRICES.cloudwatchDashboard.usd));
+
+  const snapshotLine = LOG_ENVELOPE_BYTES + 260;
+  const gpuLine = LOG_ENVELOPE_BYTES + 420;
+  const platformLines = 3 * 350; // START, END, REPORT (JSON format)
+  const emfPerClusterPerInvocation = 1800;
+  const ingestLogBytes =
+    snapshotsPerMonth * snapshotLine +
+    gpus * pollsPerMonth * a.abnormalGpuShare * gpuLine +
+    ingestInvocations * (platformLines + 700 + emfPerClusterPerInvocation * Math.min(config.redfish.clusters.length, 2));
+  const pollerLogBytes =
+    shards * pollsPerMonth * (platformLines + 1200 + 900 * config.redfish.clusters.length) + snapshotsPerMonth * 0.005 * 600;
+  const azureLogBytes = azureInvocations * (platformLines + 1500);
+  const logsGb = (ingestLogBytes + pollerLogBytes + azureLogBytes) / GB;
+  fw.push(item("CloudWatch", "logs ingestion (structured logs + EMF)", logsGb, "GB", logsGb * PRICES.cloudwatchLogsIngestGb.usd));
+  const storedLogsGb = logsGb * (config.retention.logDays / 30.4);
+  fw.push(
+    item(
+      "CloudWatch",
+      `logs storage (${config.retention.logDays} d retention, steady state)`,
+      storedLogsGb,
+      "GB-months",
+      storedLogsGb * PRICES.cloudwatchLogsStorageGbMonth.usd,
+    ),
+  );
+  const scannedGb = a.engineeringDashboardViewsPerMonth * 5 * 3 * (ingestLogBytes / GB / HOURS_PER_MONTH);
+  fw.push(
+    item(
+      "CloudWatch",
+      "Logs Insights (engineering dashboard log widgets, 3 h)",
+      scannedGb,
+      "GB scanned",
+      scannedGb * PRICES.cloudwatchLogsInsightsGbScanned.usd,
+    ),
+  );
+
+  // --- Secrets Manager, KMS ---
+  const secrets =
+    new Set(config.redfish.clusters.map((c) => c.credentialsSecretName)).size +
+    (hasAzure ? 1 : 0) +
+    (config.paging.p1.pagerDutyIntegrationUrlSecretName ? 1 : 0) +
+    (config.paging.p3.ticketWebhookSecretName ? 1 : 0);
+  const secretCalls = shards * pollsPerMonth + azureInvocations;
+  fw.push(item("Secrets Manager", "secrets", secrets, "secrets", secrets * PRICES.secretsManagerSecret.usd));
+  fw.push(
+    item(
+      "Secrets Manager",
+      "GetSecretValue (once per invocation at most)",
+      secretCalls,
+      "calls",
+      (secretCalls / 1e4) * PRICES.secretsManagerApiCalls.usd,
+    ),
+  );
+  const kmsRequests = a.kinesisShards * 2 * (HOURS_PER_MONTH * 12); // data keys are reused for 5 minutes per shard and side
+  fw.push(item("KMS", "stream key + data-key requests", 1, "keys", PRICES.kmsKey.usd + (kmsRequests / 1e4) * PRICES.kmsRequests.usd));
+
+  // --- Azure Monitor ---
+  if (hasAzure) {
+    const calls = HOURS_PER_MONTH * 60 * (accounts * 2 + workspaces);
+    fw.push(
+      item(
+        "Azure Monitor",
+        "metrics:getBatch + Log Analytics queries (1 M/month free)",
+        calls,
+        "API calls",
+        (Math.max(0, calls - PRICES.azureMetricsApiFreeCalls.usd) / 1000) * PRICES.azureMetricsApiCalls.usd,
+      ),
+    );
+  }
+
+  // --- alternative 1: per-GPU CloudWatch custom metrics (same pollers, no Kinesis/Timestream) ---
+  const pollerItems = fw.filter(
+    (i) => i.service === "EventBridge Scheduler" || i.item.startsWith("redfish-poller") || i.service === "Secrets Manager",
+  );
+  const perNodeMetrics = a.fansPerNode + a.temperatureSensorsPerNode + a.psusPerNode + 2;
+  const cwMetrics = gpus * a.cloudwatchMetricsPerGpu + a.nodes * perNodeMetrics;
+  const cwAlarms = gpus * a.cloudwatchAlarmsPerGpu + a.nodes * a.cloudwatchAlarmsPerNode;
+  const emfGb = (snapshotsPerMonth * (400 + (a.gpusPerNode * a.cloudwatchMetricsPerGpu + perNodeMetrics) * 45)) / GB;
+  const cw: LineItem[] = [
+    ...pollerItems,
+    item("CloudWatch", "per-GPU and per-node custom metrics", cwMetrics, "metrics", cloudwatchMetricsUsd(cwMetrics)),
+    item("CloudWatch", "per-GPU and per-node alarms", cwAlarms, "alarms", cwAlarms * PRICES.cloudwatchAlarmMetric.usd),
+    item("CloudWatch", "EMF ingestion", emfGb, "GB", emfGb * PRICES.cloudwatchLogsIngestGb.usd),
+    item("CloudWatch", "dashboards", 3, "dashboards", 3 * PRICES.cloudwatchDashboard.usd),
+  ];
+
+  // --- alternative 2: dcgm-exporter on every node, scraped at the same interval into AMP ---
+  const samples = gpus * a.dcgmMetricsPerGpu * pollsPerMonth;
+  const ampStoredGb = (samples * 2 * (a.ampRetentionDays / 30.4)) / GB; // ~2 bytes per compressed sample
+  const ruleSamples = gpus * 3 * 5 * HOURS_PER_MONTH * 60; // 3 alert rules per GPU over 5-minute windows, every minute
+  const amp: LineItem[] = [
+    item("AMP", `samples ingested (${a.dcgmMetricsPerGpu} dcgm-exporter series per GPU)`, samples, "samples", ampIngestUsd(samples)),
+    item(
+      "AMP",
+      `storage (${a.ampRetentionDays} d retention, steady state)`,
+      ampStoredGb,
+      "GB-months",
+      ampStoredGb * PRICES.ampStorageGbMonth.usd,
+    ),
+    item("AMP", "alert-rule queries", ruleSamples, "query samples", (ruleSamples / 1e9) * PRICES.ampQuerySamples.usd),
+  ];
+
+  const sum = (xs: LineItem[]) => xs.reduce((s, x) => s + x.usd, 0);
+  return {
+    fleetwatch: fw,
+    cloudwatchPerGpu: cw,
+    ampDcgm: amp,
+    totals: { fleetwatch: sum(fw), cloudwatchPerGpu: sum(cw), ampDcgm: sum(amp) },
+    derived: {
+      pollsPerMonth,
+      shards,
+      snapshotBytes,
+      timestreamRecordsPerSnapshot: points.length,
+      timestreamWriteBytesPerSnapshot: writeBytesPerSnapshot,
+      timestreamStoredBytesPerSnapshot: storedBytesPerSnapshot,
+      cloudwatchMetrics: metricCount,
+      alarms: alarms.length,
+    },
+  };
+}

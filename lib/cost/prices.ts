@@ -1,0 +1,82 @@
+/**
+ * Public list prices the cost model uses: US East (N. Virginia) for AWS, pay-as-you-go for
+ * Azure, in USD. Checked on 2026-11-22 against the pages cited per entry (through the
+ * project's document search). `verified` says how: "page" when the number was read on the
+ * cited page that day, "published-rate" when the page was reached but its rate table did not
+ * render in the excerpt and the value is the rate AWS/Microsoft publishes there (re-check it
+ * before using the model for a purchase decision).
+ *
+ * Free tiers are NOT subtracted (a production account shares them with everything else),
+ * except where a free allowance is part of how the service bills (Scheduler, Azure metrics).
+ */
+
+export interface Price {
+  readonly usd: number;
+  readonly unit: string;
+  readonly source: string;
+  readonly verified: "page" | "published-rate";
+}
+
+const p = (usd: number, unit: string, source: string, verified: Price["verified"]): Price => ({ usd, unit, source, verified });
+
+const LAMBDA = "https://aws.amazon.com/lambda/pricing/";
+const KINESIS = "https://aws.amazon.com/kinesis/data-streams/pricing/";
+const TIMESTREAM = "https://aws.amazon.com/timestream/pricing/";
+const CLOUDWATCH = "https://aws.amazon.com/cloudwatch/pricing/";
+const SECRETS = "https://aws.amazon.com/secrets-manager/pricing/";
+const SCHEDULER = "https://aws.amazon.com/eventbridge/pricing/";
+const AMP = "https://aws.amazon.com/prometheus/pricing/";
+const KMS = "https://aws.amazon.com/kms/pricing/";
+const AZURE_MONITOR = "https://azure.microsoft.com/pricing/details/monitor/";
+
+export const PRICES_CHECKED_ON = "2026-11-22";
+export const PRICES_REGION = "us-east-1";
+
+export const PRICES = {
+  lambdaArmGbSecond: p(0.0000133334, "GB-second (Arm, first 7.5 billion GB-s/month)", LAMBDA, "page"),
+  lambdaRequests: p(0.2, "1 million requests", LAMBDA, "published-rate"),
+
+  kinesisOnDemandStreamHour: p(0.04, "stream-hour (on-demand)", KINESIS, "published-rate"),
+  /** Billed per record rounded up to 1 KB (documented on the page). */
+  kinesisOnDemandIngestGb: p(0.08, "GB written (records rounded up to 1 KB)", KINESIS, "published-rate"),
+  kinesisOnDemandRetrievalGb: p(0.04, "GB read", KINESIS, "published-rate"),
+
+  /** Timestream for LiveAnalytics: writes metered in 1 KB units. */
+  timestreamWrites: p(0.5, "1 million 1 KB writes", TIMESTREAM, "page"),
+  timestreamMemoryGbHour: p(0.036, "GB-hour in the memory store", TIMESTREAM, "page"),
+  timestreamMagneticGbMonth: p(0.03, "GB-month in the magnetic store", TIMESTREAM, "page"),
+  timestreamTcuHour: p(0.5, "TCU-hour of queries", TIMESTREAM, "published-rate"),
+
+  cloudwatchMetricFirst10k: p(0.3, "custom metric-month (first 10,000)", CLOUDWATCH, "page"),
+  cloudwatchMetricNext240k: p(0.1, "custom metric-month (next 240,000)", CLOUDWATCH, "published-rate"),
+  cloudwatchMetricNext750k: p(0.05, "custom metric-month (next 750,000)", CLOUDWATCH, "published-rate"),
+  cloudwatchMetricOver1M: p(0.02, "custom metric-month (over 1,000,000)", CLOUDWATCH, "published-rate"),
+  cloudwatchAlarmMetric: p(0.1, "standard-resolution alarm metric-month (each metric of a math alarm)", CLOUDWATCH, "page"),
+  cloudwatchCompositeAlarm: p(0.5, "composite alarm-month", CLOUDWATCH, "published-rate"),
+  cloudwatchDashboard: p(3, "dashboard-month", CLOUDWATCH, "page"),
+  cloudwatchLogsIngestGb: p(0.5, "GB ingested (standard log class; EMF included)", CLOUDWATCH, "page"),
+  cloudwatchLogsStorageGbMonth: p(0.03, "GB-month archived", CLOUDWATCH, "published-rate"),
+  cloudwatchLogsInsightsGbScanned: p(0.005, "GB scanned by Logs Insights", CLOUDWATCH, "published-rate"),
+
+  secretsManagerSecret: p(0.4, "secret-month", SECRETS, "page"),
+  secretsManagerApiCalls: p(0.05, "10,000 API calls", SECRETS, "page"),
+
+  schedulerInvocations: p(1, "1 million invocations after 14 million free per month", SCHEDULER, "page"),
+  schedulerFreeInvocations: p(14_000_000, "invocations free per month", SCHEDULER, "page"),
+
+  kmsKey: p(1, "customer managed key-month", KMS, "published-rate"),
+  kmsRequests: p(0.03, "10,000 requests", KMS, "published-rate"),
+
+  ampIngestFirst2B: p(0.9, "10 million samples (first 2 billion/month)", AMP, "published-rate"),
+  ampIngestNext250B: p(0.35, "10 million samples (next 250 billion/month)", AMP, "published-rate"),
+  ampStorageGbMonth: p(0.03, "GB-month stored", AMP, "published-rate"),
+  ampQuerySamples: p(0.1, "billion query samples processed", AMP, "published-rate"),
+
+  azureMetricsApiCalls: p(0.01, "1,000 metric query API calls after 1 million free per month", AZURE_MONITOR, "published-rate"),
+  azureMetricsApiFreeCalls: p(1_000_000, "metric query API calls free per month", AZURE_MONITOR, "published-rate"),
+} as const satisfies Record<string, Price>;
+
+export type PriceKey = keyof typeof PRICES;
+
+/** AWS bills a month as 730 hours. */
+export const HOURS_PER_MONTH = 730;
