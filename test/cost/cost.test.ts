@@ -103,7 +103,7 @@ test("npm run cost prints the per-service breakdown and the exact last line", ()
   for (const service of ["Lambda", "Kinesis", "Timestream", "CloudWatch", "Secrets Manager", "EventBridge Scheduler", "Azure Monitor"]) {
     expect(run.stdout).toContain(service);
   }
-  expect(spawnSync(process.execPath, ["--import", "tsx", "scripts/cost.ts", "--nodes", "lots"], { cwd: root, encoding: "utf8" }).status).toBe(
-    2,
-  );
+  expect(
+    spawnSync(process.execPath, ["--import", "tsx", "scripts/cost.ts", "--nodes", "lots"], { cwd: root, encoding: "utf8" }).status,
+  ).toBe(2);
 });
