@@ -6,7 +6,11 @@
  * Field names follow the structured log lines the Lambdas write: telemetry-ingest's findings
  * (`event` = fleetwatch.snapshot | fleetwatch.gpu | fleetwatch.fan | fleetwatch.power_cap |
  * fleetwatch.bmc | fleetwatch.dead_letter, see lambdas/telemetry-ingest/aggregates.ts and
- * docs/telemetry.md) and Powertools' `level`/`message`.
+ * handler.ts), the redfish-poller's "shard swept" / "BMC poll not ok" lines
+ * (lambdas/redfish-poller/run-shard.ts), the azure-openai-poller's "Azure call failed" /
+ * "Azure call retried" lines, and Powertools' `level`/`message`. `slowest-deployments` assumes
+ * per-deployment latency fields (deployment, latencyP99Ms, latencyP95Ms, requests) that the
+ * Azure poller does not log yet: the Latency widgets (CloudWatch metrics) answer it today.
  *
  * Statements keep Logs Insights' canonical order (fields, filter, stats, sort, limit): the
  * order CDK's logs.QueryString renders, so the saved query text is exactly `queryText()`.
@@ -151,14 +155,14 @@ export function logsInsightsQueries(): LogsQuerySpec[] {
     },
     {
       id: "slow-bmcs",
-      question: "Which BMCs are slowest to answer (the poller's sweep budget)?",
+      question: "Which shards sweep slowly, and which BMCs time out (the poller's 55 s budget)?",
       sources: ["redfish-poller"],
-      filter: ["ispresent(bmc) and ispresent(durationMs)"],
-      stats: ["pct(durationMs, 95) as p95Ms, max(durationMs) as maxMs, count(*) as polls by cluster, bmc"],
-      sort: "p95Ms desc",
-      limit: 20,
-      columns: ["cluster", "bmc", "p95Ms", "maxMs", "polls"],
-      reads: ["durationMs", "cluster", "bmc"],
+      filter: [`message = "shard swept" or (message = "BMC poll not ok" and errors.0 like /(?i)(timeout|timed out|ETIMEDOUT)/)`],
+      stats: ["max(sweepMs) as slowestSweepMs, count(errors.0) as timeouts, max(@timestamp) as lastSeen by shard, cluster, bmc"],
+      sort: "slowestSweepMs desc",
+      limit: 50,
+      columns: ["shard", "cluster", "bmc", "slowestSweepMs", "timeouts", "lastSeen"],
+      reads: ["message", "sweepMs", "errors", "shard", "cluster", "bmc"],
     },
     {
       id: "azure-poll-errors",

@@ -1,0 +1,65 @@
+/**
+ * The Logs Insights queries over telemetry-ingest logs read fields the ingest really writes:
+ * run the ingest's own finding code (aggregates.ts) on snapshots with every kind of trouble
+ * and compare the field names per `event` with what each query reads.
+ */
+import { expect, test } from "vitest";
+import { logsInsightsQueries } from "../../dashboards/logs-insights/queries";
+import type { BmcSnapshot } from "../../lambdas/shared/snapshot";
+import { assessSnapshots, FleetState } from "../../lambdas/telemetry-ingest/aggregates";
+
+const at = "2026-11-22T10:00:00.000Z";
+const troubled: BmcSnapshot = {
+  schema: "fleetwatch.bmc-snapshot.v1",
+  environment: "dev",
+  cluster: "lab-a",
+  bmc: "10.20.0.11",
+  collectedAt: at,
+  durationMs: 900,
+  requests: 3,
+  status: "ok",
+  errors: [],
+  components: [
+    {
+      kind: "gpu",
+      id: "GPU_SXM_1",
+      system: "HGX_Baseboard_0",
+      temperatureC: 86,
+      powerW: 990,
+      powerLimitW: 1000,
+      throttled: true,
+      throttleReasons: ["HwSlowdown"],
+      eccUncorrectable: 2,
+    },
+    { kind: "fan", id: "Fan3", rpm: 0, failed: true },
+    { kind: "chassis", id: "1", powerW: 4480, powerLimitW: 4500, capped: true },
+  ],
+} as BmcSnapshot;
+const down: BmcSnapshot = {
+  ...troubled,
+  bmc: "10.20.0.12",
+  status: "unreachable",
+  errors: ["connect ETIMEDOUT"],
+  components: [],
+} as BmcSnapshot;
+
+test("every field an ingest query reads is written by the ingest for that event", () => {
+  const options = { gpuTemperature: { warnC: 78, criticalC: 83 }, staleAfterMs: 0, powerCapMargin: 0.05 };
+  const state = new FleetState();
+  // The unreachable BMC answered ten minutes earlier, so its finding carries lastGoodAt.
+  assessSnapshots([{ ...down, status: "ok", errors: [], collectedAt: "2026-11-22T09:50:00.000Z" } as BmcSnapshot], state, options);
+  const { findings } = assessSnapshots([troubled, down], state, options);
+  const fieldsByEvent = new Map<string, Set<string>>();
+  for (const f of findings) {
+    const set = fieldsByEvent.get(f.event) ?? new Set<string>();
+    for (const k of Object.keys(f)) set.add(k);
+    fieldsByEvent.set(f.event, set);
+  }
+  const ingestQueries = logsInsightsQueries().filter((q) => q.event !== undefined);
+  expect(ingestQueries.length).toBeGreaterThanOrEqual(5);
+  for (const q of ingestQueries) {
+    const written = fieldsByEvent.get(q.event!);
+    expect(written, `${q.id}: the ingest writes no ${q.event} lines`).toBeDefined();
+    for (const field of q.reads) expect([...written!], `${q.id} reads ${field}`).toContain(field);
+  }
+});
