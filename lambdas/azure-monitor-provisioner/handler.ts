@@ -106,19 +106,36 @@ export function createProvisionerHandler(options: ProvisionerOptions) {
 let cached: ReturnType<typeof createProvisionerHandler> | undefined;
 
 export const handler = async (event: CustomResourceEvent, context: Context): Promise<void> => {
+  try {
+    cached ??= handlerFromEnvironment(process.env);
+  } catch (error) {
+    // Without a response CloudFormation would wait an hour: report the misconfiguration.
+    await sendResponse(event.ResponseURL, {
+      Status: "FAILED",
+      Reason: `the provisioner is misconfigured: ${error instanceof Error ? error.message : String(error)}`,
+      PhysicalResourceId: event.PhysicalResourceId ?? `fleetwatch-azure-side-${event.LogicalResourceId}`,
+      StackId: event.StackId,
+      RequestId: event.RequestId,
+      LogicalResourceId: event.LogicalResourceId,
+    });
+    return;
+  }
+  await cached(event, context);
+};
+
+function handlerFromEnvironment(env: NodeJS.ProcessEnv): ReturnType<typeof createProvisionerHandler> {
   const need = (key: string) => {
-    const value = process.env[key];
+    const value = env[key];
     if (!value) throw new Error(`environment variable ${key} is not set`);
     return value;
   };
   // Sovereign clouds: Entra ID and ARM endpoints come from config.azure.cloud via the construct.
-  const resourceManager = process.env.AZURE_RESOURCE_MANAGER ?? "https://management.azure.com";
-  cached ??= createProvisionerHandler({
+  const resourceManager = env.AZURE_RESOURCE_MANAGER ?? "https://management.azure.com";
+  return createProvisionerHandler({
     env: { azureCredentialsSecret: need("AZURE_CREDENTIALS_SECRET"), intakeTokenSecret: need("INTAKE_TOKEN_SECRET_ARN") },
     secrets: new SecretsProvider(),
     logger: new Logger(),
     arm: { endpoint: resourceManager, scope: `${resourceManager.replace(/\/+$/, "")}/.default` },
-    credential: { authorityHost: process.env.AZURE_AUTHORITY_HOST ?? "https://login.microsoftonline.com" },
+    credential: { authorityHost: env.AZURE_AUTHORITY_HOST ?? "https://login.microsoftonline.com" },
   });
-  await cached(event, context);
-};
+}

@@ -9,7 +9,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { KQL_LIBRARY } from "../../dashboards/kql/library";
 import type { CustomResourceEvent } from "../../lambdas/azure-monitor-provisioner/custom-resource";
-import { createProvisionerHandler } from "../../lambdas/azure-monitor-provisioner/handler";
+import { createProvisionerHandler, handler as lambdaHandler } from "../../lambdas/azure-monitor-provisioner/handler";
 import { type AzureSidePlan, buildPlan } from "../../lambdas/azure-monitor-provisioner/plan";
 import { loadConfig } from "../../lib/config/load";
 import { ARM_API_VERSIONS, AzureArmFake } from "../support/azure-arm-fake";
@@ -38,7 +38,10 @@ interface Rig {
   arm: AzureArmFake;
   aws: AwsFake;
   logs: string[];
-  run: (event: Partial<CustomResourceEvent> & Pick<CustomResourceEvent, "RequestType">) => Promise<Record<string, unknown>>;
+  run: (
+    event: Partial<CustomResourceEvent> & Pick<CustomResourceEvent, "RequestType">,
+    remainingMs?: number,
+  ) => Promise<Record<string, unknown>>;
 }
 
 const rigs: Rig[] = [];
@@ -84,7 +87,7 @@ async function rig(options: { clientSecretInAzure?: string } = {}): Promise<Rig>
     credential: { authorityHost: arm.url, disableInstanceDiscovery: true, tlsOptions: { ca: arm.ca } },
   });
   let n = 0;
-  const run: Rig["run"] = async (partial) => {
+  const run: Rig["run"] = async (partial, remainingMs = 120_000) => {
     n++;
     const event: CustomResourceEvent = {
       ResponseURL: `${aws.endpoint}/cfn-response/${n}?X-Amz-Signature=abc`,
@@ -95,7 +98,7 @@ async function rig(options: { clientSecretInAzure?: string } = {}): Promise<Rig>
       ResourceProperties: { ServiceToken: "arn:aws:lambda:x", Plan: JSON.stringify(planFor()), IntakeUrl: INTAKE_URL },
       ...partial,
     };
-    await handle(event, { getRemainingTimeInMillis: () => 120_000 });
+    await handle(event, { getRemainingTimeInMillis: () => remainingMs });
     const sent = aws.cfnResponses.find((r) => r.path.startsWith(`/cfn-response/${n}?`));
     if (!sent) throw new Error("no response was PUT to the ResponseURL");
     expect(sent.contentType).toBe("");
@@ -310,5 +313,42 @@ describe("Custom::AzureMonitorProvisioning against the Azure fake", () => {
     const res = await r.run({ RequestType: "Create", ResourceProperties: { Plan: JSON.stringify({ version: 1 }), IntakeUrl: INTAKE_URL } });
     expect(res.Status).toBe("FAILED");
     expect(String(res.Reason)).toMatch(/property Plan is not a FleetWatch Azure-side plan/);
+  });
+
+  it("the Lambda entry point reports a misconfigured function to CloudFormation instead of timing out", async () => {
+    const r = await rig();
+    delete process.env.AZURE_CREDENTIALS_SECRET;
+    await lambdaHandler(
+      {
+        RequestType: "Create",
+        ResponseURL: `${r.aws.endpoint}/cfn-response/misconfigured`,
+        StackId: "arn:aws:cloudformation:eu-west-1:111111111111:stack/FleetWatch-dev/1",
+        RequestId: "req-x",
+        LogicalResourceId: "AzureMonitorProvisioning",
+        ResourceType: "Custom::AzureMonitorProvisioning",
+        ResourceProperties: { Plan: JSON.stringify(planFor()), IntakeUrl: INTAKE_URL },
+      },
+      { getRemainingTimeInMillis: () => 60_000 } as never,
+    );
+    const sent = r.aws.cfnResponses.find((x) => x.path === "/cfn-response/misconfigured");
+    expect(sent?.body.Status).toBe("FAILED");
+    expect(String(sent?.body.Reason)).toContain("environment variable AZURE_CREDENTIALS_SECRET is not set");
+  });
+
+  it("reports FAILED naming the step in progress before Lambda's own timeout hits", async () => {
+    const r = await rig();
+    r.arm.inject({
+      method: "PUT",
+      pathIncludes: "/actionGroups/",
+      status: 429,
+      code: "TooManyRequests",
+      message: "slow down",
+      headers: { "retry-after": "30" },
+      times: 5,
+    });
+    // 16 s left: the handler keeps 15 s to answer, so it gives the work 1 s.
+    const res = await r.run({ RequestType: "Create" }, 16_000);
+    expect(res.Status).toBe("FAILED");
+    expect(String(res.Reason)).toMatch(/timed out after 1 s during: put actionGroup .*fleetwatch-dev-paging/);
   });
 });
