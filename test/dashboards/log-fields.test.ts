@@ -3,6 +3,8 @@
  * run the ingest's own finding code (aggregates.ts) on snapshots with every kind of trouble
  * and compare the field names per `event` with what each query reads.
  */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { expect, test } from "vitest";
 import { logsInsightsQueries } from "../../dashboards/logs-insights/queries";
 import type { BmcSnapshot } from "../../lambdas/shared/snapshot";
@@ -55,6 +57,11 @@ test("every field an ingest query reads is written by the ingest for that event"
     for (const k of Object.keys(f)) set.add(k);
     fieldsByEvent.set(f.event, set);
   }
+  // Dead letters are logged by the handler itself: take the keys of that logger call from its source.
+  const handler = readFileSync(resolve(import.meta.dirname, "../../lambdas/telemetry-ingest/handler.ts"), "utf8");
+  const call = /logger\.warn\("fleetwatch\.dead_letter", \{([\s\S]*?)\n\s*\}\);/.exec(handler);
+  expect(call, "handler.ts logs fleetwatch.dead_letter").not.toBeNull();
+  fieldsByEvent.set("fleetwatch.dead_letter", new Set([...call![1]!.matchAll(/\b([a-zA-Z]+):/g)].map((m) => m[1]!)));
   const ingestQueries = logsInsightsQueries().filter((q) => q.event !== undefined);
   expect(ingestQueries.length).toBeGreaterThanOrEqual(5);
   for (const q of ingestQueries) {
