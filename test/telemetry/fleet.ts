@@ -10,6 +10,8 @@ export interface FleetShape {
   readonly clusters?: readonly string[];
   readonly gpusPerBmc?: number;
   readonly fansPerBmc?: number;
+  /** Inlet temperature, PSU and chassis records too (default true). */
+  readonly extras?: boolean;
 }
 
 /** Small deterministic PRNG (mulberry32) so a seed reproduces a fleet. */
@@ -62,9 +64,11 @@ export function snapshotFor(index: number, collectedAt: string, shape: FleetShap
       failed,
     });
   }
-  components.push({ kind: "temperature", id: "Inlet", temperatureC: 22 + Math.round(rnd() * 6), upperCriticalC: 42 });
-  components.push({ kind: "psu", id: "PSU1", health: "OK", powerW: 2000 });
-  components.push({ kind: "chassis", id: "1", powerW: 3940, powerLimitW: 4500, capped: false });
+  if (shape.extras !== false) {
+    components.push({ kind: "temperature", id: "Inlet", temperatureC: 22 + Math.round(rnd() * 6), upperCriticalC: 42 });
+    components.push({ kind: "psu", id: "PSU1", health: "OK", powerW: 2000 });
+    components.push({ kind: "chassis", id: "1", powerW: 3940, powerLimitW: 4500, capped: false });
+  }
   return {
     schema: "fleetwatch.bmc-snapshot.v1",
     environment: shape.environment ?? "dev",

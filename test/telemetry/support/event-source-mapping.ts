@@ -163,7 +163,8 @@ export async function drainStream(options: DrainOptions): Promise<MappingStats> 
       while (iterator) {
         let out: GetRecordsCommandOutput;
         try {
-          out = await options.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: settings.batchSize }));
+          // The service reads ahead and invokes in batches of batchSize; so do we (fewer reads).
+          out = await options.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.max(settings.batchSize, 5_000) }));
         } catch (error) {
           if ((error as Error).name === "ProvisionedThroughputExceededException") {
             stats.getRecordsThrottled++;
@@ -173,10 +174,8 @@ export async function drainStream(options: DrainOptions): Promise<MappingStats> 
         }
         const records = out.Records ?? [];
         if (records.length === 0) break; // caught up
-        await processBatch(
-          records.map((r) => toEventRecord(r, shardId, options.streamArn)),
-          shardId,
-        );
+        const events = records.map((r) => toEventRecord(r, shardId, options.streamArn));
+        for (let i = 0; i < events.length; i += settings.batchSize) await processBatch(events.slice(i, i + settings.batchSize), shardId);
         iterator = out.NextShardIterator;
       }
     }),
