@@ -8,6 +8,7 @@ import { SignalAlarms } from "./alarms/signal-alarms";
 import { AzureOpenAiPoller } from "./azure-openai/azure-openai-poller";
 import { AzureMonitorProvisioning } from "./azure-side/azure-monitor-provisioning";
 import type { EnvironmentConfig } from "./config/schema";
+import { alarmsByTier, FleetWatchDashboards } from "./dashboards/fleetwatch-dashboards";
 import { PagingTiers } from "./paging/paging-tiers";
 import { RedfishPoller } from "./redfish/redfish-poller";
 import { TelemetryPipeline } from "./telemetry/telemetry-pipeline";
@@ -30,6 +31,7 @@ export class FleetWatchStack extends Stack {
   readonly signalAlarms: SignalAlarms;
   /** Present when config.azure.provisionAzureSide is true. */
   readonly azureMonitor?: AzureMonitorProvisioning;
+  readonly dashboards: FleetWatchDashboards;
 
   constructor(scope: Construct, id: string, props: FleetWatchStackProps) {
     super(scope, id, props);
@@ -63,5 +65,17 @@ export class FleetWatchStack extends Stack {
     if (AzureMonitorProvisioning.isEnabled(config)) {
       this.azureMonitor = new AzureMonitorProvisioning(this, "AzureMonitor", { config, topics: this.paging });
     }
+
+    // Dashboards (executive / engineering / capacity) and the on-call's saved queries: last, so
+    // they can read every other construct's log groups and alarms.
+    this.dashboards = new FleetWatchDashboards(this, "Dashboards", {
+      config,
+      logGroups: {
+        "redfish-poller": this.redfishPoller.function.logGroupRef,
+        "telemetry-ingest": this.telemetry.ingestFunction.logGroupRef,
+        "azure-openai-poller": this.azureOpenAiPoller?.function.logGroupRef,
+      },
+      alarmsByTier: alarmsByTier(this.signalAlarms),
+    });
   }
 }
