@@ -74,6 +74,7 @@ export class FleetWatchStack extends Stack {
         "redfish-poller": this.redfishPoller.function.logGroupRef,
         "telemetry-ingest": this.telemetry.ingestFunction.logGroupRef,
         "azure-openai-poller": this.azureOpenAiPoller?.function.logGroupRef,
+        "p1-enricher": this.paging.p1Enricher.logGroupRef,
       },
       alarmsByTier: alarmsByTier(this.signalAlarms),
     });
