@@ -7,10 +7,11 @@
  * suppressor with its wait and extension periods. Alarms on AWS-namespace metrics (Lambda
  * errors, iterator age, SQS depth) are not evaluated: nothing here produces those metrics.
  */
-import { type AlarmSpec, type AlarmState, aggregate, defaultEvaluationRange, evaluateRange, type Sample } from "../lib/catalog";
+
 import { METRIC_NAMESPACE, METRICS } from "../lambdas/shared/metric-names";
-import type { MetricStore } from "./metric-store";
+import { type AlarmSpec, type AlarmState, aggregate, defaultEvaluationRange, evaluateRange, type Sample } from "../lib/catalog";
 import { evaluateExpression, parseExpression } from "./metric-math";
+import type { MetricStore } from "./metric-store";
 
 export interface Notification {
   readonly kind: "ALARM" | "OK";
@@ -148,8 +149,7 @@ export class AlarmEvaluator {
         } else if (next === "ALARM") {
           t.pendingSince = at;
         } else if (previous === "ALARM") {
-          if (t.paged && next === "OK")
-            out.push({ kind: "OK", alarm: t.spec.pagingAlarmName, spec: t.spec, at, metricAlarmAt: at });
+          if (t.paged && next === "OK") out.push({ kind: "OK", alarm: t.spec.pagingAlarmName, spec: t.spec, at, metricAlarmAt: at });
           t.pendingSince = undefined;
           t.paged = false;
         }

@@ -45,8 +45,11 @@ export async function startAwsServer(store: MetricStore): Promise<AwsServer> {
         for (const d of body.MetricData) {
           const ts = (d.Timestamp ?? now / 1000) * 1000;
           if (ts < now - 14 * 86_400_000 || ts > now + 2 * 3_600_000)
-            return invalid("The parameter MetricData.member.Timestamp must specify a time no more than two weeks in the past and two hours in the future.");
-          if (typeof d.Value !== "number" || !Number.isFinite(d.Value)) return invalid("The value for parameter MetricData.member.Value is invalid.");
+            return invalid(
+              "The parameter MetricData.member.Timestamp must specify a time no more than two weeks in the past and two hours in the future.",
+            );
+          if (typeof d.Value !== "number" || !Number.isFinite(d.Value))
+            return invalid("The value for parameter MetricData.member.Value is invalid.");
           if ((d.Dimensions?.length ?? 0) > 30) return invalid("The collection Dimensions must not have a size greater than 30.");
         }
         for (const d of body.MetricData) {
@@ -66,10 +69,19 @@ export async function startAwsServer(store: MetricStore): Promise<AwsServer> {
         const { SecretId } = JSON.parse(text) as { SecretId: string };
         const value = secrets.get(SecretId);
         if (value === undefined)
-          return send(400, { __type: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret." }, "application/x-amz-json-1.1");
+          return send(
+            400,
+            { __type: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret." },
+            "application/x-amz-json-1.1",
+          );
         return send(
           200,
-          { ARN: `arn:aws:secretsmanager:eu-west-1:111111111111:secret:${SecretId}-AbCdEf`, Name: SecretId, SecretString: value, VersionId: "v1" },
+          {
+            ARN: `arn:aws:secretsmanager:eu-west-1:111111111111:secret:${SecretId}-AbCdEf`,
+            Name: SecretId,
+            SecretString: value,
+            VersionId: "v1",
+          },
           "application/x-amz-json-1.1",
         );
       }

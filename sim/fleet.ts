@@ -8,8 +8,9 @@
  * the pass-through to it (dropping kept-alive connections, as a BMC reboot of its web server
  * would). A dark BMC resets every connection, which the poller sees as unreachable.
  */
-import { createServer, type Server, type Socket, connect } from "node:net";
+
 import type { AddressInfo } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import { type FakeBmc, loadMockup, startFakeBmc } from "../test/support/redfish-bmc-server";
 
 export type Doc = Record<string, unknown>;

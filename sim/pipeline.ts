@@ -1,0 +1,407 @@
+/**
+ * Wires the real components together on loopback, the way the stack wires them in AWS:
+ * redfish-poller `runShard` (undici over HTTPS to the fake BMCs) -> kinesalite -> an event
+ * source mapping stand-in (batching window, partial batch failures) -> telemetry-ingest
+ * `createHandler` (Timestream Write server, EMF captured from its stdout) and the
+ * azure-openai-poller runtime (real Azure SDK clients against the HTTPS Azure fake, dynalite
+ * for the watermark, PutMetricData to the local CloudWatch server).
+ */
+
+import { Console } from "node:console";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient, ListShardsCommand } from "@aws-sdk/client-kinesis";
+import type { KinesisStreamEvent } from "aws-lambda";
+import dynalite from "dynalite";
+import type { Agent } from "undici";
+import { createPoller, type Poller } from "../lambdas/azure-openai-poller/runtime";
+import { type PollerSettings, PollerSettingsSchema } from "../lambdas/azure-openai-poller/settings";
+import type { BmcMemory } from "../lambdas/redfish-poller/poll-bmc";
+import { createBmcAgent } from "../lambdas/redfish-poller/redfish-client";
+import { type MetricSink, runShard, type ShardResult } from "../lambdas/redfish-poller/run-shard";
+import { METRIC_NAMESPACE, METRICS } from "../lambdas/shared/metric-names";
+import { buildInventory, type Inventory } from "../lambdas/shared/redfish/inventory";
+import { FleetState } from "../lambdas/telemetry-ingest/aggregates";
+import type { DeadLetter, DeadLetterWriter } from "../lambdas/telemetry-ingest/dead-letters";
+import { createMetrics } from "../lambdas/telemetry-ingest/emf";
+import { createHandler } from "../lambdas/telemetry-ingest/handler";
+import { readSettings } from "../lambdas/telemetry-ingest/settings";
+import { TimestreamSink, timestreamClient } from "../lambdas/telemetry-ingest/timestream-sink";
+import type { EnvironmentConfig } from "../lib/config/schema";
+import { gpuTemperatureThresholds } from "../lib/telemetry/thresholds";
+import { AzureFakeServer } from "../test/support/azure-fake-server";
+import { type Kinesalite, startKinesalite } from "../test/support/kinesalite";
+import { startTimestreamWriteServer, type TimestreamWriteServer } from "../test/support/timestream-write-server";
+import { testCertificate } from "../test/support/tls";
+import { type AwsServer, startAwsServer } from "./aws-server";
+import { BMC_PASSWORD, BMC_USERNAME, type Fleet } from "./fleet";
+import type { MetricStore } from "./metric-store";
+
+const AWS = { region: "eu-west-1", credentials: { accessKeyId: "AKIDLOCAL", secretAccessKey: "local" } };
+const STREAM = "fleetwatch-sim-snapshots";
+const DATABASE = "fleetwatch_sim";
+const TABLES = { components: "components", snapshots: "snapshots" };
+/** The TelemetryPipeline construct's event source mapping defaults (lib/telemetry/telemetry-pipeline.ts). */
+export const ESM_BATCHING_WINDOW_MS = 5_000;
+export const ESM_BATCH_SIZE = 500;
+const ESM_MAX_RETRIES = 3;
+
+/** A Console whose stdout is the metric store: what CloudWatch Logs would extract from EMF lines. */
+function emfConsole(store: MetricStore): Console {
+  let pending = "";
+  const stdout = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      pending += chunk.toString("utf8");
+      let nl = pending.indexOf("\n");
+      while (nl >= 0) {
+        store.addEmfLine(pending.slice(0, nl), Date.now());
+        pending = pending.slice(nl + 1);
+        nl = pending.indexOf("\n");
+      }
+      done();
+    },
+  });
+  return new Console({ stdout, stderr: process.stderr });
+}
+
+function captureEmf(metrics: Metrics, store: MetricStore): Metrics {
+  // Powertools prints EMF through this Console (Lambda's stdout); the simulator owns that stream.
+  (metrics as unknown as { console: Console }).console = emfConsole(store);
+  return metrics;
+}
+
+export interface PipelineCounters {
+  sweeps: number;
+  snapshots: number;
+  undelivered: number;
+  ingestInvocations: number;
+  ingestRecords: number;
+  batchItemFailures: number;
+  deadLetters: number;
+  azurePolls: number;
+  azureErrors: number;
+  pollerWarnings: number;
+}
+
+export interface SweepOutcome {
+  readonly result?: ShardResult;
+  readonly error?: string;
+}
+
+export class Pipeline {
+  readonly counters: PipelineCounters = {
+    sweeps: 0,
+    snapshots: 0,
+    undelivered: 0,
+    ingestInvocations: 0,
+    ingestRecords: 0,
+    batchItemFailures: 0,
+    deadLetters: 0,
+    azurePolls: 0,
+    azureErrors: 0,
+    pollerWarnings: 0,
+  };
+  private readonly memory = new Map<string, BmcMemory>();
+  private readonly agents = new Map<number, Agent>();
+  private readonly positions = new Map<string, string | undefined>();
+  private ingest!: ReturnType<typeof createHandler>;
+  private streamArn = "";
+  private kinesis!: KinesisClient;
+  private kinesalite!: Kinesalite;
+  private timestream!: TimestreamWriteServer;
+  private aws!: AwsServer;
+  private dynamo?: Server;
+  readonly azure: AzureFakeServer;
+  private poller?: Poller;
+  readonly inventory: Inventory;
+
+  constructor(
+    readonly config: EnvironmentConfig,
+    fleet: Fleet,
+    private readonly store: MetricStore,
+    readonly workspaceId: string,
+  ) {
+    const ca = testCertificate().ca;
+    this.inventory = buildInventory({
+      environment: config.name,
+      shardSize: config.redfish.shardSize,
+      requestTimeoutMs: config.redfish.requestTimeoutMs,
+      concurrency: config.redfish.concurrency,
+      intervalSeconds: config.redfish.intervalSeconds,
+      clusters: fleet.clusters().map((c) => ({
+        name: c.name,
+        bmcs: c.bmcs,
+        credentialsSecretName: `fleetwatch/${config.name}/bmc/${c.name}`,
+        auth: "session" as const,
+        insecureSkipTlsVerify: false,
+        caBundle: ca,
+      })),
+    });
+    const azure = config.azure;
+    if (!azure) throw new Error("the simulation needs an azure section in its environment config");
+    this.azure = new AzureFakeServer({
+      tenantId: azure.tenantId,
+      clientId: "11111111-2222-4333-8444-555555555555",
+      clientSecret: "sim~client-secret",
+    });
+  }
+
+  async start(): Promise<void> {
+    this.kinesalite = await startKinesalite();
+    this.streamArn = await this.kinesalite.createStream(STREAM, 2);
+    this.kinesis = this.kinesalite.client();
+    this.timestream = await startTimestreamWriteServer();
+    this.timestream.createTable(DATABASE, TABLES.components, { memoryStoreHours: 12, magneticStoreDays: 90, magneticStoreWrites: true });
+    this.timestream.createTable(DATABASE, TABLES.snapshots, { memoryStoreHours: 12, magneticStoreDays: 90, magneticStoreWrites: true });
+    const settings = readSettings({
+      FLEETWATCH_ENV: this.config.name,
+      TIMESTREAM_DATABASE: DATABASE,
+      TIMESTREAM_TABLE_COMPONENTS: TABLES.components,
+      TIMESTREAM_TABLE_SNAPSHOTS: TABLES.snapshots,
+      DEAD_LETTER_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/111111111111/fleetwatch-sim-dlq",
+      GPU_TEMPERATURE_WARN_C: String(gpuTemperatureThresholds(this.config).warnC),
+      GPU_TEMPERATURE_CRITICAL_C: String(gpuTemperatureThresholds(this.config).criticalC),
+      TIMESTREAM_ENDPOINT: this.timestream.endpoint,
+    });
+    const sink = new TimestreamSink({
+      client: timestreamClient({ endpoint: this.timestream.endpoint, ...AWS }),
+      database: DATABASE,
+      tables: TABLES,
+      concurrency: settings.TIMESTREAM_WRITE_CONCURRENCY,
+    });
+    const counters = this.counters;
+    // No SQS emulator here: dead letters are counted (and reported) instead of queued.
+    const deadLetters: DeadLetterWriter = {
+      async send(letters: readonly DeadLetter[]) {
+        counters.deadLetters += letters.length;
+        return { failed: [] };
+      },
+    };
+    const state = new FleetState();
+    const options = {
+      gpuTemperature: { warnC: settings.GPU_TEMPERATURE_WARN_C, criticalC: settings.GPU_TEMPERATURE_CRITICAL_C },
+      staleAfterMs: settings.STALE_AFTER_SECONDS * 1000,
+      powerCapMargin: settings.POWER_CAP_MARGIN_PERCENT / 100,
+    };
+    this.staleAfterMs = options.staleAfterMs;
+    this.ingest = createHandler({
+      deps: () => ({ sink, deadLetters, state, options }),
+      environment: settings.FLEETWATCH_ENV,
+      logger: new Logger({ logLevel: "ERROR", serviceName: "telemetry-ingest" }),
+      metrics: captureEmf(createMetrics(), this.store),
+    });
+    await this.startAzure();
+  }
+
+  /** The ingest's staleness limit (STALE_AFTER_SECONDS, the construct default). */
+  staleAfterMs = 300_000;
+
+  private async startAzure(): Promise<void> {
+    const azure = this.config.azure!;
+    await this.azure.start();
+    this.aws = await startAwsServer(this.store);
+    this.aws.secrets.set(azure.credentialsSecretName, JSON.stringify(this.azure.principal));
+    const dynamo: Server = dynalite({ createTableMs: 0 });
+    await new Promise<void>((resolve) => dynamo.listen(0, "127.0.0.1", resolve));
+    this.dynamo = dynamo;
+    const dynamoConfig = { endpoint: `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`, ...AWS };
+    const table = "fleetwatch-sim-watermark";
+    const ddb = new DynamoDBClient(dynamoConfig);
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [
+          { AttributeName: "pk", AttributeType: "S" },
+          { AttributeName: "minute", AttributeType: "N" },
+        ],
+        KeySchema: [
+          { AttributeName: "pk", KeyType: "HASH" },
+          { AttributeName: "minute", KeyType: "RANGE" },
+        ],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    ddb.destroy();
+    // The same mapping lib/azure-openai does at synth time, with the construct's defaults.
+    const settings: PollerSettings = PollerSettingsSchema.parse({
+      environment: this.config.name,
+      tenantId: azure.tenantId,
+      credentialsSecretName: azure.credentialsSecretName,
+      accounts: azure.accounts.map((a) => ({
+        resourceId: a.resourceId,
+        region: a.region,
+        deployments: a.deployments.map((d) => ({ name: d.name, team: d.team, model: d.model })),
+      })),
+      workspaces: azure.workspaces.map((w) => ({ workspaceId: w.workspaceId, resourceId: w.resourceId, tables: w.tables })),
+      prices: azure.prices,
+      endpoints: this.azure.endpoints(),
+      watermarkTable: table,
+    });
+    this.azureSettings = settings;
+    const counters = this.counters;
+    this.poller = createPoller(settings, {
+      log: {
+        info: () => {},
+        warn: () => {},
+        error: () => {
+          counters.azureErrors++;
+        },
+      },
+      secretsManager: { endpoint: this.aws.endpoint, ...AWS },
+      dynamoDb: dynamoConfig,
+      cloudWatch: { endpoint: this.aws.endpoint, ...AWS },
+      azureCa: testCertificate().ca,
+    });
+  }
+
+  azureSettings?: PollerSettings;
+
+  private metricSink(): MetricSink {
+    const store = this.store;
+    const environment = this.inventory.environment;
+    // As the poller's handler does: one EMF document per dimension set, Powertools, no "service" dimension.
+    const publish = (dimensions: Record<string, string>, values: Partial<Record<keyof typeof METRICS, number>>) => {
+      const metrics = captureEmf(new Metrics({ namespace: METRIC_NAMESPACE }), store);
+      metrics.clearDefaultDimensions();
+      metrics.addDimensions(dimensions);
+      for (const [key, value] of Object.entries(values)) {
+        const spec = METRICS[key as keyof typeof METRICS];
+        metrics.addMetric(spec.name, MetricUnit[spec.unit as keyof typeof MetricUnit], value);
+      }
+      metrics.publishStoredMetrics();
+    };
+    return {
+      cluster: (cluster, values) => publish({ Environment: environment, Cluster: cluster }, values),
+      environment: (values) => publish({ Environment: environment }, values),
+    };
+  }
+
+  /** One scheduled poller invocation per shard. */
+  async sweep(): Promise<SweepOutcome[]> {
+    const out: SweepOutcome[] = [];
+    const counters = this.counters;
+    for (let shard = 0; shard < this.inventory.shards.length; shard++) {
+      counters.sweeps++;
+      try {
+        const result = await runShard(
+          { shard },
+          {
+            inventory: this.inventory,
+            kinesis: this.kinesis,
+            streamName: STREAM,
+            credentials: async () => ({ username: BMC_USERNAME, password: BMC_PASSWORD }),
+            dispatcherFor: (index) => {
+              let agent = this.agents.get(index);
+              if (!agent) {
+                const cluster = this.inventory.clusters[index]!;
+                agent = createBmcAgent({ ca: cluster.caBundle, insecureSkipTlsVerify: cluster.insecureSkipTlsVerify });
+                this.agents.set(index, agent);
+              }
+              return agent;
+            },
+            memory: this.memory,
+            metrics: this.metricSink(),
+            log: {
+              info: () => {},
+              warn: () => {
+                counters.pollerWarnings++;
+              },
+              error: () => {},
+            },
+            // The handler's budget for a 60 s schedule and a 55 s Lambda timeout.
+            budgetMs: Math.min(55_000 - 10_000, this.inventory.intervalSeconds * 1000 - 8_000),
+          },
+        );
+        counters.snapshots += result.polled;
+        out.push({ result });
+      } catch (err) {
+        counters.undelivered++;
+        out.push({ error: (err as Error).message });
+      }
+    }
+    return out;
+  }
+
+  /** The event source mapping: read every shard from where it stopped, invoke the ingest, honour partial failures. */
+  async drainStream(): Promise<number> {
+    const shards = await this.kinesis.send(new ListShardsCommand({ StreamName: STREAM }));
+    let total = 0;
+    for (const shard of shards.Shards ?? []) {
+      const shardId = shard.ShardId as string;
+      const after = this.positions.get(shardId);
+      // Iterators expire after 5 minutes (and simulated time jumps): take a fresh one each time.
+      const iterator = await this.kinesis.send(
+        new GetShardIteratorCommand({
+          StreamName: STREAM,
+          ShardId: shardId,
+          ShardIteratorType: after ? "AFTER_SEQUENCE_NUMBER" : "TRIM_HORIZON",
+          ...(after ? { StartingSequenceNumber: after } : {}),
+        }),
+      );
+      const got = await this.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator.ShardIterator, Limit: ESM_BATCH_SIZE }));
+      let records = got.Records ?? [];
+      for (let attempt = 0; records.length > 0 && attempt <= ESM_MAX_RETRIES; attempt++) {
+        const event: KinesisStreamEvent = {
+          Records: records.map((r) => ({
+            kinesis: {
+              kinesisSchemaVersion: "1.0",
+              partitionKey: r.PartitionKey as string,
+              sequenceNumber: r.SequenceNumber as string,
+              data: Buffer.from(r.Data as Uint8Array).toString("base64"),
+              approximateArrivalTimestamp: (r.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,
+            },
+            eventSource: "aws:kinesis",
+            eventVersion: "1.0",
+            eventID: `${shardId}:${r.SequenceNumber}`,
+            eventName: "aws:kinesis:record",
+            invokeIdentityArn: "arn:aws:iam::111111111111:role/sim-ingest",
+            awsRegion: AWS.region,
+            eventSourceARN: this.streamArn,
+          })),
+        };
+        this.counters.ingestInvocations++;
+        this.counters.ingestRecords += records.length;
+        total += records.length;
+        const response = await this.ingest(event);
+        const failures = response.batchItemFailures.map((f) => f.itemIdentifier);
+        if (failures.length === 0) {
+          this.positions.set(shardId, records[records.length - 1]?.SequenceNumber);
+          records = [];
+          break;
+        }
+        this.counters.batchItemFailures += failures.length;
+        // Lambda retries from the lowest failed sequence number.
+        const lowest = records.findIndex((r) => failures.includes(r.SequenceNumber as string));
+        if (lowest > 0) this.positions.set(shardId, records[lowest - 1]?.SequenceNumber);
+        records = records.slice(Math.max(0, lowest));
+      }
+      if (records.length > 0) this.positions.set(shardId, records[records.length - 1]?.SequenceNumber);
+    }
+    return total;
+  }
+
+  async pollAzure(): Promise<void> {
+    if (!this.poller) return;
+    this.counters.azurePolls++;
+    try {
+      const summary = await this.poller.poll(Date.now());
+      this.counters.azureErrors += summary.errors.length;
+    } catch {
+      this.counters.azureErrors++;
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const a of this.agents.values()) await a.close();
+    this.kinesis?.destroy();
+    await this.kinesalite?.close();
+    await this.timestream?.close();
+    await this.azure.stop();
+    await this.aws?.close();
+    await new Promise<void>((resolve) => (this.dynamo ? this.dynamo.close(() => resolve()) : resolve()));
+  }
+}

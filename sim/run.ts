@@ -1,0 +1,152 @@
+/**
+ * Runs a scenario on the simulated clock: every simulated minute the Redfish poller sweeps (then
+ * the event source mapping delivers the batch to the ingest after its batching window), the Azure
+ * traffic model records the minute and the Azure poller runs, and CloudWatch evaluates every
+ * alarm at the minute boundary. Faults and noise are applied at their scripted instants.
+ * Idle time between events is skipped; the work itself runs at real speed on loopback.
+ */
+import { SUPPRESSOR_EXTENSION, SUPPRESSOR_WAIT } from "../lib/alarms/signal-alarms";
+import { resolveAlarms } from "../lib/catalog";
+import { AlarmEvaluator, type Notification } from "./alarm-evaluator";
+import { AzureTraffic } from "./azure-traffic";
+import type { SimClock } from "./clock";
+import { wallNow } from "./clock";
+import { simEnvironment, trafficOf } from "./environment";
+import { Fleet } from "./fleet";
+import { MetricStore } from "./metric-store";
+import { ESM_BATCHING_WINDOW_MS, Pipeline } from "./pipeline";
+import { clockOf, type Score, score } from "./report";
+import { FLEET, type Scenario, type ScenarioContext } from "./scenario";
+
+export interface RunOptions {
+  readonly clock: SimClock;
+  /** Start of the scored period (epoch ms, a minute boundary). */
+  readonly t0: number;
+  readonly progress?: (line: string) => void;
+}
+
+export interface RunResult {
+  readonly score: Score;
+  readonly t0: number;
+  readonly notifications: readonly Notification[];
+  readonly skippedAlarms: readonly string[];
+  readonly evaluatedAlarms: number;
+  readonly counters: Pipeline["counters"];
+  readonly datapoints: number;
+  readonly wallMs: number;
+}
+
+type Event = { at: number; order: number; label?: string; run: () => Promise<void> | void };
+
+export async function runSimulation(scenario: Scenario, options: RunOptions): Promise<RunResult> {
+  const { clock, t0 } = options;
+  const say = options.progress ?? (() => {});
+  const wallStart = wallNow();
+  const start = t0 - scenario.warmupMinutes * 60_000;
+  clock.advanceTo(start);
+
+  const clusters = [...new Set(FLEET.map((n) => n.cluster))];
+  const config = simEnvironment(clusters);
+  const alarms = resolveAlarms(config);
+  const store = new MetricStore();
+  const fleet = await Fleet.start(FLEET);
+  const pipeline = new Pipeline(config, fleet, store, config.azure?.workspaces[0]?.workspaceId ?? "");
+  const notifications: Notification[] = [];
+  try {
+    await pipeline.start();
+    const traffic = new AzureTraffic(pipeline.azure, trafficOf(config), pipeline.workspaceId);
+    const ctx: ScenarioContext = { fleet, traffic };
+    const evaluator = new AlarmEvaluator(alarms, store, {
+      suppressorWaitMs: SUPPRESSOR_WAIT.toMilliseconds(),
+      suppressorExtensionMs: SUPPRESSOR_EXTENSION.toMilliseconds(),
+    });
+    say(
+      `simulate: ${FLEET.length} BMCs in ${clusters.length} clusters, ${trafficOf(config).length} Azure OpenAI deployments, ` +
+        `${evaluator.alarms.length} alarms evaluated (${evaluator.skipped.length} on AWS-namespace metrics not simulated), ` +
+        `${scenario.faults.length} faults, ${scenario.warmupMinutes} min warm-up + ${scenario.durationMinutes} min`,
+    );
+
+    const events: Event[] = [];
+    const at = (min: number) => t0 + Math.round(min * 60_000);
+    for (let m = -scenario.warmupMinutes; m <= scenario.durationMinutes; m++) {
+      const minute = at(m);
+      events.push({
+        at: minute,
+        order: 0,
+        run: () => {
+          for (const n of evaluator.evaluate(minute)) {
+            notifications.push(n);
+            if (minute >= t0) say(`${clockOf(t0, n.at)}  ${n.kind === "ALARM" ? "PAGE" : "OK  "} ${n.spec.tier} ${n.alarm}`);
+          }
+          if (m >= 0 && m % 15 === 0)
+            say(
+              `${clockOf(t0, minute)}  ... ${store.count} datapoints, ${pipeline.counters.snapshots} snapshots, wall ${((wallNow() - wallStart) / 1000).toFixed(0)} s`,
+            );
+        },
+      });
+      events.push({
+        at: minute + scenario.redfishPhaseSeconds * 1000,
+        order: 2,
+        run: async () => {
+          await pipeline.sweep();
+          clock.advanceBy(ESM_BATCHING_WINDOW_MS);
+          await pipeline.drainStream();
+        },
+      });
+      events.push({
+        at: minute + scenario.azurePhaseSeconds * 1000,
+        order: 2,
+        run: async () => {
+          traffic.advance(Date.now());
+          await pipeline.pollAzure();
+        },
+      });
+    }
+    for (const f of scenario.faults) {
+      for (const s of f.steps)
+        events.push({
+          at: at(s.atMin),
+          order: 1,
+          label: `FAULT ${f.title}${s.value === undefined ? "" : ` (${s.value})`}`,
+          run: () => s.apply(ctx),
+        });
+      if (f.clearMin > (f.steps[f.steps.length - 1]?.atMin ?? 0))
+        events.push({ at: at(f.clearMin), order: 1, label: `CLEAR ${f.id}`, run: () => f.clear(ctx) });
+    }
+    for (const n of scenario.noise) {
+      events.push({ at: at(n.atMin), order: 1, label: `noise ${n.title}`, run: () => n.apply(ctx) });
+      events.push({ at: at(n.untilMin), order: 1, label: `noise over: ${n.id}`, run: () => n.clear(ctx) });
+    }
+    events.sort((a, b) => a.at - b.at || a.order - b.order);
+    for (const e of events) {
+      clock.advanceTo(e.at);
+      if (e.label) {
+        // Traffic minutes that already ended are recorded with the conditions they had.
+        traffic.advance(Date.now());
+        say(`${clockOf(t0, e.at)}  ${e.label}`);
+      }
+      await e.run();
+    }
+
+    const settings = pipeline.azureSettings;
+    const result = score(scenario, t0, evaluator.alarms, notifications, {
+      staleAfterMs: pipeline.staleAfterMs,
+      metricsSettleMs: (settings?.metricsSettleMinutes ?? 0) * 60_000,
+      logsSettleMs: (settings?.logsSettleMinutes ?? 0) * 60_000,
+      suppressorWaitMs: SUPPRESSOR_WAIT.toMilliseconds(),
+    });
+    return {
+      score: result,
+      t0,
+      notifications,
+      skippedAlarms: evaluator.skipped.map((s) => s.name),
+      evaluatedAlarms: evaluator.alarms.length,
+      counters: { ...pipeline.counters },
+      datapoints: store.count,
+      wallMs: wallNow() - wallStart,
+    };
+  } finally {
+    await pipeline.stop();
+    await fleet.close();
+  }
+}
