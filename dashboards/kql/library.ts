@@ -254,7 +254,8 @@ function latencyPercentiles(flavour: KqlFlavour): KqlQuery {
   };
 }
 
-// ---- Alert queries: one row per deployment that breaches, over the rule's window. ----
+// ---- Alert queries: one row per deployment over the rule's window. Rows without a deployment
+// (account-level calls such as listing deployments) never page. ----
 
 function throttlingAlert(flavour: KqlFlavour): KqlQuery {
   return {
@@ -265,6 +266,7 @@ function throttlingAlert(flavour: KqlFlavour): KqlQuery {
     tables: [requestTable(flavour)],
     parameters: [lookback("10m"), ...headParameters(flavour), minRequests(20)],
     body: `${head(flavour)}
+| where isnotempty(deployment)
 | summarize requests = sum(${weight(flavour)}), throttled = sumif(${weight(flavour)}, status == 429) by deployment
 | where requests >= minRequests
 | extend throttledPercent = 100.0 * throttled / requests`,
@@ -293,6 +295,7 @@ function latencyAlert(flavour: KqlFlavour): KqlQuery {
     tables: [requestTable(flavour)],
     parameters: [lookback("15m"), ...headParameters(flavour), sloByDeployment, defaultSloMs, minRequests(20)],
     body: `${head(flavour)}
+| where isnotempty(deployment)
 | summarize requests = sum(${weight(flavour)}), p99 = ${flavour === "appRequests" ? "percentilew(DurationMs, ItemCount, 99)" : "percentile(DurationMs, 99)"} by deployment
 | where requests >= minRequests
 | extend sloMs = coalesce(todouble(sloByDeployment[deployment]), defaultSloMs)
@@ -322,6 +325,7 @@ function zeroSuccessAlert(flavour: KqlFlavour): KqlQuery {
     tables: [requestTable(flavour)],
     parameters: [lookback("5m"), ...headParameters(flavour)],
     body: `${head(flavour)}
+| where isnotempty(deployment)
 | summarize requests = sum(${weight(flavour)}), succeeded = sumif(${weight(flavour)}, status between (200 .. 299)) by deployment
 | where requests > 0 and succeeded == 0`,
     alert: {

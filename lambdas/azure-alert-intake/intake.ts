@@ -29,7 +29,13 @@ const reply = (statusCode: number, body: Record<string, unknown>): LambdaFunctio
 
 export async function handleIntake(event: LambdaFunctionURLEvent, ports: IntakePorts): Promise<LambdaFunctionURLResult> {
   if (event.requestContext?.http?.method !== "POST") return reply(405, { error: "POST only" });
-  const expected = await ports.expectedToken();
+  let expected: string;
+  try {
+    expected = await ports.expectedToken();
+  } catch (error) {
+    ports.log("error", "cannot read the intake token", { error: error instanceof Error ? error.message : String(error) });
+    return reply(503, { error: "temporarily unavailable, retry" });
+  }
   if (!tokenMatches(event.queryStringParameters?.token, expected)) {
     // Never log the presented token, the query string or the body of an unauthenticated call.
     ports.log("warn", "rejected an unauthenticated alert delivery", { sourceIp: event.requestContext?.http?.sourceIp });

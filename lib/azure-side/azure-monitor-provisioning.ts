@@ -18,6 +18,8 @@ import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { logRetention } from "../constructs/retention";
 import { AzureAlertIntake, type PagingTopics } from "./azure-alert-intake";
 
+export const MAX_PLAN_BYTES = 100 * 1024;
+
 export interface AzureMonitorProvisioningProps {
   /** Must have `azure` with `provisionAzureSide: true` (see AzureMonitorProvisioning.isEnabled). */
   readonly config: EnvironmentConfig;
@@ -44,6 +46,14 @@ export class AzureMonitorProvisioning extends Construct {
       throw new Error("AzureMonitorProvisioning needs azure.provisionAzureSide: true in the environment config");
     }
     this.plan = buildPlan({ environment: config.name, accounts: azure.accounts, workspaces: azure.workspaces });
+    // An Update event carries the old and the new plan; keep both well inside Lambda's 256 KiB
+    // asynchronous payload limit.
+    const planBytes = Buffer.byteLength(JSON.stringify(this.plan));
+    if (planBytes > MAX_PLAN_BYTES) {
+      throw new Error(
+        `azure: the Azure-side plan is ${planBytes} bytes (limit ${MAX_PLAN_BYTES}); reduce azure.workspaces or the KQL library`,
+      );
+    }
     const retention = logRetention(config.retention.logDays);
 
     this.intake = new AzureAlertIntake(this, "AlertIntake", {

@@ -13,7 +13,7 @@ import { Topic } from "aws-cdk-lib/aws-sns";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
 import { KQL_LIBRARY } from "../../dashboards/kql/library";
-import { AzureMonitorProvisioning } from "../../lib/azure-side/azure-monitor-provisioning";
+import { AzureMonitorProvisioning, MAX_PLAN_BYTES } from "../../lib/azure-side/azure-monitor-provisioning";
 import { loadConfig } from "../../lib/config/load";
 import type { EnvironmentConfig } from "../../lib/config/schema";
 
@@ -89,5 +89,18 @@ describe("AzureMonitorProvisioning (prod config, provisionAzureSide: true; synth
     // A value could only get in as a literal or a dynamic reference; neither is there.
     expect(json).not.toMatch(/clientSecret|"SecretString"|resolve:secretsmanager/);
     expect(json).not.toMatch(/token=/);
+  });
+
+  it("refuses a plan too large for a custom resource event, naming the field", () => {
+    const azure = config.azure;
+    if (!azure) throw new Error("prod has azure");
+    const many = Array.from({ length: 12 }, (_, i) => ({
+      ...azure.workspaces[0],
+      resourceId: `/subscriptions/00000000-0000-4000-8000-0000000000a2/resourceGroups/rg-${i}/providers/Microsoft.OperationalInsights/workspaces/law-${i}`,
+    })) as typeof azure.workspaces;
+    const big = { ...config, azure: { ...azure, workspaces: many } };
+    expect(() => new AzureMonitorProvisioning(new Stack(), "x", { config: big, topics: {} as never })).toThrow(
+      new RegExp(`azure: the Azure-side plan is \\d+ bytes \\(limit ${MAX_PLAN_BYTES}\\)`),
+    );
   });
 });

@@ -116,4 +116,14 @@ describe("azure-alert-intake handler (real SNS and Secrets Manager clients again
     aws.failNextPublishes(0);
     expect(res.statusCode).toBe(503);
   });
+
+  it("answers 503 (so Azure retries) when the token secret cannot be read", async () => {
+    const broken = createIntakeHandler({
+      env: { tokenSecretArn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:missing-XyZ123", topicArns: TOPICS },
+      sns: new SNSClient({ ...FAKE_AWS, endpoint: aws.endpoint }),
+      secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ ...FAKE_AWS, endpoint: aws.endpoint }) }),
+      logger: new Logger({ serviceName: "azure-alert-intake-test", logLevel: "SILENT" }),
+    });
+    expect((await broken(urlEvent(fixture("log-alert-v2-fired.json"), { token: TOKEN }))).statusCode).toBe(503);
+  });
 });
