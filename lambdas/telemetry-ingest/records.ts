@@ -29,6 +29,15 @@ export interface Dimension {
   readonly Value: string;
 }
 
+/** A record in Timestream's WriteRecords wire shape (environment and cluster come as CommonAttributes). */
+export interface WireRecord {
+  readonly Dimensions: readonly Dimension[];
+  readonly MeasureName: string;
+  readonly MeasureValues: readonly MeasureValue[];
+  readonly Time: string;
+  readonly Version: number;
+}
+
 /** One time-series point: what any sink stores. `source` is the snapshot's index in the batch. */
 export interface SinkPoint {
   readonly table: TableKey;
@@ -40,6 +49,10 @@ export interface SinkPoint {
   readonly version: number;
   readonly measures: readonly MeasureValue[];
   readonly source: number;
+  /** Size as accounted by pointBytes (computed once, while shaping). */
+  readonly bytes: number;
+  /** The same point in the Timestream wire shape, built once while shaping. */
+  readonly record: WireRecord;
 }
 
 /** Timestream limits (Developer Guide, "Quotas"). */
@@ -58,57 +71,64 @@ function text(value: string): string {
   return value.length > MAX_TEXT ? value.slice(0, MAX_TEXT) : value;
 }
 
-class Measures {
-  readonly list: MeasureValue[] = [];
-  double(name: string, value: number | undefined): this {
-    if (value !== undefined) this.list.push({ Name: name, Value: String(value), Type: "DOUBLE" });
-    return this;
-  }
-  bigint(name: string, value: number | undefined): this {
-    if (value !== undefined) this.list.push({ Name: name, Value: String(Math.trunc(value)), Type: "BIGINT" });
-    return this;
-  }
-  boolean(name: string, value: boolean | undefined): this {
-    if (value !== undefined) this.list.push({ Name: name, Value: value ? "true" : "false", Type: "BOOLEAN" });
-    return this;
-  }
-  varchar(name: string, value: string | undefined): this {
-    if (value !== undefined && value !== "") this.list.push({ Name: name, Value: text(value), Type: "VARCHAR" });
-    return this;
-  }
+/** UTF-8 length; a plain loop because nearly every value is ASCII and Buffer.byteLength costs a native call. */
+function utf8Bytes(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s, "utf8");
+  return s.length;
 }
 
-/** Measures per component kind. A missing reading is omitted, never written as 0. */
+// Measure builders: a missing reading is omitted, never written as 0. Names are ASCII constants.
+function double(list: MeasureValue[], Name: string, value: number | undefined): void {
+  if (value !== undefined) list.push({ Name, Value: String(value), Type: "DOUBLE" });
+}
+function bigint(list: MeasureValue[], Name: string, value: number | undefined): void {
+  if (value !== undefined) list.push({ Name, Value: String(Math.trunc(value)), Type: "BIGINT" });
+}
+function boolean(list: MeasureValue[], Name: string, value: boolean | undefined): void {
+  if (value !== undefined) list.push({ Name, Value: value ? "true" : "false", Type: "BOOLEAN" });
+}
+function varchar(list: MeasureValue[], Name: string, value: string | undefined): void {
+  if (value !== undefined && value !== "") list.push({ Name, Value: text(value), Type: "VARCHAR" });
+}
+
+/** Measures per component kind. */
 function componentMeasures(c: Component): MeasureValue[] {
-  const m = new Measures();
+  const m: MeasureValue[] = [];
   switch (c.kind) {
     case "gpu":
-      m.double("temperature_c", c.temperatureC)
-        .double("power_w", c.powerW)
-        .double("power_limit_w", c.powerLimitW)
-        .boolean("throttled", c.throttled)
-        .varchar("throttle_reasons", c.throttleReasons?.join(","))
-        .bigint("ecc_correctable", c.eccCorrectable)
-        .bigint("ecc_uncorrectable", c.eccUncorrectable)
-        .varchar("health", c.health);
+      double(m, "temperature_c", c.temperatureC);
+      double(m, "power_w", c.powerW);
+      double(m, "power_limit_w", c.powerLimitW);
+      boolean(m, "throttled", c.throttled);
+      varchar(m, "throttle_reasons", c.throttleReasons?.join(","));
+      bigint(m, "ecc_correctable", c.eccCorrectable);
+      bigint(m, "ecc_uncorrectable", c.eccUncorrectable);
+      varchar(m, "health", c.health);
       break;
     case "fan":
-      m.double("rpm", c.rpm).double("percent", c.percent).boolean("failed", c.failed).varchar("health", c.health);
+      double(m, "rpm", c.rpm);
+      double(m, "percent", c.percent);
+      boolean(m, "failed", c.failed);
+      varchar(m, "health", c.health);
       break;
     case "temperature":
-      m.double("temperature_c", c.temperatureC)
-        .double("upper_caution_c", c.upperCautionC)
-        .double("upper_critical_c", c.upperCriticalC)
-        .varchar("health", c.health);
+      double(m, "temperature_c", c.temperatureC);
+      double(m, "upper_caution_c", c.upperCautionC);
+      double(m, "upper_critical_c", c.upperCriticalC);
+      varchar(m, "health", c.health);
       break;
     case "psu":
-      m.double("power_w", c.powerW).varchar("health", c.health);
+      double(m, "power_w", c.powerW);
+      varchar(m, "health", c.health);
       break;
     case "chassis":
-      m.double("power_w", c.powerW).double("power_limit_w", c.powerLimitW).boolean("capped", c.capped).varchar("health", c.health);
+      double(m, "power_w", c.powerW);
+      double(m, "power_limit_w", c.powerLimitW);
+      boolean(m, "capped", c.capped);
+      varchar(m, "health", c.health);
       break;
   }
-  return m.list;
+  return m;
 }
 
 /** The Timestream Version of every record of a snapshot: the same on every replay. */
@@ -116,65 +136,88 @@ export function snapshotVersion(snapshot: Pick<BmcSnapshot, "collectedAt">): num
   return Date.parse(snapshot.collectedAt);
 }
 
+function measureBytes(measures: readonly MeasureValue[]): number {
+  let n = 0;
+  for (const m of measures) n += m.Name.length + utf8Bytes(m.Value);
+  return n;
+}
+
 /** All points of one snapshot. Components without any reading, and repeated ids, are skipped. */
 export function shapeSnapshot(snapshot: BmcSnapshot, source: number): SinkPoint[] {
   const timeMs = Date.parse(snapshot.collectedAt);
   const version = snapshotVersion(snapshot);
-  const base = { environment: snapshot.environment, cluster: snapshot.cluster, timeMs, version, source };
-  const points: SinkPoint[] = [
-    {
-      ...base,
-      table: "snapshots",
-      dimensions: [{ Name: "bmc", Value: snapshot.bmc }],
-      measureName: "poll",
-      measures: new Measures()
-        .varchar("status", snapshot.status)
-        .double("duration_ms", snapshot.durationMs)
-        .bigint("requests", snapshot.requests)
-        .bigint("components", snapshot.components.length)
-        .bigint("errors", snapshot.errors.length).list,
-    },
-  ];
+  const Time = String(timeMs);
+  const { environment, cluster, bmc } = snapshot;
+  // environment and cluster (names and values), time and version: part of every record's size.
+  const sharedBytes = 18 + utf8Bytes(environment) + utf8Bytes(cluster) + 16;
+  const bmcDimension: Dimension = { Name: "bmc", Value: bmc };
+  const bmcBytes = 3 + utf8Bytes(bmc);
+  const point = (
+    table: TableKey,
+    dimensions: Dimension[],
+    dimensionBytes: number,
+    measureName: string,
+    measures: MeasureValue[],
+  ): SinkPoint => ({
+    table,
+    environment,
+    cluster,
+    dimensions,
+    measureName,
+    timeMs,
+    version,
+    measures,
+    source,
+    bytes: sharedBytes + dimensionBytes + measureName.length + measureBytes(measures),
+    record: { Dimensions: dimensions, MeasureName: measureName, MeasureValues: measures, Time, Version: version },
+  });
+
+  const poll: MeasureValue[] = [];
+  varchar(poll, "status", snapshot.status);
+  double(poll, "duration_ms", snapshot.durationMs);
+  bigint(poll, "requests", snapshot.requests);
+  bigint(poll, "components", snapshot.components.length);
+  bigint(poll, "errors", snapshot.errors.length);
+  const points: SinkPoint[] = [point("snapshots", [bmcDimension], bmcBytes, "poll", poll)];
+
   const seen = new Set<string>();
   for (const c of snapshot.components) {
     const system = "system" in c && typeof c.system === "string" && c.system !== "" ? c.system : undefined;
     const model = c.kind === "gpu" && c.name ? text(c.name) : undefined;
     // Two records with equal dimensions, time and measure name but different values would be
     // rejected by Timestream; the first one of a repeated component wins.
-    const key = `${c.kind}\u0000${c.id}\u0000${system ?? ""}`;
+    const key = system === undefined ? `${c.kind}\u0000${c.id}` : `${c.kind}\u0000${c.id}\u0000${system}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const measures = componentMeasures(c);
     if (measures.length === 0) continue;
-    const dimensions: Dimension[] = [
-      { Name: "bmc", Value: snapshot.bmc },
-      { Name: "component", Value: c.id },
-    ];
-    if (system) dimensions.push({ Name: "system", Value: system });
-    if (model) dimensions.push({ Name: "model", Value: model });
-    points.push({ ...base, table: "components", dimensions, measureName: c.kind, measures });
+    const dimensions: Dimension[] = [bmcDimension, { Name: "component", Value: c.id }];
+    let dimensionBytes = bmcBytes + 9 + utf8Bytes(c.id);
+    if (system) {
+      dimensions.push({ Name: "system", Value: system });
+      dimensionBytes += 6 + utf8Bytes(system);
+    }
+    if (model) {
+      dimensions.push({ Name: "model", Value: model });
+      dimensionBytes += 5 + utf8Bytes(model);
+    }
+    points.push(point("components", dimensions, dimensionBytes, c.kind, measures));
   }
   return points;
 }
 
-const utf8 = (s: string) => Buffer.byteLength(s, "utf8");
-
 /**
  * Size of a record as we account it against the 2 KB limit and the 1 KB write unit: the UTF-8
- * bytes of every dimension name and value (shared ones included), the measure name, every
- * measure name and value, plus 8 bytes each for time and version.
+ * bytes of every dimension name and value (environment and cluster included), the measure
+ * name, every measure name and value, plus 8 bytes each for time and version.
  */
 export function pointBytes(point: SinkPoint): number {
-  let bytes = utf8("environment") + utf8(point.environment) + utf8("cluster") + utf8(point.cluster) + 16;
-  for (const d of point.dimensions) bytes += utf8(d.Name) + utf8(d.Value);
-  bytes += utf8(point.measureName);
-  for (const m of point.measures) bytes += utf8(m.Name) + utf8(m.Value);
-  return bytes;
+  return point.bytes;
 }
 
 /** A point Timestream would reject for its size: dead-lettered locally, no round trip. */
 export function oversizeReason(point: SinkPoint): string | undefined {
-  const bytes = pointBytes(point);
+  const bytes = point.bytes;
   return bytes > TIMESTREAM_LIMITS.recordBytes
     ? `record is ${bytes} bytes, over Timestream's ${TIMESTREAM_LIMITS.recordBytes}-byte record limit`
     : undefined;
@@ -188,13 +231,7 @@ export interface WriteRequest {
     readonly MeasureValueType: "MULTI";
     readonly TimeUnit: "MILLISECONDS";
   };
-  readonly Records: ReadonlyArray<{
-    readonly Dimensions: readonly Dimension[];
-    readonly MeasureName: string;
-    readonly MeasureValues: readonly MeasureValue[];
-    readonly Time: string;
-    readonly Version: number;
-  }>;
+  readonly Records: readonly WireRecord[];
   readonly points: readonly SinkPoint[];
 }
 
@@ -225,13 +262,7 @@ export function buildWriteRequests(points: readonly SinkPoint[]): WriteRequest[]
           MeasureValueType: "MULTI",
           TimeUnit: "MILLISECONDS",
         },
-        Records: chunk.map((p) => ({
-          Dimensions: p.dimensions,
-          MeasureName: p.measureName,
-          MeasureValues: p.measures,
-          Time: String(p.timeMs),
-          Version: p.version,
-        })),
+        Records: chunk.map((p) => p.record),
         points: chunk,
       });
     }
