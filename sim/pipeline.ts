@@ -284,6 +284,11 @@ export class Pipeline {
   async sweep(): Promise<SweepOutcome[]> {
     const out: SweepOutcome[] = [];
     const counters = this.counters;
+    // undici keeps idle connections 30 s, less than the 60 s between sweeps, so in AWS every sweep
+    // opens fresh connections; simulated time skips the idle gap, so recycle the pool to match.
+    const stale = [...this.agents.values()];
+    this.agents.clear();
+    await Promise.all(stale.map((a) => a.close()));
     for (let shard = 0; shard < this.inventory.shards.length; shard++) {
       counters.sweeps++;
       try {
