@@ -5,8 +5,8 @@
  * Monthly cost of FleetWatch for a fleet, per service, from lib/cost/prices.ts (cited, dated),
  * next to per-GPU CloudWatch custom metrics and DCGM exporter + Amazon Managed Service for
  * Prometheus. Clusters, deployments, shard size and log retention come from config/<config>.json;
- * Timestream retention is RECOMMENDED_RETENTION unless --retention config (or explicit flags),
- * and the config's own retention is always priced too, on its own line. The last line is
+ * Timestream retention is the config's own (what `cdk deploy` would create) unless
+ * --retention recommended (or explicit flags); the other is priced too, on its own line. The last line is
  * machine-readable.
  */
 import { parseArgs } from "node:util";
@@ -21,7 +21,7 @@ const { values } = parseArgs({
     "gpus-per-node": { type: "string", default: "8" },
     interval: { type: "string", default: "60" },
     config: { type: "string", default: "prod" },
-    retention: { type: "string", default: "recommended" },
+    retention: { type: "string", default: "config" },
     "memory-hours": { type: "string" },
     "magnetic-days": { type: "string" },
     "log-days": { type: "string" },

@@ -213,8 +213,11 @@ export const RetentionSchema = z.strictObject({
       `one of CloudWatch Logs' retention values: ${LOG_RETENTION_DAYS.join(", ")}`,
     )
     .default(30),
-  timestreamMemoryHours: z.number().int().min(1).max(8766).default(24),
-  timestreamMagneticDays: z.number().int().min(1).max(73000).default(365),
+  // Memory store only has to take on-time writes (late data goes to the magnetic store, which
+  // magnetic-store writes accept); it is the largest cost line at fleet scale (docs/cost.md).
+  timestreamMemoryHours: z.number().int().min(1).max(8766).default(2),
+  // Per-component detail for incident reviews; fleet aggregates stay 15 months in CloudWatch.
+  timestreamMagneticDays: z.number().int().min(1).max(73000).default(90),
 });
 
 export const EnvironmentConfigSchema = z.strictObject({
@@ -227,7 +230,7 @@ export const EnvironmentConfigSchema = z.strictObject({
   /** Per-signal overrides of the signal catalog's defaults, keyed by signal id. */
   thresholds: z.record(z.string(), ThresholdOverrideSchema).default({}),
   budgets: BudgetsSchema,
-  retention: RetentionSchema.default({ logDays: 30, timestreamMemoryHours: 24, timestreamMagneticDays: 365 }),
+  retention: RetentionSchema.default({ logDays: 30, timestreamMemoryHours: 2, timestreamMagneticDays: 90 }),
   /** Off by default: publish an EventBridge event on sustained GPU overheating for a drain job. */
   remediation: z.strictObject({ gpuOverheatEvent: z.boolean().default(false) }).default({ gpuOverheatEvent: false }),
   tags: z.record(z.string(), z.string()).default({}),

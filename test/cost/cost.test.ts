@@ -75,8 +75,9 @@ describe("targets", () => {
   });
 
   test("longer Timestream retention costs more (the model reads the config)", () => {
-    const longer = costReport(base, fleet);
-    expect(base.retention.timestreamMemoryHours).toBeGreaterThan(RECOMMENDED_RETENTION.timestreamMemoryHours);
+    const longerConfig = { ...base, retention: { ...base.retention, timestreamMemoryHours: 24, timestreamMagneticDays: 730 } };
+    const longer = costReport(longerConfig, fleet);
+    expect(longerConfig.retention.timestreamMemoryHours).toBeGreaterThan(RECOMMENDED_RETENTION.timestreamMemoryHours);
     expect(longer.totals.fleetwatch).toBeGreaterThan(report.totals.fleetwatch);
   });
 });
