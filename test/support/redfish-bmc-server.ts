@@ -29,6 +29,7 @@ export function canonical(path: string): string {
 }
 
 const treeCache = new Map<string, Map<string, Doc>>();
+const responseCaches = new WeakMap<Map<string, Doc>, Map<string, string>>();
 
 /** Mockup directory -> Map("/redfish/v1/A/B" -> JSON). Directories starting with "_" are not resources. */
 export function loadMockup(dir: string): Map<string, Doc> {
@@ -148,9 +149,13 @@ export async function startFakeBmc(options: FakeBmcOptions): Promise<FakeBmc> {
   const sessions = new Map<string, string>(); // token -> id
   let sessionCounter = 0;
   const log: FakeBmc["log"] = [];
-  const responseCache = new Map<string, string>();
+  // Serialised responses are shared by every fake serving the same tree (the bench runs 1,000).
+  let responseCache = responseCaches.get(tree);
+  if (!responseCache) {
+    responseCache = new Map<string, string>();
+    responseCaches.set(tree, responseCache);
+  }
   const { cert, key } = testCertificate();
-
   const server = createServer({ cert, key }, (req, res) => {
     const url = new URL(req.url ?? "/", "https://bmc");
     const path = canonical(decodeURIComponent(url.pathname));
@@ -269,10 +274,10 @@ export async function startFakeBmc(options: FakeBmcOptions): Promise<FakeBmc> {
       );
     };
     const cachedBody = (key: string, make: () => string) => {
-      let body = responseCache.get(key);
+      let body = responseCache!.get(key);
       if (!body) {
         body = make();
-        responseCache.set(key, body);
+        responseCache!.set(key, body);
       }
       return body;
     };

@@ -123,9 +123,10 @@ export async function collect(fetcher: Fetcher, cached: ResourceMap | undefined,
       const item = pending.shift()!;
       const id = canonicalId(item.id);
       if (visited.has(id) || skip.has(id)) continue;
-      if (item.role === "sensor" && !expandWorks.token && item.chassis && thermalCovers(store, item.chassis)) continue;
       visited.add(id);
       const doc = store.get(id);
+      // Not inlined: worth a request only if the normaliser would use it (see legacyCovers).
+      if (!doc && item.chassis && legacyCovers(store, item.chassis, item.role)) continue;
       if (doc) {
         if (discovering) noteIrrelevant(item.role, id, doc, newSkips);
         pending.push(...childrenOf(item, doc));
@@ -194,12 +195,31 @@ function childrenOf(item: QueueItem, doc: JsonObject): QueueItem[] {
 }
 
 /**
- * Without $expand every Sensor is its own request (255 on a Cray EX blade). When the chassis'
- * Thermal resource already has temperatures, the normaliser would not use them: skip them.
+ * The normaliser reads Thermal/Power first (docs/redfish.md). When a chassis' legacy resources
+ * already carry temperatures, fans, PSUs and consumed power, the new-generation duplicates
+ * (each Sensor, Fan and PowerSupply is its own request without $expand: 255 sensors on a Cray
+ * EX blade) would not be used, so they are not requested.
  */
-function thermalCovers(store: ResourceStore, chassisId: string): boolean {
-  const thermal = store.get(linkOf(store.get(chassisId)?.Thermal));
-  return Array.isArray(thermal?.Temperatures) && thermal.Temperatures.length > 0;
+function legacyCovers(store: ResourceStore, chassisId: string, role: Role): boolean {
+  const chassis = store.get(chassisId);
+  const thermal = store.get(linkOf(chassis?.Thermal));
+  const power = store.get(linkOf(chassis?.Power));
+  const has = (v: unknown) => Array.isArray(v) && v.length > 0;
+  switch (role) {
+    case "sensor":
+      return has(thermal?.Temperatures);
+    case "thermalMetrics":
+      return has(thermal?.Temperatures);
+    case "fans":
+    case "fan":
+      return has(thermal?.Fans);
+    case "powerSupplies":
+    case "powerSupply":
+    case "powerSupplyMetrics":
+      return has(power?.PowerSupplies);
+    default:
+      return false;
+  }
 }
 
 function noteIrrelevant(role: Role, id: string, doc: JsonObject, skips: Set<string>): void {

@@ -55,8 +55,10 @@ export const COLLECTION_ROLES: ReadonlySet<Role> = new Set<Role>([
 /** How deep below a resource of this role the telemetry we want goes (for $levels). */
 export const DEPTH_BELOW: Readonly<Record<Role, number>> = {
   root: 6,
-  chassisCollection: 5,
-  chassis: 4,
+  // Deep enough for Thermal/Power, Sensors, Controls and the Fans/PowerSupplies collections, and
+  // no deeper: at 5 levels RelatedItem links pull whole Systems in (2.6 MB for the DMTF tower).
+  chassisCollection: 3,
+  chassis: 2,
   thermal: 0,
   power: 0,
   thermalSubsystem: 2,
