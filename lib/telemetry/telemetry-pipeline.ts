@@ -24,7 +24,7 @@ import { gpuTemperatureThresholds } from "./thresholds";
 
 export interface TelemetryPipelineProps {
   readonly config: EnvironmentConfig;
-  /** Records per invocation. @default 500 (one sweep of a 500-BMC shard; ~15k Timestream records, ~150 WriteRecords) */
+  /** Records per invocation. @default 500 (one sweep of a 500-BMC shard: ~9,000 Timestream records, ~90 WriteRecords) */
   readonly batchSize?: number;
   /** Wait to fill a batch. @default 5 s (a sweep lands within seconds once a minute) */
   readonly maxBatchingWindow?: Duration;
