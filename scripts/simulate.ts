@@ -2,10 +2,13 @@
  * npm run simulate: the full scenario through the real poller, kinesalite, the real ingest and
  * the real Azure poller, with the catalog's alarms evaluated by CloudWatch's rules. Prints
  * progress, then the timeline, then exactly one summary line (last).
- * Options: --scenario full|short.
+ * Options: --scenario full|short; --extra-evaluation-periods <k> (diagnostic: widen CloudWatch's
+ * evaluation range beyond lib/catalog's N + 2 to see what late data would then do).
  */
 import { installSimClock } from "../sim/clock";
 
+const flag = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const extraEvaluationPeriods = Number(flag("--extra-evaluation-periods") ?? 0);
 const scenarioName = process.argv.includes("--scenario") ? process.argv[process.argv.indexOf("--scenario") + 1] : "full";
 // The scored period starts at the next full hour (simulated); the clock must be installed before the components load.
 const t0 = Math.ceil(Date.now() / 3_600_000) * 3_600_000;
@@ -15,7 +18,9 @@ const { fullScenario, shortScenario } = await import("../sim/scenario");
 const { runSimulation } = await import("../sim/run");
 const { timeline } = await import("../sim/report");
 const scenario = scenarioName === "short" ? shortScenario() : fullScenario();
-const result = await runSimulation(scenario, { clock, t0, progress: (line) => console.log(line) });
+const result = await runSimulation(scenario, { clock, t0, extraEvaluationPeriods, progress: (line) => console.log(line) });
+if (extraEvaluationPeriods)
+  console.log(`(diagnostic run: evaluation range widened by ${extraEvaluationPeriods} periods beyond the catalog's N + 2)`);
 for (const line of timeline(result.score, t0)) console.log(line);
 const c = result.counters;
 console.log(

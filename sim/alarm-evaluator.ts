@@ -26,6 +26,11 @@ export interface Notification {
 export interface EvaluatorOptions {
   readonly suppressorWaitMs: number;
   readonly suppressorExtensionMs: number;
+  /**
+   * Periods added to lib/catalog's default evaluation range (N + 2). 0 = the catalog's rules; a
+   * diagnostic for "would a longer range see late data" (`npm run simulate -- --extra-evaluation-periods 10`).
+   */
+  readonly extraEvaluationPeriods?: number;
 }
 
 interface Tracked {
@@ -71,7 +76,7 @@ export class AlarmEvaluator {
   /** Returns the evaluation range (oldest first) for the periods ending at `end`. */
   private sourceOf(spec: AlarmSpec): Tracked["datapoints"] | undefined {
     const periodMs = spec.periodSeconds * 1000;
-    const rangeSize = defaultEvaluationRange(spec.evaluationPeriods);
+    const rangeSize = defaultEvaluationRange(spec.evaluationPeriods) + (this.options.extraEvaluationPeriods ?? 0);
     const starts = (end: number) => Array.from({ length: rangeSize }, (_, i) => end - (rangeSize - i) * periodMs);
     // Periods end at the evaluation time: bucket on an offset grid (CloudWatch slides long periods by the minute).
     const bucket = (samples: Sample[], end: number) => {

@@ -23,6 +23,8 @@ export interface RunOptions {
   /** Start of the scored period (epoch ms, a minute boundary). */
   readonly t0: number;
   readonly progress?: (line: string) => void;
+  /** Diagnostic only: periods added to the catalog's evaluation range (default 0). */
+  readonly extraEvaluationPeriods?: number;
 }
 
 export interface RunResult {
@@ -59,6 +61,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
     const evaluator = new AlarmEvaluator(alarms, store, {
       suppressorWaitMs: SUPPRESSOR_WAIT.toMilliseconds(),
       suppressorExtensionMs: SUPPRESSOR_EXTENSION.toMilliseconds(),
+      extraEvaluationPeriods: options.extraEvaluationPeriods ?? 0,
     });
     say(
       `simulate: ${FLEET.length} BMCs in ${clusters.length} clusters, ${trafficOf(config).length} Azure OpenAI deployments, ` +
