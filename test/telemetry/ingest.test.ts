@@ -146,3 +146,46 @@ describe("telemetry-ingest handler", () => {
     });
   });
 });
+
+describe("the exported Lambda handler (settings from the environment the construct sets)", () => {
+  test("fails loudly, naming the setting, when the environment is incomplete", async () => {
+    const { handler } = await import("../../lambdas/telemetry-ingest/handler");
+    const saved = { ...process.env };
+    try {
+      delete process.env.TIMESTREAM_DATABASE;
+      await expect(handler(event([snapshotFor(20, AT)]))).rejects.toThrow(/TIMESTREAM_DATABASE/);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  test("writes to Timestream and dead-letters to SQS with nothing but environment variables", async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      FLEETWATCH_ENV: "dev",
+      TIMESTREAM_DATABASE: DATABASE,
+      TIMESTREAM_TABLE_COMPONENTS: "components",
+      TIMESTREAM_TABLE_SNAPSHOTS: "snapshots",
+      DEAD_LETTER_QUEUE_URL: h.sqs.queueUrl,
+      GPU_TEMPERATURE_WARN_C: "78",
+      GPU_TEMPERATURE_CRITICAL_C: "83",
+      TIMESTREAM_ENDPOINT: h.timestream.endpoint,
+      // The SDK's standard per-service endpoint variable points the SQS client at the local queue.
+      AWS_ENDPOINT_URL_SQS: h.sqs.endpoint,
+      AWS_REGION: "eu-west-1",
+      AWS_ACCESS_KEY_ID: "AKIDLOCAL",
+      AWS_SECRET_ACCESS_KEY: "local",
+      POWERTOOLS_LOG_LEVEL: "SILENT",
+      POWERTOOLS_METRICS_DISABLED: "true",
+    });
+    try {
+      const { handler } = await import("../../lambdas/telemetry-ingest/handler");
+      const out = await handler(event([snapshotFor(21, AT), "garbage"]));
+      expect(out.batchItemFailures).toEqual([]);
+      expect(h.timestream.records(DATABASE, "snapshots").map((r) => r.dimensions.bmc)).toEqual([snapshotFor(21, AT).bmc]);
+      expect(letters().map((l) => l.stage)).toEqual(["decode"]);
+    } finally {
+      process.env = saved;
+    }
+  });
+});
