@@ -48,6 +48,7 @@ export const SIM_DEPLOYMENTS: readonly SimDeployment[] = [
 ];
 
 export function simEnvironment(clusters: readonly string[], environmentName = "dev"): EnvironmentConfig {
+  // biome-ignore lint/suspicious/noExplicitAny: raw JSON, edited then validated by parseConfig below
   const raw = JSON.parse(readFileSync(join(CONFIG_DIR, `${environmentName}.json`), "utf8")) as Record<string, any>;
   const template = raw.redfish.clusters[0];
   // Placeholder addresses inside the configured BMC CIDR: the poller's inventory gets the real loopback endpoints.
