@@ -51,12 +51,14 @@ export class FleetWatchStack extends Stack {
     if (config.azure) this.azureOpenAiPoller = new AzureOpenAiPoller(this, "AzureOpenAiPoller", { config });
 
     // Alarms from the signal catalog, paging P1/P2/P3 (after every construct they watch).
-    // TODO(alarms): pass telemetryStream/ingestFunction/deadLetterQueue and azurePollerFunction once those constructs land.
-    this.paging = new PagingTiers(this, "Paging", { config });
+    // The P1 enricher reads the snapshot stream to name the offending node and GPU in the page.
+    this.paging = new PagingTiers(this, "Paging", { config, telemetryStream: this.telemetry.stream });
     this.signalAlarms = new SignalAlarms(this, "Alarms", {
       config,
       paging: this.paging,
       redfishPollerFunction: this.redfishPoller.function,
+      ingestFunction: this.telemetry.ingestFunction,
+      deadLetterQueue: this.telemetry.deadLetterQueue,
       azurePollerFunction: this.azureOpenAiPoller?.function,
     });
 
