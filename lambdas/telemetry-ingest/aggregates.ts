@@ -128,13 +128,17 @@ export class FleetState {
   private readonly lastGood = new Map<string, number>();
   private readonly firstSeen = new Map<string, number>();
 
-  /** True when the GPU's uncorrectable count grew. Unknown baseline (cold start): true if > 0. */
+  /**
+   * True when the GPU's uncorrectable count grew. The first sighting in this container is the
+   * baseline, not news: a fleet always holds GPUs with old uncorrectable errors (retired rows,
+   * awaiting RMA), and counting them at every cold start would page P1 for nothing.
+   */
   observeEcc(gpuKey: string, at: number, value: number | undefined): boolean {
     if (value === undefined) return false;
     const previous = this.ecc.get(gpuKey);
     if (previous && at <= previous.at) return false; // an older snapshot replayed: not news
     this.ecc.set(gpuKey, { at, value });
-    return previous ? value > previous.value : value > 0;
+    return previous !== undefined && value > previous.value;
   }
 
   /** Records the snapshot and returns when this BMC last answered (or was first seen here). */

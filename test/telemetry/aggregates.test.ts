@@ -79,6 +79,15 @@ describe("fleet aggregates", () => {
     expect(count(at(3, 3))).toBe(1);
   });
 
+  test("new uncorrectable ECC: a GPU first seen with old errors (cold start) is the baseline, not a page", () => {
+    const state = new FleetState();
+    const at = (m: number, ecc: number) => snap("10.0.0.5", `2026-11-22T10:0${m}:00.000Z`, [gpu("G1", 60, { eccUncorrectable: ecc })]);
+    const count = (s: BmcSnapshot) => assessSnapshots([s], state, options).groups[0]?.values.gpusNewUncorrectableEcc;
+    expect(count(at(0, 4))).toBe(0);
+    expect(count(at(1, 4))).toBe(0);
+    expect(count(at(2, 5))).toBe(1);
+  });
+
   test("unreachable BMCs, their share, and staleness after 5 minutes without a good snapshot", () => {
     const state = new FleetState();
     assessSnapshots([snap("10.0.0.3", "2026-11-22T10:00:00.000Z", [gpu("G1", 60)])], state, options);

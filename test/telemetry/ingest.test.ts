@@ -138,7 +138,8 @@ describe("telemetry-ingest handler", () => {
       temperatureLevel: "critical",
       throttled: true,
       eccUncorrectable: 2,
-      eccUncorrectableNew: true,
+      // First sighting in this container: the baseline, not news (see FleetState.observeEcc).
+      eccUncorrectableNew: false,
     });
     expect(h.lines.find((l) => l.event === "fleetwatch.snapshot" && l.bmc === hot.bmc)).toMatchObject({
       gpuTemperatureMaxC: 90,
