@@ -496,11 +496,19 @@ export function engineeringDashboard(config: EnvironmentConfig): DashboardSpec {
         }),
       ],
       [
-        graph("BMCs unreachable (% of cluster)", perNode("bmcsUnreachablePercent", "Maximum", "bu", "unreachable %"), {
-          width: 8,
-          thresholds: [catalogLine(config, "bmc-unreachable-share", "critical", "above")],
-          yAxis: { min: 0, max: 100, label: "%" },
-        }),
+        graph(
+          "BMCs unreachable (% of cluster)",
+          [
+            ...perNode("bmcsUnreachable", "Sum", "bu", "unreachable", false),
+            ...perNode("snapshotsIngested", "Sum", "bs", "snapshots", false),
+            ...c.clusters.map((cl, i) => expr(`bp${i}`, `100 * bu${i} / bs${i}`, `${cl} unreachable %`)),
+          ],
+          {
+            width: 8,
+            thresholds: [catalogLine(config, "bmc-unreachable-share", "critical", "above")],
+            yAxis: { min: 0, max: 100, label: "%" },
+          },
+        ),
         graph(
           "BMCs the poller could not reach (% of polled, network view)",
           [

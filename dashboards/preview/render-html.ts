@@ -81,8 +81,6 @@ function sampleMetric(q: MetricQuery, ctx: SampleContext, seed: string): number[
     case "bmcsUnreachable":
     case "bmcsStale":
       return gen(() => Math.round(r() * 2));
-    case "bmcsUnreachablePercent":
-      return gen((i) => r() * 1.5 + 6 * spike(i));
     case "pollerBmcsPolled":
       return gen(() => bmcsPerCluster * perMinute);
     case "pollerBmcsUnreachable":

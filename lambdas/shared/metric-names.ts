@@ -87,7 +87,6 @@ export const METRICS = {
     "telemetry-ingest",
     "BMCs whose snapshot status is unreachable, auth_failed or error",
   ),
-  bmcsUnreachablePercent: m("BmcsUnreachablePercent", "Percent", fleet, "telemetry-ingest", "Share of the cluster's BMCs unreachable"),
   bmcsStale: m("BmcsStale", "Count", fleet, "telemetry-ingest", "BMCs whose last good snapshot is older than the staleness limit"),
   snapshotsIngested: m("SnapshotsIngested", "Count", fleet, "telemetry-ingest", "Snapshots written to the sink"),
   sinkRecordsRejected: m(

@@ -37,7 +37,6 @@ export type AggregateKey = Extract<
   | "maxFansFailedPerChassis"
   | "chassisAtPowerCap"
   | "bmcsUnreachable"
-  | "bmcsUnreachablePercent"
   | "bmcsStale"
   | "snapshotsIngested"
 >;
@@ -319,7 +318,6 @@ export function assessSnapshots(snapshots: readonly BmcSnapshot[], state: FleetS
       maxFansFailedPerChassis: g.maxFansFailedPerChassis,
       chassisAtPowerCap: g.atCap,
       bmcsUnreachable: g.unreachable,
-      bmcsUnreachablePercent: Math.round((g.unreachable / g.snapshots) * 10_000) / 100,
       bmcsStale: g.stale,
       snapshotsIngested: g.snapshots,
     },

@@ -173,10 +173,17 @@ export const SIGNALS: readonly SignalDefinition[] = [
     title: "More than 20 % of a cluster's BMCs unreachable",
     designRow: "BMC unreachable or telemetry stale",
     scope: "cluster",
-    source: () => fw("bmcsUnreachablePercent"),
-    metricText: "BmcsUnreachablePercent",
+    // A share must be computed from counts summed over the whole cluster: the ingest sees one
+    // Kinesis shard's batch at a time, so a per-batch percentage overstates a small outage.
+    source: () => ({
+      kind: "math",
+      expression: "100 * u / s",
+      label: "BMCs unreachable in the cluster (%)",
+      inputs: { u: { metric: "bmcsUnreachable", statistic: "Sum" }, s: { metric: "snapshotsIngested", statistic: "Sum" } },
+    }),
+    metricText: "100 × ΣBmcsUnreachable / ΣSnapshotsIngested",
     unit: "%",
-    statistic: "Maximum",
+    statistic: "Sum",
     periodSeconds: 60,
     comparison: "GreaterThanThreshold",
     levels: { critical: { threshold: 20, tier: "P1", datapointsToAlarm: 5, evaluationPeriods: 5 } },

@@ -95,7 +95,7 @@ describe("fleet aggregates", () => {
       snap("10.0.0.3", `2026-11-22T10:${m}:00.000Z`, [], { status: "unreachable", errors: ["connect ETIMEDOUT"] });
     const up = snap("10.0.0.4", "2026-11-22T10:04:00.000Z", [gpu("G1", 60)]);
     const early = assessSnapshots([down("04"), up], state, options);
-    expect(early.groups[0]?.values).toMatchObject({ bmcsUnreachable: 1, bmcsUnreachablePercent: 50, bmcsStale: 0 });
+    expect(early.groups[0]?.values).toMatchObject({ bmcsUnreachable: 1, snapshotsIngested: 2, bmcsStale: 0 });
     const late = assessSnapshots([down("06")], state, options);
     expect(late.groups[0]?.values).toMatchObject({ bmcsUnreachable: 1, bmcsStale: 1 });
     expect(late.findings.find((f) => f.event === "fleetwatch.bmc")).toMatchObject({
