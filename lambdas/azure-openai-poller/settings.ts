@@ -4,7 +4,9 @@
  * hand-edited variable fails loudly instead of polling the wrong thing.
  * No secret here: the service principal comes from Secrets Manager by name.
  */
+
 import { z } from "zod";
+import { AZURE_SETTLE_MINUTES } from "../shared/metric-names";
 
 export const SETTINGS_ENV_VAR = "FLEETWATCH_AOAI_SETTINGS";
 
@@ -88,9 +90,9 @@ export const PollerSettingsSchema = z.strictObject({
   /** Minutes re-read on every poll, so data that arrives late is still picked up. */
   lookbackMinutes: z.number().int().min(5).max(120).default(30),
   /** A platform-metric minute is published once it is this many minutes old. */
-  metricsSettleMinutes: z.number().int().min(0).max(60).default(3),
+  metricsSettleMinutes: z.number().int().min(0).max(60).default(AZURE_SETTLE_MINUTES.metrics),
   /** A log-derived minute is published once it is this many minutes old (ingestion takes 3-10 min). */
-  logsSettleMinutes: z.number().int().min(0).max(60).default(10),
+  logsSettleMinutes: z.number().int().min(0).max(60).default(AZURE_SETTLE_MINUTES.logs),
   /** Deployment quotas (ARM) are re-read after this many minutes. */
   quotaCacheMinutes: z.number().int().min(1).max(1440).default(30),
   /** Longest Retry-After the poller honours inside one invocation; longer waits fail this call. */

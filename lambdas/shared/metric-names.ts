@@ -177,3 +177,17 @@ export const METRICS = {
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricKey = keyof typeof METRICS;
+
+/**
+ * Azure data arrives late (platform metrics within a few minutes, Log Analytics within 3-10),
+ * so the azure-openai-poller publishes a minute only once it has settled, exactly once. An
+ * alarm on these metrics therefore always sees its newest minutes empty: its evaluation window
+ * is widened by the publish lag so that M breaching minutes still fit in it.
+ */
+export const AZURE_SETTLE_MINUTES = { metrics: 3, logs: 10 } as const;
+
+/** Periods (1 min) between a minute ending and its datapoint being in CloudWatch: settle + one poll cycle. */
+export const AZURE_PUBLISH_LAG_PERIODS = {
+  metrics: AZURE_SETTLE_MINUTES.metrics + 1,
+  logs: AZURE_SETTLE_MINUTES.logs + 1,
+} as const;

@@ -5,6 +5,7 @@
  * (namespace FleetWatch) with PutMetricData. A small encrypted DynamoDB table remembers which
  * (deployment, metric, minute) were published, so late data is published once, across cold starts.
  */
+
 import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from "aws-cdk-lib/aws-dynamodb";
 import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
@@ -15,7 +16,7 @@ import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from "../../lambdas/azure-openai-poller/adapters/dynamodb-watermark";
 import { CLOUD_ENDPOINTS, type PollerSettings, SETTINGS_ENV_VAR } from "../../lambdas/azure-openai-poller/settings";
-import { METRIC_NAMESPACE } from "../../lambdas/shared/metric-names";
+import { AZURE_SETTLE_MINUTES, METRIC_NAMESPACE } from "../../lambdas/shared/metric-names";
 import type { AzureConfig, DeploymentConfig, EnvironmentConfig } from "../config/schema";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { acknowledgeNag } from "../constructs/nag";
@@ -87,8 +88,8 @@ export class AzureOpenAiPoller extends Construct {
       endpoints: CLOUD_ENDPOINTS[azure.cloud],
       watermarkTable: "", // set below once the token exists
       lookbackMinutes: props.lookbackMinutes ?? 30,
-      metricsSettleMinutes: props.metricsSettleMinutes ?? 3,
-      logsSettleMinutes: props.logsSettleMinutes ?? 10,
+      metricsSettleMinutes: props.metricsSettleMinutes ?? AZURE_SETTLE_MINUTES.metrics,
+      logsSettleMinutes: props.logsSettleMinutes ?? AZURE_SETTLE_MINUTES.logs,
       quotaCacheMinutes: 30,
       maxRetryAfterSeconds: 20,
       maxRetries: 3,

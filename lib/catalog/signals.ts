@@ -3,7 +3,7 @@
  * here. Defaults follow the catalog table in DESIGN.md; config.thresholds overrides them per
  * environment (see resolve.ts). Dashboards and the README alarm table read this too.
  */
-import type { MetricKey } from "../../lambdas/shared/metric-names";
+import { AZURE_PUBLISH_LAG_PERIODS, type MetricKey } from "../../lambdas/shared/metric-names";
 import type { CatalogContext, MathInput, MetricSource, SignalDefinition } from "./types";
 
 const fw = (metric: MetricKey): MetricSource => ({ kind: "fleetwatch", metric });
@@ -434,8 +434,9 @@ export const SIGNALS: readonly SignalDefinition[] = [
     statistic: "Average",
     periodSeconds: 60,
     comparison: "GreaterThanThreshold",
-    // 10 of 10: single 429s are normal; only a sustained rate pages.
-    levels: { warn: { threshold: 5, tier: "P2", datapointsToAlarm: 10, evaluationPeriods: 10 } },
+    // 10 breaching minutes: single 429s are normal; only a sustained rate pages. The window is
+    // widened by the publish lag: the newest minutes are always still settling in Azure.
+    levels: { warn: { threshold: 5, tier: "P2", datapointsToAlarm: 10, evaluationPeriods: 10 + AZURE_PUBLISH_LAG_PERIODS.metrics } },
     treatMissingData: "notBreaching",
     what: "More than 5 % of the deployment's requests have been throttled (HTTP 429) for 10 minutes.",
     lookAt: `${ENGINEERING} > 4xx/5xx/429 rates; KQL saved search "aoai-429-by-caller"`,
@@ -458,8 +459,9 @@ export const SIGNALS: readonly SignalDefinition[] = [
     statistic: "Maximum",
     periodSeconds: 60,
     comparison: "GreaterThanThreshold",
-    // 15 of 15: a cold-start spike is never a page.
-    levels: { warn: { threshold: 100, tier: "P2", datapointsToAlarm: 15, evaluationPeriods: 15 } },
+    // 15 breaching minutes: a cold-start spike is never a page. P99 comes from Log Analytics,
+    // whose minutes settle last; the window is widened by that publish lag.
+    levels: { warn: { threshold: 100, tier: "P2", datapointsToAlarm: 15, evaluationPeriods: 15 + AZURE_PUBLISH_LAG_PERIODS.logs } },
     treatMissingData: "notBreaching",
     what: "The deployment's P99 latency has been over its SLO for 15 minutes.",
     lookAt: `${ENGINEERING} > Latency P50/P95/P99 with SLO lines; KQL saved search "aoai-slow-requests"`,
@@ -483,7 +485,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
     statistic: "Sum",
     periodSeconds: 60,
     comparison: "LessThanOrEqualToThreshold",
-    levels: { critical: { threshold: 0, tier: "P1", datapointsToAlarm: 5, evaluationPeriods: 5 } },
+    levels: { critical: { threshold: 0, tier: "P1", datapointsToAlarm: 5, evaluationPeriods: 5 + AZURE_PUBLISH_LAG_PERIODS.metrics } },
     treatMissingData: "notBreaching",
     what: "The deployment received requests for 5 minutes and none of them succeeded: complete outage.",
     lookAt: `${EXECUTIVE} > SLA; KQL saved search "aoai-failed-requests"`,
@@ -503,7 +505,10 @@ export const SIGNALS: readonly SignalDefinition[] = [
     statistic: "Maximum",
     periodSeconds: 300,
     comparison: "GreaterThanThreshold",
-    levels: { warn: { threshold: 80, tier: "P3", datapointsToAlarm: 3, evaluationPeriods: 3 } },
+    // One more 5-minute period than breaching ones: the newest minutes are still settling in Azure.
+    levels: {
+      warn: { threshold: 80, tier: "P3", datapointsToAlarm: 3, evaluationPeriods: 3 + Math.ceil(AZURE_PUBLISH_LAG_PERIODS.metrics / 5) },
+    },
     treatMissingData: "notBreaching",
     what: "The deployment has used more than 80 % of its tokens-per-minute quota for 15 minutes.",
     lookAt: `${CAPACITY} > TPM usage vs quota`,
