@@ -1,5 +1,6 @@
 /**
- * `npm run bench:poller`: 1,000 simulated BMCs (HTTPS, loopback only, one process) serving the
+ * `npm run bench:poller`: 1,000 simulated BMCs (HTTPS, loopback only, all in one child process,
+ * bench/fake-fleet.ts, so that peak_rss_mb is the poller's own memory) serving the
  * DMTF public-tower mockup with realistic latency — median ~150 ms per request with a
  * log-normal long tail, 2 % dead (accept, never answer: each costs a full request timeout),
  * 1 % very slow (3-4.5 s per request) — polled by the real poller code (sweep + pollBmc, the
@@ -12,39 +13,39 @@
  *    sample with the fleet's mix (15 healthy, 1 dead, 1 very slow) and is extrapolated to
  *    970 + 20 + 10 BMCs (printed as such).
  *
+ * The npm script runs the poller with --max-old-space-size=256 (the Lambda runs with half its
+ * memory as V8 heap limit, see lib/redfish/redfish-poller.ts).
+ *
  * Last line, exactly:
  * bench:poller bmcs=1000 sweep_s=<s> baseline_s=<s> speedup=<x> requests_per_bmc=<n> peak_rss_mb=<mb>
  */
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { request } from "undici";
 import { type BmcMemory, type PolledSnapshot, pollBmc } from "../lambdas/redfish-poller/poll-bmc";
 import { createBmcAgent } from "../lambdas/redfish-poller/redfish-client";
 import { sweep } from "../lambdas/redfish-poller/sweep";
-import { type FakeBmc, loadMockup, startFakeBmc } from "../test/support/redfish-bmc-server";
-import { testCertificate } from "../test/support/tls";
 
 const BMCS = 1000;
-const DEAD_EVERY = 50; // 2 %
-const SLOW_EVERY = 100; // 1 %
 const REQUEST_TIMEOUT_MS = 5_000;
-const CONCURRENCY = 128;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 128);
 const CREDENTIALS = { username: "monitor", password: "bench-Passw0rd" };
-const MOCKUP = "dmtf-public-tower";
-
-/** Deterministic PRNG so runs are comparable. */
-let seed = 42;
-function random(): number {
-  seed = (seed * 1664525 + 1013904223) % 2 ** 32;
-  return seed / 2 ** 32;
-}
-function gaussian(): number {
-  return Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
-}
-/** Log-normal: median 150 ms, sigma 0.6 (p99 ~600 ms), capped at 4 s. */
-const healthyLatency = () => Math.min(4_000, 150 * Math.exp(0.6 * gaussian()));
-const slowLatency = () => 3_000 + 1_500 * random();
 
 type Kind = "healthy" | "dead" | "slow";
-const kindOf = (i: number): Kind => (i % DEAD_EVERY === 7 ? "dead" : i % SLOW_EVERY === 13 ? "slow" : "healthy");
+
+/** Starts the fake fleet (bench/fake-fleet.ts) in a child process and waits until it listens. */
+async function startFleet() {
+  const child = spawn(process.execPath, ["--import", "tsx", new URL("./fake-fleet.ts", import.meta.url).pathname], {
+    env: { ...process.env, NODE_OPTIONS: "", BENCH_BMCS: String(BMCS), BENCH_PASSWORD: CREDENTIALS.password },
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    const msg = JSON.parse(line) as { ready: boolean; mockup: string; ca: string; bmcs: { host: string; kind: Kind }[] };
+    if (msg.ready) return { child, mockup: msg.mockup, ca: msg.ca, fleet: msg.bmcs };
+  }
+  throw new Error("fake fleet exited before it was ready");
+}
 
 async function main() {
   const started = Date.now();
@@ -54,33 +55,20 @@ async function main() {
   }, 300_000);
   hardStop.unref();
 
-  loadMockup(MOCKUP);
-  testCertificate();
-  const fleet: { bmc: FakeBmc; kind: Kind }[] = [];
-  for (let i = 0; i < BMCS; i++) {
-    const kind = kindOf(i);
-    const bmc = await startFakeBmc({
-      mockup: MOCKUP,
-      auth: "basic",
-      ...CREDENTIALS,
-      latencyMs: kind === "slow" ? slowLatency : healthyLatency,
-      faults: kind === "dead" ? { "*": { kind: "hang" } } : undefined,
-    });
-    fleet.push({ bmc, kind });
-  }
-  console.log(`fleet started: rss ${Math.round(process.memoryUsage().rss / 1048576)} MB`);
+  const { child, mockup, ca, fleet } = await startFleet();
   const counts = { healthy: 0, dead: 0, slow: 0 };
   for (const f of fleet) counts[f.kind]++;
   console.log(
-    `fleet: ${BMCS} fake BMCs on 127.0.0.1 (${counts.healthy} healthy, ${counts.dead} dead, ${counts.slow} very slow), mockup ${MOCKUP}`,
+    `fleet: ${fleet.length} fake BMCs (HTTPS, 127.0.0.1, separate process) - ${counts.healthy} healthy, ${counts.dead} dead, ${counts.slow} very slow; mockup ${mockup}`,
   );
 
-  const agent = createBmcAgent({ ca: testCertificate().ca });
+  // Verification on, trusting the fleet's self-signed certificate (as a cluster CA bundle would).
+  const agent = createBmcAgent({ ca });
   const memory = new Map<string, BmcMemory>();
   const targets = fleet.map((f) => ({
     environment: "bench",
     cluster: "bench",
-    bmc: f.bmc.host,
+    bmc: f.host,
     auth: "basic" as const,
     credentials: CREDENTIALS,
   }));
@@ -112,6 +100,10 @@ async function main() {
     `discovery sweep: ${discovery.seconds.toFixed(2)} s, statuses ${summarise(discovery.snapshots)}, rss ${Math.round(process.memoryUsage().rss / 1048576)} MB`,
   );
   const steady = await runSweep();
+  const mu = process.memoryUsage();
+  console.log(
+    `after steady sweep: rss ${Math.round(mu.rss / 1048576)} MB, heap ${Math.round(mu.heapUsed / 1048576)}/${Math.round(mu.heapTotal / 1048576)} MB, external ${Math.round(mu.external / 1048576)} MB, arrayBuffers ${Math.round(mu.arrayBuffers / 1048576)} MB`,
+  );
   const answered = steady.snapshots.filter((s, i) => fleet[i]!.kind !== "dead" && s.status === "ok");
   const requestsPerBmc = answered.reduce((a, s) => a + s.requests, 0) / Math.max(1, answered.length);
   const maxRequests = Math.max(...answered.map((s) => s.requests));
@@ -150,7 +142,7 @@ async function main() {
     ["dead", 1],
     ["slow", 1],
   ] as const) {
-    for (const f of sample(kind, n)) sampleTimes[kind].push(await exporterPoll(f.bmc.host));
+    for (const f of sample(kind, n)) sampleTimes[kind].push(await exporterPoll(f.host));
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const baseline = mean(sampleTimes.healthy) * counts.healthy + mean(sampleTimes.dead) * counts.dead + mean(sampleTimes.slow) * counts.slow;
@@ -159,7 +151,9 @@ async function main() {
   );
 
   await agent.close();
-  await Promise.all(fleet.map((f) => f.bmc.close()));
+  child.stdin!.end();
+  await new Promise((ok) => child.once("exit", ok));
+  // The poller's process only: the fake fleet reports its own peak separately.
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   console.log(`bench wall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(

@@ -4,6 +4,7 @@
  * that covers headers AND body (a trickling body cannot hold a slot), a body size cap and the
  * poll deadline. Every request is counted. Credentials never enter an error message.
  */
+import { createSecureContext } from "node:tls";
 import { Agent, type Dispatcher, request } from "undici";
 import type { Fetcher, FetchFailure, FetchResult } from "../shared/redfish/collect";
 
@@ -17,7 +18,15 @@ export interface TlsSettings {
 /** One keep-alive pool per cluster (its CA), at most `connectionsPerBmc` sockets to any one BMC. */
 export function createBmcAgent(tls: TlsSettings, connectionsPerBmc = 2): Agent {
   return new Agent({
-    connect: { ca: tls.ca, rejectUnauthorized: tls.insecureSkipTlsVerify !== true, timeout: 5_000 },
+    // TLS session resumption for every BMC of a shard (undici's default cache holds 100): the
+    // next minute's reconnect skips the full handshake, which dominates CPU at 1,000 BMCs.
+    // One SecureContext per cluster: passing `ca` alone makes Node parse the bundle for every connection.
+    connect: {
+      secureContext: tls.ca ? createSecureContext({ ca: tls.ca }) : undefined,
+      rejectUnauthorized: tls.insecureSkipTlsVerify !== true,
+      timeout: 5_000,
+      maxCachedSessions: 4_096,
+    },
     connections: connectionsPerBmc,
     pipelining: 1,
     // Keep-alive serves the 2-3 requests of one poll; idle TLS sockets to 1,000 BMCs between

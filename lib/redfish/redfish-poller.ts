@@ -117,7 +117,12 @@ export class RedfishPoller extends Construct {
       vpc,
       vpcSubnets: { subnets },
       securityGroups: [this.securityGroup],
-      environment: { STREAM_NAME: stream.streamName },
+      environment: {
+        STREAM_NAME: stream.streamName,
+        // Bound the V8 heap to half the function's memory: left alone, V8 grows lazily towards the
+        // limit while TLS and socket buffers live outside it (npm run bench:poller runs the same way).
+        NODE_OPTIONS: `--enable-source-maps --max-old-space-size=${Math.floor((props.memorySize ?? 1024) / 2)}`,
+      },
       bundling: {
         commandHooks: {
           beforeBundling: () => [],
