@@ -31,6 +31,11 @@ export interface EvaluatorOptions {
    * diagnostic for "would a longer range see late data" (`npm run simulate -- --extra-evaluation-periods 10`).
    */
   readonly extraEvaluationPeriods?: number;
+  /**
+   * "received" (default): a datapoint counts once it reached CloudWatch, as in AWS. "obtained":
+   * once its source poll obtained it — the reference for what the pipeline adds.
+   */
+  readonly visibility?: "received" | "obtained";
 }
 
 interface Tracked {
@@ -69,7 +74,8 @@ export class AlarmEvaluator {
     for (const d of spec.dimensions) if (dimensions[d] !== undefined) dims[d] = dimensions[d] as string;
     return this.store
       .get(METRIC_NAMESPACE, spec.name, dims)
-      .filter((d) => d.receivedAt <= visibleAt && d.timestamp >= from && d.timestamp < to)
+      .filter((d) => (this.options.visibility === "obtained" ? d.obtainedAt : d.receivedAt) <= visibleAt)
+      .filter((d) => d.timestamp >= from && d.timestamp < to)
       .map((d) => ({ timestamp: d.timestamp, value: d.value }));
   }
 

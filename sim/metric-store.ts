@@ -13,6 +13,12 @@ export interface StoredDatum {
   readonly value: number;
   /** When it reached CloudWatch (simulated epoch ms). */
   readonly receivedAt: number;
+  /**
+   * When the source poll that produced it obtained the data (the Redfish sweep, the Azure poll).
+   * The reference run evaluates the alarms as if every datapoint were in CloudWatch at this
+   * instant: the difference is what the pipeline adds (docs/simulation.md).
+   */
+  readonly obtainedAt: number;
   readonly via: "emf" | "put-metric-data" | "sim";
 }
 
@@ -27,8 +33,11 @@ export function seriesKey(namespace: string, name: string, dimensions: Readonly<
 export class MetricStore {
   private readonly series = new Map<string, StoredDatum[]>();
   count = 0;
+  /** Set by the run while a source poll's output flows through the pipeline. */
+  obtainedAt: number | undefined;
 
-  add(d: StoredDatum): void {
+  add(datum: Omit<StoredDatum, "obtainedAt"> & { obtainedAt?: number }): void {
+    const d: StoredDatum = { ...datum, obtainedAt: datum.obtainedAt ?? this.obtainedAt ?? datum.receivedAt };
     const key = seriesKey(d.namespace, d.name, d.dimensions);
     const list = this.series.get(key) ?? [];
     list.push(d);

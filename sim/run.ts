@@ -58,11 +58,16 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
     await pipeline.start();
     const traffic = new AzureTraffic(pipeline.azure, trafficOf(config), pipeline.workspaceId);
     const ctx: ScenarioContext = { fleet, traffic };
-    const evaluator = new AlarmEvaluator(alarms, store, {
+    const evaluatorOptions = {
       suppressorWaitMs: SUPPRESSOR_WAIT.toMilliseconds(),
       suppressorExtensionMs: SUPPRESSOR_EXTENSION.toMilliseconds(),
       extraEvaluationPeriods: options.extraEvaluationPeriods ?? 0,
-    });
+    };
+    const evaluator = new AlarmEvaluator(alarms, store, evaluatorOptions);
+    // Same alarms, same samples, as if each datapoint reached CloudWatch the instant its poll
+    // obtained it: the pages this raises are the reference for the pipeline's added latency.
+    const reference = new AlarmEvaluator(alarms, store, { ...evaluatorOptions, visibility: "obtained" });
+    const referenceNotifications: Notification[] = [];
     say(
       `simulate: ${FLEET.length} BMCs in ${clusters.length} clusters, ${trafficOf(config).length} Azure OpenAI deployments, ` +
         `${evaluator.alarms.length} alarms evaluated (${evaluator.skipped.length} on AWS-namespace metrics not simulated), ` +
@@ -77,6 +82,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
         at: minute,
         order: 0,
         run: () => {
+          referenceNotifications.push(...reference.evaluate(minute));
           for (const n of evaluator.evaluate(minute)) {
             notifications.push(n);
             if (minute >= t0) say(`${clockOf(t0, n.at)}  ${n.kind === "ALARM" ? "PAGE" : "OK  "} ${n.spec.tier} ${n.alarm}`);
@@ -91,9 +97,11 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
         at: minute + scenario.redfishPhaseSeconds * 1000,
         order: 2,
         run: async () => {
+          store.obtainedAt = Date.now();
           await pipeline.sweep();
           clock.advanceBy(ESM_BATCHING_WINDOW_MS);
           await pipeline.drainStream();
+          store.obtainedAt = undefined;
         },
       });
       events.push({
@@ -101,7 +109,9 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
         order: 2,
         run: async () => {
           traffic.advance(Date.now());
+          store.obtainedAt = Date.now();
           await pipeline.pollAzure();
+          store.obtainedAt = undefined;
         },
       });
     }
@@ -132,7 +142,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
     }
 
     const settings = pipeline.azureSettings;
-    const result = score(scenario, t0, evaluator.alarms, notifications, {
+    const result = score(scenario, t0, evaluator.alarms, notifications, referenceNotifications, {
       staleAfterMs: pipeline.staleAfterMs,
       metricsSettleMs: (settings?.metricsSettleMinutes ?? 0) * 60_000,
       logsSettleMs: (settings?.logsSettleMinutes ?? 0) * 60_000,

@@ -43,8 +43,13 @@ export interface SignalAlarmsProps {
   readonly azurePollerFunction?: IFunction;
 }
 
-/** How long a composite waits for its suppressor to reach ALARM, and keeps suppressing after it clears. */
-export const SUPPRESSOR_WAIT = Duration.minutes(5);
+/**
+ * How long a composite waits for its suppressor to reach ALARM, and keeps suppressing after it
+ * clears. The wait delays every real page by that much, so it is short: each suppressor breaches
+ * sooner than the signals it suppresses (network outage: 3 min vs staleness: 5 min + 5 of 5;
+ * Azure stale: no settled Azure data means no zero-success datapoint at all).
+ */
+export const SUPPRESSOR_WAIT = Duration.minutes(1);
 export const SUPPRESSOR_EXTENSION = Duration.minutes(10);
 /** Detail-type and source of the optional remediation hook (the standard alarm state change event). */
 export const REMEDIATION_SIGNAL = { signalId: "gpu-temperature", level: "critical" } as const;

@@ -82,7 +82,7 @@ describe.each(["dev", "prod"])("alarms and paging for %s", (envName) => {
     const staleComposite = composites.find(([, c]) => String(c.Properties.AlarmName).includes("/bmc-telemetry-stale/"))!;
     const outageId = metricAlarms.find(([, a]) => a.Properties.AlarmName === `FleetWatch/${envName}/bmc-network-outage/critical`)![0];
     expect(staleComposite[1].Properties.ActionsSuppressor).toEqual({ "Fn::GetAtt": [outageId, "Arn"] });
-    expect(staleComposite[1].Properties.ActionsSuppressorWaitPeriod).toBe(300);
+    expect(staleComposite[1].Properties.ActionsSuppressorWaitPeriod).toBe(60);
     expect(staleComposite[1].Properties.ActionsSuppressorExtensionPeriod).toBe(600);
     const zero = composites.find(([, c]) => String(c.Properties.AlarmName).includes("/aoai-zero-success/"))!;
     const azureStale = metricAlarms.find(([, a]) => a.Properties.AlarmName === `FleetWatch/${envName}/azure-telemetry-stale/warn`)![0];
