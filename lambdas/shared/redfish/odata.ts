@@ -23,6 +23,8 @@ export function canonicalId(raw: string): string {
   if (hash >= 0) id = id.slice(0, hash);
   const query = id.indexOf("?");
   if (query >= 0) id = id.slice(0, query);
+  // Trim again: cutting a fragment or query can leave whitespace at the end ("/a/ ?x" -> "/a/ ").
+  id = id.trim();
   // An absolute URL (some BMCs write them): keep the path only.
   const scheme = /^https?:\/\/[^/]+/i.exec(id);
   if (scheme) id = id.slice(scheme[0].length);
