@@ -170,6 +170,7 @@ test("ISO-8601 durations: never negative or non-finite, rejects junk", () => {
 test("canonical ids: trailing slashes, fragments and queries collapse to one spelling", () => {
   expect(canonicalId("/redfish/v1/Chassis/1/")).toBe("/redfish/v1/Chassis/1");
   expect(canonicalId("/redfish/v1/Chassis/1/Thermal/#Fans/0")).toBe("/redfish/v1/Chassis/1/Thermal");
+  expect(canonicalId("/redfish/v1/Chassis/1/ ?$top=1")).toBe("/redfish/v1/Chassis/1");
   expect(canonicalId("/redfish/v1/Systems?$expand=.")).toBe("/redfish/v1/Systems");
   fc.assert(
     fc.property(fc.string(), (s) => {
