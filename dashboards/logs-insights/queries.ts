@@ -8,9 +8,8 @@
  * fleetwatch.bmc | fleetwatch.dead_letter, see lambdas/telemetry-ingest/aggregates.ts and
  * handler.ts), the redfish-poller's "shard swept" / "BMC poll not ok" lines
  * (lambdas/redfish-poller/run-shard.ts), the azure-openai-poller's "Azure call failed" /
- * "Azure call retried" lines, and Powertools' `level`/`message`. `slowest-deployments` assumes
- * per-deployment latency fields (deployment, latencyP99Ms, latencyP95Ms, requests) that the
- * Azure poller does not log yet: the Latency widgets (CloudWatch metrics) answer it today.
+ * "Azure call retried" lines, and Powertools' `level`/`message`. `slowest-deployments` reads the
+ * poller's one line per published (deployment, minute), `event = "fleetwatch.aoai_minute"`.
  *
  * Statements keep Logs Insights' canonical order (fields, filter, stats, sort, limit): the
  * order CDK's logs.QueryString renders, so the saved query text is exactly `queryText()`.
@@ -179,7 +178,8 @@ export function logsInsightsQueries(): LogsQuerySpec[] {
       id: "slowest-deployments",
       question: "Which Azure OpenAI deployments are slowest?",
       sources: ["azure-openai-poller"],
-      filter: ["ispresent(deployment) and ispresent(latencyP99Ms)"],
+      event: "fleetwatch.aoai_minute",
+      filter: [`event = "fleetwatch.aoai_minute"`],
       stats: ["max(latencyP99Ms) as worstP99Ms, avg(latencyP95Ms) as avgP95Ms, sum(requests) as requests by deployment"],
       sort: "worstP99Ms desc",
       limit: 20,

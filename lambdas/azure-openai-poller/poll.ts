@@ -33,6 +33,17 @@ import { type DeploymentQuota, quotaOf } from "./quota";
 import type { PollerSettings } from "./settings";
 import { groupClaims, selectToPublish } from "./watermark";
 
+/** Log field names for the per-deployment minute line (the rest use the CloudWatch metric name). */
+export const MINUTE_LOG_FIELDS: Partial<Record<MetricKey, string>> = {
+  aoaiRequests: "requests",
+  aoaiSuccessfulRequests: "successes",
+  aoaiLatencyP50: "latencyP50Ms",
+  aoaiLatencyP95: "latencyP95Ms",
+  aoaiLatencyP99: "latencyP99Ms",
+  aoaiTimeToFirstToken: "ttftMs",
+  aoai429Rate: "rate429Percent",
+};
+
 export interface PollDependencies {
   readonly settings: PollerSettings;
   readonly metrics: MetricsReader;
@@ -222,6 +233,19 @@ export async function pollOnce(deps: PollDependencies, now: number): Promise<Pol
         c.datapoints.map((d) => METRICS[d.metric].name),
       );
     throw err;
+  }
+
+  // One line per published (deployment, minute): the per-deployment detail the on-call ranks
+  // with the "slowest-deployments" Logs Insights query (metrics keep only aggregates).
+  for (const c of claimedGroups) {
+    const values: Record<string, number> = {};
+    for (const d of c.datapoints) values[MINUTE_LOG_FIELDS[d.metric] ?? METRICS[d.metric].name] = d.value;
+    log.info("deployment minute published", {
+      event: "fleetwatch.aoai_minute",
+      deployment: c.datapoints[0]?.deployment,
+      minute: new Date(c.minute).toISOString(),
+      ...values,
+    });
   }
 
   // Staleness follows the platform metrics: they carry requests and successes, which the

@@ -151,6 +151,15 @@ describe("one poll", () => {
       expect(Object.keys(d.dimensions).sort()).toEqual(["Deployment", "Environment"]);
     for (const d of h.aws.datums) expect(d.namespace).toBe("FleetWatch");
 
+    // One log line per published (deployment, minute), for the "slowest-deployments" query.
+    const minuteLines = h.logs.filter((l) => l.attributes?.event === "fleetwatch.aoai_minute" && l.attributes?.deployment === "gpt-4o");
+    expect(minuteLines.find((l) => l.attributes?.minute === iso(m))?.attributes).toMatchObject({ requests: 100, rate429Percent: 10 });
+    expect(minuteLines.find((l) => l.attributes?.minute === iso(minuteAgo(12)))?.attributes).toMatchObject({
+      latencyP50Ms: 800,
+      latencyP95Ms: 2000,
+      latencyP99Ms: 4000,
+    });
+
     // Two regions -> two batches; two getBatch calls each. One Logs query per table, one ARM list per account.
     expect(h.azure.countOf("metrics")).toBe(4);
     expect(h.azure.countOf("logs")).toBe(2);
