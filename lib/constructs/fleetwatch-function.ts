@@ -34,15 +34,16 @@ export class FleetWatchFunction extends NodejsFunction {
 
   constructor(scope: Construct, id: string, props: FleetWatchFunctionProps) {
     const { lambdaName, environmentName, logRetention, environment, bundling, ...rest } = props;
-    const logScope = new Construct(scope, `${id}Logs`);
-    const logGroup = new LogGroup(logScope, "LogGroup", {
+    // The role and log group sit beside the function (not inside it) because they must exist before it.
+    const runtimeScope = new Construct(scope, `${id}Runtime`);
+    const logGroup = new LogGroup(runtimeScope, "LogGroup", {
       retention: logRetention,
       // Logs are evidence during an incident review; keep them when the stack goes.
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // Our own role instead of AWSLambdaBasicExecutionRole (a managed policy granting logs:* on
     // every log group): this one may write to its own log group only.
-    const role = rest.role ?? new Role(logScope, "Role", { assumedBy: new ServicePrincipal("lambda.amazonaws.com") });
+    const role = rest.role ?? new Role(runtimeScope, "Role", { assumedBy: new ServicePrincipal("lambda.amazonaws.com") });
     super(scope, id, {
       ...rest,
       role,
