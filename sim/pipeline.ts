@@ -12,7 +12,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { Metrics } from "@aws-lambda-powertools/metrics";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient, ListShardsCommand } from "@aws-sdk/client-kinesis";
 import type { KinesisStreamEvent } from "aws-lambda";
@@ -20,10 +20,11 @@ import dynalite from "dynalite";
 import type { Agent } from "undici";
 import { createPoller, type Poller } from "../lambdas/azure-openai-poller/runtime";
 import { type PollerSettings, PollerSettingsSchema } from "../lambdas/azure-openai-poller/settings";
+import { emfMetricSink } from "../lambdas/redfish-poller/emf-metric-sink";
 import type { BmcMemory } from "../lambdas/redfish-poller/poll-bmc";
 import { createBmcAgent } from "../lambdas/redfish-poller/redfish-client";
 import { type MetricSink, runShard, type ShardResult } from "../lambdas/redfish-poller/run-shard";
-import { METRIC_NAMESPACE, METRICS } from "../lambdas/shared/metric-names";
+import { METRIC_NAMESPACE } from "../lambdas/shared/metric-names";
 import { buildInventory, type Inventory } from "../lambdas/shared/redfish/inventory";
 import { FleetState } from "../lambdas/telemetry-ingest/aggregates";
 import type { DeadLetter, DeadLetterWriter } from "../lambdas/telemetry-ingest/dead-letters";
@@ -261,23 +262,8 @@ export class Pipeline {
   azureSettings?: PollerSettings;
 
   private metricSink(): MetricSink {
-    const store = this.store;
-    const environment = this.inventory.environment;
-    // As the poller's handler does: one EMF document per dimension set, Powertools, no "service" dimension.
-    const publish = (dimensions: Record<string, string>, values: Partial<Record<keyof typeof METRICS, number>>) => {
-      const metrics = captureEmf(new Metrics({ namespace: METRIC_NAMESPACE }), store);
-      metrics.clearDefaultDimensions();
-      metrics.addDimensions(dimensions);
-      for (const [key, value] of Object.entries(values)) {
-        const spec = METRICS[key as keyof typeof METRICS];
-        metrics.addMetric(spec.name, MetricUnit[spec.unit as keyof typeof MetricUnit], value);
-      }
-      metrics.publishStoredMetrics();
-    };
-    return {
-      cluster: (cluster, values) => publish({ Environment: environment, Cluster: cluster }, values),
-      environment: (values) => publish({ Environment: environment }, values),
-    };
+    // The poller's own EMF sink, printing where the simulator's CloudWatch Logs reads.
+    return emfMetricSink(this.inventory.environment, () => captureEmf(new Metrics({ namespace: METRIC_NAMESPACE }), this.store));
   }
 
   /** One scheduled poller invocation per shard. */

@@ -7,16 +7,15 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import type { Context } from "aws-lambda";
 import type { Agent } from "undici";
-import { METRIC_NAMESPACE, METRICS } from "../shared/metric-names";
 import { type Inventory, InventorySchema } from "../shared/redfish/inventory";
 import { loadCredentials } from "./credentials";
+import { emfMetricSink } from "./emf-metric-sink";
 import type { BmcMemory } from "./poll-bmc";
 import { createBmcAgent } from "./redfish-client";
-import { type MetricSink, parseShardEvent, runShard, type ShardResult } from "./run-shard";
+import { parseShardEvent, runShard, type ShardResult } from "./run-shard";
 
 const logger = new Logger();
 const kinesis = new KinesisClient({});
@@ -30,24 +29,6 @@ function loadInventory(): Inventory {
     inventory = InventorySchema.parse(JSON.parse(readFileSync(file, "utf8")));
   }
   return inventory;
-}
-
-function metricSink(environment: string): MetricSink {
-  const publish = (dimensions: Record<string, string>, values: Partial<Record<keyof typeof METRICS, number>>) => {
-    const metrics = new Metrics({ namespace: METRIC_NAMESPACE });
-    // Exactly the dimensions metric-names.ts declares: no implicit "service" dimension.
-    metrics.clearDefaultDimensions();
-    metrics.addDimensions(dimensions);
-    for (const [key, value] of Object.entries(values)) {
-      const spec = METRICS[key as keyof typeof METRICS];
-      metrics.addMetric(spec.name, MetricUnit[spec.unit as keyof typeof MetricUnit], value);
-    }
-    metrics.publishStoredMetrics();
-  };
-  return {
-    cluster: (cluster, values) => publish({ Environment: environment, Cluster: cluster }, values),
-    environment: (values) => publish({ Environment: environment }, values),
-  };
 }
 
 export async function handler(event: unknown, context?: Context): Promise<ShardResult> {
@@ -73,7 +54,7 @@ export async function handler(event: unknown, context?: Context): Promise<ShardR
         return agent;
       },
       memory,
-      metrics: metricSink(inv.environment),
+      metrics: emfMetricSink(inv.environment),
       log: {
         info: (m, e) => logger.info(m, e ?? {}),
         warn: (m, e) => logger.warn(m, e ?? {}),
