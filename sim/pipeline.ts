@@ -32,6 +32,7 @@ import { createMetrics } from "../lambdas/telemetry-ingest/emf";
 import { createHandler } from "../lambdas/telemetry-ingest/handler";
 import { readSettings } from "../lambdas/telemetry-ingest/settings";
 import { TimestreamSink, timestreamClient } from "../lambdas/telemetry-ingest/timestream-sink";
+import { pollerSettings } from "../lib/azure-openai/poller-settings";
 import type { EnvironmentConfig } from "../lib/config/schema";
 import { gpuTemperatureThresholds } from "../lib/telemetry/thresholds";
 import { AzureFakeServer } from "../test/support/azure-fake-server";
@@ -227,21 +228,10 @@ export class Pipeline {
       }),
     );
     ddb.destroy();
-    // The same mapping lib/azure-openai does at synth time, with the construct's defaults.
-    const settings: PollerSettings = PollerSettingsSchema.parse({
-      environment: this.config.name,
-      tenantId: azure.tenantId,
-      credentialsSecretName: azure.credentialsSecretName,
-      accounts: azure.accounts.map((a) => ({
-        resourceId: a.resourceId,
-        region: a.region,
-        deployments: a.deployments.map((d) => ({ name: d.name, team: d.team, model: d.model })),
-      })),
-      workspaces: azure.workspaces.map((w) => ({ workspaceId: w.workspaceId, resourceId: w.resourceId, tables: w.tables })),
-      prices: azure.prices,
-      endpoints: this.azure.endpoints(),
-      watermarkTable: table,
-    });
+    // The same settings lib/azure-openai bakes into the function at synth time.
+    const settings: PollerSettings = PollerSettingsSchema.parse(
+      pollerSettings(this.config.name, azure, { endpoints: this.azure.endpoints(), watermarkTable: table }),
+    );
     this.azureSettings = settings;
     const counters = this.counters;
     this.poller = createPoller(settings, {

@@ -15,12 +15,13 @@ import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from "../../lambdas/azure-openai-poller/adapters/dynamodb-watermark";
-import { CLOUD_ENDPOINTS, type PollerSettings, SETTINGS_ENV_VAR } from "../../lambdas/azure-openai-poller/settings";
-import { AZURE_SETTLE_MINUTES, METRIC_NAMESPACE } from "../../lambdas/shared/metric-names";
+import { type PollerSettings, SETTINGS_ENV_VAR } from "../../lambdas/azure-openai-poller/settings";
+import { METRIC_NAMESPACE } from "../../lambdas/shared/metric-names";
 import type { AzureConfig, DeploymentConfig, EnvironmentConfig } from "../config/schema";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { acknowledgeNag } from "../constructs/nag";
 import { logRetention } from "../constructs/retention";
+import { pollerSettings } from "./poller-settings";
 
 /** Lambda allows 4 KB of environment variables in total; leave room for the standard ones. */
 const MAX_SETTINGS_BYTES = 3500;
@@ -74,26 +75,12 @@ export class AzureOpenAiPoller extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    const settings: PollerSettings = {
-      environment: config.name,
-      tenantId: azure.tenantId,
-      credentialsSecretName: azure.credentialsSecretName,
-      accounts: azure.accounts.map((a) => ({
-        resourceId: a.resourceId,
-        region: a.region,
-        deployments: a.deployments.map((d) => ({ name: d.name, team: d.team, model: d.model })),
-      })),
-      workspaces: azure.workspaces.map((w) => ({ workspaceId: w.workspaceId, resourceId: w.resourceId, tables: w.tables })),
-      prices: azure.prices,
-      endpoints: CLOUD_ENDPOINTS[azure.cloud],
+    const settings: PollerSettings = pollerSettings(config.name, azure, {
       watermarkTable: "", // set below once the token exists
-      lookbackMinutes: props.lookbackMinutes ?? 30,
-      metricsSettleMinutes: props.metricsSettleMinutes ?? AZURE_SETTLE_MINUTES.metrics,
-      logsSettleMinutes: props.logsSettleMinutes ?? AZURE_SETTLE_MINUTES.logs,
-      quotaCacheMinutes: 30,
-      maxRetryAfterSeconds: 20,
-      maxRetries: 3,
-    };
+      lookbackMinutes: props.lookbackMinutes,
+      metricsSettleMinutes: props.metricsSettleMinutes,
+      logsSettleMinutes: props.logsSettleMinutes,
+    });
     const settingsJson = JSON.stringify({ ...settings, watermarkTable: "TABLE" });
     if (Buffer.byteLength(settingsJson) > MAX_SETTINGS_BYTES) {
       throw new Error(
