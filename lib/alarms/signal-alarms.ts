@@ -86,6 +86,7 @@ export class SignalAlarms extends Construct {
       azurePollerFunction: props.azurePollerFunction,
       deadLetterQueue: props.deadLetterQueue,
       p1EnricherFunction: paging.p1Enricher,
+      pagingDeliveryFailures: paging.deliveryFailures,
     };
 
     const metricAlarms = new Map<string, Alarm>();

@@ -326,6 +326,31 @@ export const SIGNALS: readonly SignalDefinition[] = [
       "Check ingest errors and throttles; a poison record is bisected to the DLQ, a slow sink needs a larger batch or parallelization factor.",
   },
   {
+    id: "paging-delivery-failed",
+    title: "Pages SNS could not deliver",
+    designRow: "Pipeline health",
+    scope: "environment",
+    source: () => ({
+      kind: "resource",
+      resource: "pagingDeliveryFailures",
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+    }),
+    metricText: "AWS/SQS ApproximateNumberOfMessagesVisible of the paging delivery-failure queue",
+    unit: "messages",
+    statistic: "Maximum",
+    // SQS publishes queue metrics every 5 minutes.
+    periodSeconds: 300,
+    comparison: "GreaterThanThreshold",
+    // P2, not P1: the failing path may be PagerDuty itself, so this must arrive by chat.
+    levels: { warn: { threshold: 0, tier: "P2", datapointsToAlarm: 1, evaluationPeriods: 1 } },
+    treatMissingData: "notBreaching",
+    what: "SNS gave up delivering a page to PagerDuty or the ticket webhook after all its retries: on-call may not have been paged.",
+    lookAt: "SQS console > fleetwatch-<env>-paging-delivery-failures (each message is the undelivered page)",
+    runbook:
+      "Open the messages to see which pages were lost and page by hand if still relevant; check the PagerDuty integration URL secret (rotated key?) and PagerDuty's status; purge the queue once handled.",
+  },
+  {
     id: "ingest-dlq-depth",
     title: "Ingest dead-letter queue not empty",
     designRow: "Pipeline health",

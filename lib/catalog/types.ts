@@ -24,7 +24,8 @@ export type PipelineResource =
   | "ingestFunction"
   | "azurePollerFunction"
   | "deadLetterQueue"
-  | "p1EnricherFunction";
+  | "p1EnricherFunction"
+  | "pagingDeliveryFailures";
 
 /** A FleetWatch custom metric (lambdas/shared/metric-names.ts), with the scope's dimensions. */
 export interface FleetWatchMetricSource {

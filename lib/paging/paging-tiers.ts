@@ -17,6 +17,7 @@ import type { IStream } from "aws-cdk-lib/aws-kinesis";
 import { Key } from "aws-cdk-lib/aws-kms";
 import { Subscription, SubscriptionProtocol, Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription, LambdaSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
+import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { Tier } from "../catalog/types";
 import { ConfigError } from "../config/load";
@@ -45,6 +46,12 @@ export class PagingTiers extends Construct {
   readonly p2: Topic;
   readonly p3: Topic;
   readonly p1Enricher: FleetWatchFunction;
+  /**
+   * Pages SNS could not deliver to PagerDuty or the ticket webhook after all its retries (a
+   * rotated integration key, an endpoint down for hours). Alarmed on P2: a pager that fails
+   * silently is the worst failure a monitoring stack can have.
+   */
+  readonly deliveryFailures: Queue;
 
   constructor(scope: Construct, id: string, props: PagingTiersProps) {
     super(scope, id);
@@ -55,7 +62,8 @@ export class PagingTiers extends Construct {
       description: `FleetWatch ${config.name}: encrypts the paging topics`,
       enableKeyRotation: true,
     });
-    for (const service of ["cloudwatch.amazonaws.com", "chatbot.amazonaws.com"]) {
+    // sns.amazonaws.com: SNS writes undeliverable pages into the KMS-encrypted delivery-failure queue.
+    for (const service of ["cloudwatch.amazonaws.com", "chatbot.amazonaws.com", "sns.amazonaws.com"]) {
       this.key.addToResourcePolicy(
         new PolicyStatement({
           sid: `Allow${service.split(".")[0]}ToUseTheKey`,
@@ -91,6 +99,19 @@ export class PagingTiers extends Construct {
     this.p2 = topic("P2", "p2", "FleetWatch P2 (chat)");
     this.p3 = topic("P3", "p3", "FleetWatch P3 (email/ticket)");
 
+    this.deliveryFailures = new Queue(this, "DeliveryFailures", {
+      queueName: `fleetwatch-${config.name}-paging-delivery-failures`,
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledgeNag(
+      this.deliveryFailures,
+      "AwsSolutions-SQS3",
+      "This queue is itself the dead-letter queue of the PagerDuty and ticket-webhook subscriptions; it is alarmed (paging-delivery-failed), not drained by a consumer.",
+    );
+
     // ---- P1: enricher, then PagerDuty.
     this.p1Enricher = new FleetWatchFunction(this, "P1Enricher", {
       lambdaName: "p1-enricher",
@@ -125,6 +146,7 @@ export class PagingTiers extends Construct {
         endpoint: secretUrl(pagerDutySecret),
         // PagerDuty's CloudWatch integration parses the SNS envelope: raw delivery must stay off.
         rawMessageDelivery: false,
+        deadLetterQueue: this.deliveryFailures,
         deliveryPolicy: {
           healthyRetryPolicy: {
             numRetries: 50,
@@ -187,7 +209,12 @@ export class PagingTiers extends Construct {
     for (const email of config.paging.p3.emails) this.p3.addSubscription(new EmailSubscription(email));
     const ticketSecret = config.paging.p3.ticketWebhookSecretName;
     if (ticketSecret) {
-      new Subscription(this, "TicketWebhook", { topic: this.p3, protocol: SubscriptionProtocol.HTTPS, endpoint: secretUrl(ticketSecret) });
+      new Subscription(this, "TicketWebhook", {
+        topic: this.p3,
+        protocol: SubscriptionProtocol.HTTPS,
+        endpoint: secretUrl(ticketSecret),
+        deadLetterQueue: this.deliveryFailures,
+      });
     }
   }
 

@@ -196,3 +196,22 @@ test("without the pipeline constructs, only the alarms on their resources are sk
   );
   for (const s of alarms.skipped) expect(s.reason).toMatch(/needs \w+, not wired/);
 });
+
+test("a page SNS cannot deliver to PagerDuty or the ticket webhook lands in a queue that pages P2", () => {
+  const { template } = synthAlarms(loadConfig("prod"), false);
+  const queues = Object.entries(template.findResources("AWS::SQS::Queue"));
+  const failures = queues.find(([, q]) => q.Properties.QueueName === "fleetwatch-prod-paging-delivery-failures");
+  expect(failures, "delivery-failure queue").toBeDefined();
+  const https = Object.values(template.findResources("AWS::SNS::Subscription")).filter((s) => s.Properties.Protocol === "https");
+  expect(https).toHaveLength(2); // PagerDuty and the ticket webhook in prod.json
+  for (const s of https) expect(s.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { "Fn::GetAtt": [failures![0], "Arn"] } });
+  const p2 = Object.entries(template.findResources("AWS::SNS::Topic")).find(([, t]) => t.Properties.TopicName === "fleetwatch-prod-p2")![0];
+  template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+    AlarmName: "FleetWatch/prod/paging-delivery-failed/warn",
+    Namespace: "AWS/SQS",
+    MetricName: "ApproximateNumberOfMessagesVisible",
+    Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [failures![0], "QueueName"] } }],
+    AlarmActions: [{ Ref: p2 }],
+    OKActions: [{ Ref: p2 }],
+  });
+});
