@@ -16,8 +16,21 @@ export function createMetrics(): Metrics {
   return metrics;
 }
 
-export function publishAggregates(metrics: Metrics, groups: readonly MetricGroup[]): void {
+/** CloudWatch accepts datapoints from two weeks in the past to two hours in the future, and drops the rest. */
+export const CLOUDWATCH_TIMESTAMP_WINDOW = { pastMs: 14 * 86_400_000, futureMs: 2 * 3_600_000 } as const;
+
+/**
+ * Publishes each group at the minute its snapshots describe. Groups CloudWatch would drop (a
+ * re-driven backlog older than two weeks, a BMC clock far ahead) are not published; the count is
+ * returned so the batch log says so, and the data itself is still in the sink.
+ */
+export function publishAggregates(metrics: Metrics, groups: readonly MetricGroup[], nowMs: number): number {
+  let outsideWindow = 0;
   for (const group of groups) {
+    if (group.minuteMs < nowMs - CLOUDWATCH_TIMESTAMP_WINDOW.pastMs || group.minuteMs > nowMs + CLOUDWATCH_TIMESTAMP_WINDOW.futureMs) {
+      outsideWindow++;
+      continue;
+    }
     metrics.addDimensions({ Environment: group.environment, Cluster: group.cluster });
     // The minute the snapshots describe, so a late backlog lands where it belongs.
     metrics.setTimestamp(group.minuteMs);
@@ -27,6 +40,7 @@ export function publishAggregates(metrics: Metrics, groups: readonly MetricGroup
     }
     metrics.publishStoredMetrics();
   }
+  return outsideWindow;
 }
 
 export function publishRejections(metrics: Metrics, environment: string, rejected: number, nowMs: number): void {

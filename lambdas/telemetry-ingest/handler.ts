@@ -50,9 +50,10 @@ export function createHandler(parts: HandlerParts) {
         ...(letter.bmc ? { bmc: letter.bmc, collectedAt: letter.collectedAt } : {}),
       });
     }
-    publishAggregates(parts.metrics, result.assessment.groups);
-    publishRejections(parts.metrics, parts.environment, result.stats.pointsRejected, (parts.now ?? Date.now)());
-    parts.logger.info("fleetwatch.ingest_batch", { event: "fleetwatch.ingest_batch", ...result.stats });
+    const now = (parts.now ?? Date.now)();
+    const aggregatesOutsideCloudWatchWindow = publishAggregates(parts.metrics, result.assessment.groups, now);
+    publishRejections(parts.metrics, parts.environment, result.stats.pointsRejected, now);
+    parts.logger.info("fleetwatch.ingest_batch", { event: "fleetwatch.ingest_batch", ...result.stats, aggregatesOutsideCloudWatchWindow });
     return { batchItemFailures: result.failedSequenceNumbers.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }

@@ -19,7 +19,9 @@ import { injectKinesisThrottling } from "./support/kinesis-chaos";
 
 const SNAPSHOTS = 100_000;
 const BMCS = 2_000;
-const NOW = Date.parse("2026-11-22T12:00:00.000Z");
+// The current minute: EMF timestamps are then within CloudWatch's accepted window (Powertools
+// warns on every datapoint otherwise). The Timestream fake is pinned to the same instant.
+const NOW = Math.floor(Date.now() / 60_000) * 60_000;
 const rnd = random(20261122);
 
 let kinesalite: Kinesalite;
@@ -27,7 +29,7 @@ let h: Harness;
 beforeAll(async () => {
   kinesalite = await startKinesalite();
   // Fewer sink retries than production, so Timestream throttling also reaches Kinesis retries.
-  h = await startHarness({ retry: { maxAttempts: 3, delayMs: () => 0 }, keepLines: false, writeConcurrency: 16 });
+  h = await startHarness({ retry: { maxAttempts: 3, delayMs: () => 0 }, keepLines: false, writeConcurrency: 16, now: () => NOW });
   h.timestream.now = () => NOW;
 });
 afterAll(async () => {

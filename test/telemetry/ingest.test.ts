@@ -14,7 +14,7 @@ const AT = "2026-11-22T10:00:00.000Z";
 let h: Harness;
 
 beforeEach(async () => {
-  h = await startHarness();
+  h = await startHarness({ now: () => NOW });
   h.timestream.now = () => NOW;
 });
 afterEach(async () => h.close());
@@ -113,6 +113,16 @@ describe("telemetry-ingest handler", () => {
     const names = new Set(fleet.flatMap((b) => b._aws.CloudWatchMetrics[0]?.Metrics.map((m) => m.Name) ?? []));
     const expected = Object.values(METRICS).filter((m) => m.emitter === "telemetry-ingest" && m.dimensions.length === 2);
     expect([...names].sort()).toEqual(expected.map((m) => m.name).sort());
+  });
+
+  test("EMF: a minute CloudWatch would drop (older than 14 days) is stored but not published, and the batch log counts it", async () => {
+    h.lines.length = 0;
+    // 15 days before NOW: outside CloudWatch's window, inside the magnetic store's retention.
+    const old = new Date(NOW - 15 * 86_400_000 - 30_000).toISOString();
+    const out = await h.handler(event([snapshotFor(14, old, { clusters: ["train-a"] })]));
+    expect(out.batchItemFailures).toEqual([]);
+    expect(emfBlobs(h.lines).filter((b) => b.Cluster !== undefined)).toEqual([]);
+    expect(h.lines.find((l) => l.event === "fleetwatch.ingest_batch")).toMatchObject({ aggregatesOutsideCloudWatchWindow: 1 });
   });
 
   test("the CloudWatch metric count does not grow with GPUs or BMCs", async () => {

@@ -34,7 +34,7 @@ function capture(lines: Array<Record<string, unknown>>) {
 }
 
 export async function startHarness(
-  options: { retry?: RetryPolicy; keepLines?: boolean; writeConcurrency?: number } = {},
+  options: { retry?: RetryPolicy; keepLines?: boolean; writeConcurrency?: number; now?: () => number } = {},
 ): Promise<Harness> {
   const timestream = await startTimestreamWriteServer();
   for (const table of Object.values(TABLES))
@@ -75,6 +75,7 @@ export async function startHarness(
     environment: "dev",
     logger,
     metrics,
+    ...(options.now ? { now: options.now } : {}),
   });
   return {
     timestream,
