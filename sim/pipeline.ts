@@ -8,15 +8,11 @@
  */
 
 import { Console } from "node:console";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient, ListShardsCommand } from "@aws-sdk/client-kinesis";
 import type { KinesisStreamEvent } from "aws-lambda";
-import dynalite from "dynalite";
 import type { Agent } from "undici";
 import { createPoller, type Poller } from "../lambdas/azure-openai-poller/runtime";
 import { type PollerSettings, PollerSettingsSchema } from "../lambdas/azure-openai-poller/settings";
@@ -39,6 +35,7 @@ import { AzureFakeServer } from "../test/support/azure-fake-server";
 import { type Kinesalite, startKinesalite } from "../test/support/kinesalite";
 import { startTimestreamWriteServer, type TimestreamWriteServer } from "../test/support/timestream-write-server";
 import { testCertificate } from "../test/support/tls";
+import { startWatermarkTable, type WatermarkTable } from "../test/support/watermark-table";
 import { type AwsServer, startAwsServer } from "./aws-server";
 import { BMC_PASSWORD, BMC_USERNAME, type Fleet } from "./fleet";
 import type { MetricStore } from "./metric-store";
@@ -116,7 +113,7 @@ export class Pipeline {
   private kinesalite!: Kinesalite;
   private timestream!: TimestreamWriteServer;
   private aws!: AwsServer;
-  private dynamo?: Server;
+  private watermark?: WatermarkTable;
   readonly azure: AzureFakeServer;
   private poller?: Poller;
   readonly inventory: Inventory;
@@ -207,27 +204,8 @@ export class Pipeline {
     await this.azure.start();
     this.aws = await startAwsServer(this.store);
     this.aws.secrets.set(azure.credentialsSecretName, JSON.stringify(this.azure.principal));
-    const dynamo: Server = dynalite({ createTableMs: 0 });
-    await new Promise<void>((resolve) => dynamo.listen(0, "127.0.0.1", resolve));
-    this.dynamo = dynamo;
-    const dynamoConfig = { endpoint: `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`, ...AWS };
-    const table = "fleetwatch-sim-watermark";
-    const ddb = new DynamoDBClient(dynamoConfig);
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [
-          { AttributeName: "pk", AttributeType: "S" },
-          { AttributeName: "minute", AttributeType: "N" },
-        ],
-        KeySchema: [
-          { AttributeName: "pk", KeyType: "HASH" },
-          { AttributeName: "minute", KeyType: "RANGE" },
-        ],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
-    ddb.destroy();
+    this.watermark = await startWatermarkTable("fleetwatch-sim-watermark");
+    const { table, config: dynamoConfig } = this.watermark;
     // The same settings lib/azure-openai bakes into the function at synth time.
     const settings: PollerSettings = PollerSettingsSchema.parse(
       pollerSettings(this.config.name, azure, { endpoints: this.azure.endpoints(), watermarkTable: table }),
@@ -383,6 +361,6 @@ export class Pipeline {
     await this.timestream?.close();
     await this.azure.stop();
     await this.aws?.close();
-    await new Promise<void>((resolve) => (this.dynamo ? this.dynamo.close(() => resolve()) : resolve()));
+    await this.watermark?.close();
   }
 }

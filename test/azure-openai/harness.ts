@@ -3,15 +3,12 @@
  * for the watermark table, and the CloudWatch/Secrets Manager fake. Then builds the poller with
  * the same wiring as the Lambda (runtime.ts), pointed at them.
  */
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import dynalite from "dynalite";
 import { createPoller, type Poller } from "../../lambdas/azure-openai-poller/runtime";
 import { type PollerSettings, PollerSettingsSchema } from "../../lambdas/azure-openai-poller/settings";
 import { AzureFakeServer, type FakeServicePrincipal } from "../support/azure-fake-server";
+import { AwsFake } from "../support/cloudwatch-secrets-fake";
 import { testCertificate } from "../support/tls";
-import { AwsFake } from "./aws-fakes";
+import { startWatermarkTable } from "../support/watermark-table";
 
 export const SUB_A = "00000000-0000-4000-8000-0000000000a1";
 export const ACCOUNT_SWC = `/subscriptions/${SUB_A}/resourceGroups/rg-ai/providers/Microsoft.CognitiveServices/accounts/aoai-swc`;
@@ -49,28 +46,9 @@ export async function startHarness(overrides: Partial<PollerSettings> = {}): Pro
   const azure = await new AzureFakeServer(PRINCIPAL).start();
   const aws = await new AwsFake().start();
   aws.secrets.set(SECRET_NAME, JSON.stringify(PRINCIPAL));
-  const dynamo: Server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => dynamo.listen(0, "127.0.0.1", resolve));
-  const dynamoEndpoint = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
-  const awsCredentials = { accessKeyId: "AKIDLOCAL", secretAccessKey: "local" };
-  const dynamoConfig = { endpoint: dynamoEndpoint, region: "eu-west-1", credentials: awsCredentials };
-  const table = `fw-watermark-${++tableCounter}`;
-  const ddb = new DynamoDBClient(dynamoConfig);
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "minute", AttributeType: "N" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "minute", KeyType: "RANGE" },
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
-  ddb.destroy();
+  const watermark = await startWatermarkTable(`fw-watermark-${++tableCounter}`);
+  const { table, config: dynamoConfig } = watermark;
+  const { credentials: awsCredentials, endpoint: dynamoEndpoint } = dynamoConfig;
 
   const settings = PollerSettingsSchema.parse({
     environment: "test",
@@ -125,7 +103,7 @@ export async function startHarness(overrides: Partial<PollerSettings> = {}): Pro
     async stop() {
       await azure.stop();
       await aws.stop();
-      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+      await watermark.close();
     },
   };
 }
