@@ -1,8 +1,10 @@
 /**
- * Local stand-ins for the AWS APIs the poller calls and no emulator covers here: CloudWatch
+ * Local stand-ins for the AWS APIs the Azure poller calls and no emulator covers here: CloudWatch
  * PutMetricData (JSON 1.0, X-Amz-Target GraniteServiceVersion20100801.PutMetricData) and Secrets
- * Manager GetSecretValue (JSON 1.1). They enforce PutMetricData's documented limits. DynamoDB is
- * the real emulator (dynalite), see harness.ts.
+ * Manager GetSecretValue (JSON 1.1). They enforce PutMetricData's documented limits (1,000 datums,
+ * 30 dimensions, finite values, timestamps two weeks back to two hours ahead, no AWS/ namespace).
+ * Used by the Azure poller's tests and by the simulator (which streams accepted datums into its
+ * metric store through `onDatum`). DynamoDB is the real emulator (dynalite).
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -17,14 +19,23 @@ export interface ReceivedDatum {
   readonly value: number;
 }
 
+export interface AwsFakeOptions {
+  /** Called for every accepted datum, with the (possibly simulated) time it arrived. */
+  readonly onDatum?: (datum: ReceivedDatum, receivedAt: number) => void;
+}
+
 export class AwsFake {
   readonly datums: ReceivedDatum[] = [];
+  /** PutMetricData calls refused with a 400 (limits). */
+  rejected = 0;
   readonly secrets = new Map<string, string>();
   /** Bodies of every request, to prove no secret went anywhere it should not. */
   readonly bodies: string[] = [];
   putMetricDataFailures = 0;
   private server?: Server;
   endpoint = "";
+
+  constructor(private readonly options: AwsFakeOptions = {}) {}
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -48,34 +59,42 @@ export class AwsFake {
             MetricData: {
               MetricName: string;
               Unit?: string;
-              Timestamp: number;
+              Timestamp?: number;
               Value: number;
               Dimensions?: { Name: string; Value: string }[];
             }[];
           };
-          const invalid = (message: string) => send(400, { __type: "InvalidParameterValue", message });
+          const invalid = (message: string) => {
+            this.rejected++;
+            return send(400, { __type: "InvalidParameterValue", message });
+          };
           if (!body.Namespace || body.Namespace.startsWith("AWS/")) return invalid("The value for parameter Namespace is invalid");
           if (!body.MetricData?.length || body.MetricData.length > 1000)
             return invalid("The collection MetricData must not have a size greater than 1000.");
           const now = Date.now();
+          // Without a Timestamp, CloudWatch uses the time it received the datum.
+          const timestampOf = (d: { Timestamp?: number }) => (d.Timestamp === undefined ? now : d.Timestamp * 1000);
           for (const d of body.MetricData) {
-            const ts = d.Timestamp * 1000;
+            const ts = timestampOf(d);
             if (ts < now - 14 * 86_400_000 || ts > now + 2 * 3_600_000)
               return invalid(
                 "The parameter MetricData.member.Timestamp must specify a time no more than two weeks in the past and two hours in the future.",
               );
-            if (!Number.isFinite(d.Value)) return invalid("The value for parameter MetricData.member.Value is invalid.");
+            if (typeof d.Value !== "number" || !Number.isFinite(d.Value))
+              return invalid("The value for parameter MetricData.member.Value is invalid.");
             if ((d.Dimensions?.length ?? 0) > 30) return invalid("The collection Dimensions must not have a size greater than 30.");
           }
           for (const d of body.MetricData) {
-            this.datums.push({
+            const datum: ReceivedDatum = {
               namespace: body.Namespace,
               name: d.MetricName,
               unit: d.Unit,
               dimensions: Object.fromEntries((d.Dimensions ?? []).map((x) => [x.Name, x.Value])),
-              timestamp: d.Timestamp * 1000,
+              timestamp: timestampOf(d),
               value: d.Value,
-            });
+            };
+            this.datums.push(datum);
+            this.options.onDatum?.(datum, now);
           }
           return send(200, {});
         }
@@ -109,6 +128,7 @@ export class AwsFake {
   }
 
   async stop(): Promise<void> {
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
 
