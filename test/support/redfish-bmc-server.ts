@@ -15,7 +15,7 @@ import { join, resolve } from "node:path";
 import { testCertificate } from "./tls";
 
 export const MOCKUPS_DIR =
-  process.env.FLEETWATCH_MOCKUPS_DIR ?? resolve(import.meta.dirname, "..", "..", "..", "shared", "redfish-mockups");
+  process.env.FLEETWATCH_MOCKUPS_DIR ?? resolve(import.meta.dirname, "..", "fixtures", "redfish");
 
 type Doc = Record<string, unknown>;
 
