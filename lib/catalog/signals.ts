@@ -39,7 +39,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "gpu-temperature",
     title: "GPU temperature",
-    designRow: "GPU temperature",
+    catalogRow: "GPU temperature",
     scope: "cluster",
     source: () => fw("gpuTemperatureMax"),
     metricText: "GpuTemperatureMaxC (hottest GPU in the cluster)",
@@ -62,7 +62,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "gpu-uncorrectable-ecc",
     title: "GPU uncorrectable ECC errors",
-    designRow: "GPU uncorrectable ECC",
+    catalogRow: "GPU uncorrectable ECC",
     scope: "cluster",
     source: () => fw("gpusNewUncorrectableEcc"),
     metricText: "GpusNewUncorrectableEcc",
@@ -82,7 +82,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "gpu-throttled",
     title: "GPU throttled (thermal or power)",
-    designRow: "GPU throttled (thermal or power)",
+    catalogRow: "GPU throttled (thermal or power)",
     scope: "cluster",
     source: () => fw("gpusThrottled"),
     metricText: "GpusThrottled",
@@ -99,7 +99,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "fan-failed",
     title: "Fan failed or below its critical threshold",
-    designRow: "Fan failed or below its critical threshold",
+    catalogRow: "Fan failed or below its critical threshold",
     scope: "cluster",
     source: () => fw("fansFailed"),
     metricText: "FansFailed",
@@ -117,7 +117,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "fans-failed-per-chassis",
     title: "More than one fan failed in one chassis",
-    designRow: "Fan failed or below its critical threshold",
+    catalogRow: "Fan failed or below its critical threshold",
     scope: "cluster",
     source: () => fw("maxFansFailedPerChassis"),
     metricText: "MaxFansFailedPerChassis",
@@ -135,7 +135,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "power-cap",
     title: "Power draw within 5 % of the cap",
-    designRow: "Power draw within 5 % of the cap",
+    catalogRow: "Power draw within 5 % of the cap",
     scope: "cluster",
     source: () => fw("chassisAtPowerCap"),
     metricText: "ChassisAtPowerCap",
@@ -152,7 +152,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "bmc-telemetry-stale",
     title: "BMC telemetry stale",
-    designRow: "BMC unreachable or telemetry stale",
+    catalogRow: "BMC unreachable or telemetry stale",
     scope: "cluster",
     source: () => fw("bmcsStale"),
     metricText: "BmcsStale",
@@ -171,7 +171,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "bmc-unreachable-share",
     title: "More than 20 % of a cluster's BMCs unreachable",
-    designRow: "BMC unreachable or telemetry stale",
+    catalogRow: "BMC unreachable or telemetry stale",
     scope: "cluster",
     // A share must be computed from counts summed over the whole cluster: the ingest sees one
     // Kinesis shard's batch at a time, so a per-batch percentage overstates a small outage.
@@ -197,7 +197,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "poller-sweep-duration",
     title: "Redfish poller sweep too slow",
-    designRow: "Pipeline health",
+    catalogRow: "Pipeline health",
     scope: "cluster",
     source: () => fw("pollerSweepDuration"),
     metricText: "PollerSweepDurationMs",
@@ -217,7 +217,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "bmc-network-outage",
     title: "BMC network outage",
-    designRow: "BMC unreachable or telemetry stale",
+    catalogRow: "BMC unreachable or telemetry stale",
     scope: "environment",
     source: (ctx) => {
       const unreachable = perCluster(ctx, "u", { metric: "pollerBmcsUnreachable", statistic: "Sum" });
@@ -244,7 +244,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "gpu-spend",
     title: "GPU spend vs daily budget",
-    designRow: "Spend vs daily budget",
+    catalogRow: "Spend vs daily budget",
     scope: "environment",
     source: (ctx) => {
       const inputs = perCluster(ctx, "g", { metric: "gpusReporting", statistic: "Sum" });
@@ -276,7 +276,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "poller-errors",
     title: "Redfish poller errors",
-    designRow: "Pipeline health",
+    catalogRow: "Pipeline health",
     scope: "environment",
     source: () => lambdaErrors("redfishPollerFunction"),
     metricText: "AWS/Lambda Errors of the redfish-poller function",
@@ -293,7 +293,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "poller-undelivered",
     title: "Snapshots not delivered to Kinesis",
-    designRow: "Pipeline health",
+    catalogRow: "Pipeline health",
     scope: "environment",
     source: () => fw("pollerSnapshotsUndelivered"),
     metricText: "PollerSnapshotsUndelivered",
@@ -310,7 +310,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "ingest-iterator-age",
     title: "Telemetry ingest falling behind",
-    designRow: "Pipeline health",
+    catalogRow: "Pipeline health",
     scope: "environment",
     source: () => ({ kind: "resource", resource: "ingestFunction", namespace: "AWS/Lambda", metricName: "IteratorAge" }),
     metricText: "AWS/Lambda IteratorAge of the telemetry-ingest function",
@@ -328,7 +328,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "paging-delivery-failed",
     title: "Pages SNS could not deliver",
-    designRow: "Pipeline health",
+    catalogRow: "Pipeline health",
     scope: "environment",
     source: () => ({
       kind: "resource",
@@ -353,7 +353,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "ingest-dlq-depth",
     title: "Ingest dead-letter queue not empty",
-    designRow: "Pipeline health",
+    catalogRow: "Pipeline health",
     scope: "environment",
     source: () => ({
       kind: "resource",
@@ -376,7 +376,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "sink-rejections",
     title: "Time-series sink rejecting records",
-    designRow: "Pipeline health",
+    catalogRow: "Pipeline health",
     scope: "environment",
     source: () => fw("sinkRecordsRejected"),
     metricText: "SinkRecordsRejected",
@@ -393,7 +393,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "p1-enricher-errors",
     title: "P1 page enricher failing",
-    designRow: "Pipeline health",
+    catalogRow: "Pipeline health",
     scope: "environment",
     source: () => lambdaErrors("p1EnricherFunction"),
     metricText: "AWS/Lambda Errors of the p1-enricher function",
@@ -413,7 +413,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "azure-telemetry-stale",
     title: "Azure telemetry stale",
-    designRow: "Pipeline health",
+    catalogRow: "Pipeline health",
     scope: "environment",
     requiresAzure: true,
     source: () => fw("azureTelemetryStaleness"),
@@ -432,7 +432,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "azure-poller-errors",
     title: "Azure OpenAI poller errors",
-    designRow: "Pipeline health",
+    catalogRow: "Pipeline health",
     scope: "environment",
     requiresAzure: true,
     source: () => lambdaErrors("azurePollerFunction"),
@@ -450,7 +450,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "aoai-429-rate",
     title: "Azure OpenAI HTTP 429 rate",
-    designRow: "Azure OpenAI HTTP 429 rate",
+    catalogRow: "Azure OpenAI HTTP 429 rate",
     scope: "deployment",
     requiresAzure: true,
     source: () => fw("aoai429Rate"),
@@ -470,7 +470,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "aoai-p99-latency",
     title: "Azure OpenAI P99 latency over SLO",
-    designRow: "Azure OpenAI P99 latency over SLO",
+    catalogRow: "Azure OpenAI P99 latency over SLO",
     scope: "deployment",
     requiresAzure: true,
     source: (ctx, { deployment }) => ({
@@ -495,7 +495,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "aoai-zero-success",
     title: "Zero successful requests for a deployment",
-    designRow: "Zero successful requests for a deployment",
+    catalogRow: "Zero successful requests for a deployment",
     scope: "deployment",
     requiresAzure: true,
     source: () => ({
@@ -521,7 +521,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "aoai-tpm-quota",
     title: "TPM usage vs deployment quota",
-    designRow: "TPM usage vs deployment quota",
+    catalogRow: "TPM usage vs deployment quota",
     scope: "deployment",
     requiresAzure: true,
     source: () => fw("aoaiTpmUtilization"),
@@ -542,7 +542,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   {
     id: "aoai-spend",
     title: "Token spend vs daily budget",
-    designRow: "Spend vs daily budget",
+    catalogRow: "Spend vs daily budget",
     scope: "deployment",
     requiresAzure: true,
     source: (ctx, { deployment }) => ({

@@ -91,8 +91,8 @@ export interface SignalDefinition {
   /** Stable id; config.thresholds keys refer to it. kebab-case. */
   readonly id: string;
   readonly title: string;
-  /** The DESIGN.md catalog row this signal implements. */
-  readonly designRow: string;
+  /** The row of the signal catalog in docs/signal-catalog.md that this signal implements. */
+  readonly catalogRow: string;
   readonly scope: SignalScope;
   /** The metric or expression, per scope instance (expressions may embed an SLO or a budget). */
   readonly source: (ctx: CatalogContext, instance: ScopeInstance) => MetricSource;
