@@ -345,7 +345,13 @@ export function engineeringDashboard(config: EnvironmentConfig): DashboardSpec {
         metric("p50", "aoaiLatencyP50", { Environment: c.env, Deployment: d.name }, "Average", "P50"),
         metric("p95", "aoaiLatencyP95", { Environment: c.env, Deployment: d.name }, "Average", "P95"),
         metric("p99", "aoaiLatencyP99", { Environment: c.env, Deployment: d.name }, "Maximum", "P99"),
-        metric("ttft", "aoaiTimeToFirstToken", { Environment: c.env, Deployment: d.name }, "Average", "time to first token"),
+        metric(
+          "ttft",
+          "aoaiTimeToFirstToken",
+          { Environment: c.env, Deployment: d.name },
+          "Average",
+          "time to first token (streaming; PTU only)",
+        ),
       ],
       {
         width: 8,

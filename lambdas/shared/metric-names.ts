@@ -9,7 +9,7 @@
 
 export const METRIC_NAMESPACE = "FleetWatch";
 
-export type MetricDimension = "Environment" | "Cluster" | "Deployment" | "Team";
+export type MetricDimension = "Environment" | "Cluster" | "Deployment" | "Team" | "MetricFamily";
 export type MetricUnit = "Count" | "Percent" | "Milliseconds" | "Seconds" | "None";
 
 export interface MetricSpec {
@@ -103,7 +103,13 @@ export const METRICS = {
   aoai429Rate: m("Aoai429RatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 429"),
   aoai4xxRate: m("Aoai4xxRatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 4xx (429 included)"),
   aoai5xxRate: m("Aoai5xxRatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 5xx"),
-  aoaiTimeToFirstToken: m("AoaiTimeToFirstTokenMs", "Milliseconds", deployment, "azure-openai-poller", "Normalized time to first token"),
+  aoaiTimeToFirstToken: m(
+    "AoaiTimeToFirstTokenMs",
+    "Milliseconds",
+    deployment,
+    "azure-openai-poller",
+    "Average time to the first response of streaming requests (platform metric AzureOpenAITimeToResponse; provisioned deployments only)",
+  ),
   aoaiLatencyP50: m("AoaiLatencyP50Ms", "Milliseconds", deployment, "azure-openai-poller", "Request latency, 50th percentile (logs)"),
   aoaiLatencyP95: m("AoaiLatencyP95Ms", "Milliseconds", deployment, "azure-openai-poller", "Request latency, 95th percentile (logs)"),
   aoaiLatencyP99: m("AoaiLatencyP99Ms", "Milliseconds", deployment, "azure-openai-poller", "Request latency, 99th percentile (logs)"),
@@ -115,7 +121,7 @@ export const METRICS = {
     "Percent",
     deployment,
     "azure-openai-poller",
-    "Tokens per minute against the deployment's quota",
+    "Tokens processed (TokenTransaction) as % of the TPM quota; provisioned: PTU utilisation V2. A lower bound of what the rate limiter counts (it reserves max_tokens)",
   ),
   aoaiRpmUtilization: m(
     "AoaiRpmUtilizationPercent",
@@ -138,12 +144,12 @@ export const METRICS = {
     "azure-openai-poller",
     "Estimated spend (USD) per team",
   ),
-  aoaiTimeToResponse: m(
-    "AoaiTimeToResponseMs",
+  aoaiNormalizedTimeToFirstByte: m(
+    "AoaiNormalizedTimeToFirstBytePerTokenMs",
     "Milliseconds",
     deployment,
     "azure-openai-poller",
-    "Average time to response (platform metric AzureOpenAITimeToResponse)",
+    "Time to first byte normalised per prompt token (platform metric AzureOpenAINormalizedTTFTInMS): a diagnostic ratio, not a wait",
   ),
   aoaiTimeToLastToken: m(
     "AoaiTimeToLastTokenMs",
@@ -172,6 +178,13 @@ export const METRICS = {
     env,
     "azure-openai-poller",
     "Seconds since Azure was last read successfully",
+  ),
+  azureTelemetryFamilyStaleness: m(
+    "AzureMetricFamilyStalenessSeconds",
+    "Seconds",
+    ["Environment", "MetricFamily"],
+    "azure-openai-poller",
+    "Seconds since one family of Azure platform metrics (requests, tokens, performance) was last read completely",
   ),
   azurePollErrors: m("AzurePollErrors", "Count", env, "azure-openai-poller", "Azure calls that failed after retries"),
 } as const satisfies Record<string, MetricSpec>;
