@@ -152,6 +152,18 @@ export const AzureSchema = z.strictObject({
   provisionAzureSide: z.boolean().default(false),
   /** Which Azure cloud the accounts live in: sets the Entra ID, ARM, metrics and Log Analytics endpoints. */
   cloud: z.enum(["AzurePublicCloud", "AzureUSGovernment", "AzureChinaCloud"]).default("AzurePublicCloud"),
+  /**
+   * Entra ID-signed action group webhook (docs/azure-side.md): the app registration the action
+   * group gets tokens for. Without it the webhook URL carries a shared token (fallback).
+   */
+  secureWebhook: z
+    .strictObject({
+      /** Object id of the app registration's service principal (action group `objectId`). */
+      applicationObjectId: z.uuid(),
+      /** Application ID URI, e.g. api://fleetwatch-alert-intake: the token's audience. */
+      identifierUri: z.string().min(1),
+    })
+    .optional(),
 });
 
 export const PagingSchema = z.strictObject({
