@@ -356,6 +356,33 @@ describe("Custom::AzureMonitorProvisioning against the Azure fake", () => {
     for (const t of tokenRequests) expect(t.status).toBe(200);
   });
 
+  it("point 10: with a secure webhook, the action group uses Entra ID auth and its URL carries no token", async () => {
+    const r = await rig();
+    const plan = buildPlan({
+      environment: "dev",
+      accounts: [{ resourceId: account, deployments: [{ name: "gpt-4o", sloP99Ms: 8000 }] }],
+      workspaces: [{ resourceId: workspace.resourceId, tables: ["AzureDiagnostics"] }],
+      secureWebhook: {
+        tenantId: azure.tenantId,
+        applicationObjectId: "33333333-0000-4000-8000-000000000003",
+        identifierUri: "api://fleetwatch-alert-intake",
+      },
+    });
+    const res = await r.run({ RequestType: "Create", ResourceProperties: { Plan: JSON.stringify(plan), IntakeUrl: INTAKE_URL } });
+    expect(res.Status, String(res.Reason)).toBe("SUCCESS");
+    const [group] = [...r.arm.actionGroups.values()];
+    type Receiver = { serviceUri: string; useAadAuth?: boolean; objectId?: string; identifierUri?: string; tenantId?: string };
+    const receiver = (group?.properties as { webhookReceivers: Receiver[] }).webhookReceivers[0];
+    expect(receiver).toMatchObject({
+      useAadAuth: true,
+      objectId: "33333333-0000-4000-8000-000000000003",
+      identifierUri: "api://fleetwatch-alert-intake",
+      tenantId: azure.tenantId,
+    });
+    expect(new URL(receiver?.serviceUri ?? "").searchParams.has("token")).toBe(false);
+    expect(JSON.stringify(r.arm.requests)).not.toContain(TOKEN);
+  });
+
   it("point 8: saved searches exist under the names the catalog's runbooks give", async () => {
     const { SIGNALS } = await import("../../lib/catalog/signals");
     const named = SIGNALS.flatMap((sig) => [...sig.lookAt.matchAll(/KQL saved search "([^"]+)"/g)].map((m) => m[1] as string));

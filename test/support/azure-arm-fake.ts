@@ -361,9 +361,21 @@ export class AzureArmFake {
       const shortName = String(props.groupShortName ?? "");
       if (shortName.length < 1 || shortName.length > 12)
         return armError(400, "BadRequest", `The groupShortName '${shortName}' must be between 1 and 12 characters.`);
-      for (const w of (props.webhookReceivers ?? []) as { name?: string; serviceUri?: string }[]) {
+      type Receiver = {
+        name?: string;
+        serviceUri?: string;
+        useAadAuth?: boolean;
+        objectId?: string;
+        identifierUri?: string;
+        tenantId?: string;
+      };
+      for (const w of (props.webhookReceivers ?? []) as Receiver[]) {
         if (!w.name || !/^https:\/\//.test(w.serviceUri ?? ""))
           return armError(400, "BadRequest", `Webhook receiver '${w.name}' has an invalid service uri '${w.serviceUri}'.`);
+        // Secure webhook: the app registration Azure Monitor gets tokens for must be named
+        // (action groups createOrUpdate, WebhookReceiver useAadAuth/objectId/identifierUri/tenantId).
+        if (w.useAadAuth && (!w.objectId || !w.identifierUri || !w.tenantId))
+          return armError(400, "BadRequest", `Webhook receiver '${w.name}' uses AAD auth but lacks objectId, identifierUri or tenantId.`);
       }
       const created = !this.actionGroups.has(lower);
       const group = {
