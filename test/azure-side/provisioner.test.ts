@@ -372,7 +372,7 @@ describe("Custom::AzureMonitorProvisioning against the Azure fake", () => {
     expect(res.Status, String(res.Reason)).toBe("SUCCESS");
     const [group] = [...r.arm.actionGroups.values()];
     type Receiver = { serviceUri: string; useAadAuth?: boolean; objectId?: string; identifierUri?: string; tenantId?: string };
-    const receiver = (group?.properties as { webhookReceivers: Receiver[] }).webhookReceivers[0];
+    const receiver = (group?.properties as { webhookReceivers?: Receiver[] } | undefined)?.webhookReceivers?.[0];
     expect(receiver).toMatchObject({
       useAadAuth: true,
       objectId: "33333333-0000-4000-8000-000000000003",
