@@ -1,8 +1,10 @@
 /**
  * AzureAlertIntake: the HTTPS endpoint Azure Monitor's action group webhook calls. A Lambda
- * Function URL (no API Gateway to run) authenticated by a shared token that Secrets Manager
- * generates — it never appears in the template — compared in constant time by the Lambda,
- * which maps the common alert schema onto the P1/P2/P3 topic.
+ * Function URL (no API Gateway to run). Calls are authenticated by an Entra ID token the action
+ * group signs (secure webhook, verified against the tenant's keys) or, as the documented
+ * fallback, by a shared URL token Secrets Manager generates (never in the template), compared in
+ * constant time. The Lambda maps the common alert schema onto the P1/P2/P3 topic, and pages an
+ * Azure alert that duplicates a CloudWatch alarm only while the staleness alarm says AWS is blind.
  */
 import { ArnFormat, Duration, Stack } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
