@@ -131,16 +131,3 @@ export const METRIC_CALLS: readonly MetricCall[] = METRIC_FAMILIES.map((family) 
     filter: family === "requests" ? "ModelDeploymentName eq '*' and StatusCode eq '*'" : "ModelDeploymentName eq '*'",
   };
 });
-
-export function familyOf(azureName: string): MetricFamily | undefined {
-  return SOURCE_METRICS.find((m) => m.azureName === azureName)?.family;
-}
-
-/** The SKU name of a deployment (ARM `sku.name`) as a deployment type. */
-export function deploymentTypeOf(skuName: string | undefined): DeploymentType | undefined {
-  if (!skuName) return undefined;
-  if (/provisioned/i.test(skuName)) return "provisioned";
-  if (/batch/i.test(skuName)) return "batch";
-  if (/standard/i.test(skuName)) return "standard";
-  return undefined;
-}

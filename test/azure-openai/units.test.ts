@@ -239,3 +239,23 @@ describe("error messages", () => {
     expect(e.message).toContain("needs Log Analytics Reader on workspace ws-1");
   });
 });
+
+describe("docs/azure-openai.md lists each published metric with its Azure source", () => {
+  test("every source metric's published metrics appear in one table row with the Azure name, and the provisioned-only ones say so", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { SOURCE_METRICS } = await import("../../lambdas/azure-openai-poller/metric-families");
+    const { METRICS } = await import("../../lambdas/shared/metric-names");
+    const rows = readFileSync(join(import.meta.dirname, "..", "..", "docs", "azure-openai.md"), "utf8")
+      .split("\n")
+      .filter((l) => l.startsWith("| `Aoai"));
+    for (const source of SOURCE_METRICS) {
+      for (const key of source.publishes) {
+        const row = rows.find((r) => r.includes(`\`${METRICS[key].name}\``) && r.includes(source.azureName));
+        expect(row, `${METRICS[key].name} from ${source.azureName}`).toBeDefined();
+        if (source.deploymentTypes.length === 1 && source.deploymentTypes[0] === "provisioned" && source.publishes.length === 1)
+          expect(row).toMatch(/provisioned only/);
+      }
+    }
+  });
+});
