@@ -605,3 +605,14 @@ describe("issue 19: numbers that mean what Microsoft's metrics mean", () => {
     expect(at("AoaiRpmUtilizationPercent", "gpt-4o", m)[0]?.value).toBeCloseTo(2.778, 2);
   });
 });
+
+test("point 5/7: a workspace where AzureDiagnostics does not exist yet answers a semantic error; it is reported, not blindness", async () => {
+  h.azure.missingTables.set(WORKSPACE_ID, new Set(["AzureDiagnostics"]));
+  const summary = await h.poller.poll(NOW);
+  const logs = summary.errors.filter((e) => e.service === "logs");
+  expect(logs.map((e) => [e.status, e.code])).toEqual([[400, "BadArgumentError"]]);
+  expect(logs[0]?.message).toContain("invalid properties");
+  expect(summary.azureReadOk).toBe(true);
+  // The AppRequests query of the same workspace still ran.
+  expect(h.azure.requests.filter((r) => r.route === "logs").map((r) => r.status)).toEqual([400, 200]);
+});

@@ -432,7 +432,7 @@ export class AzureFakeServer {
       table && this.missingTables.get(ws)?.has(table) ? table : table ? undefined : (parsed.query.trim().split(/\W/)[0] ?? "");
     if (missing !== undefined) {
       const e = logsErrors.unknownTable;
-      return reply(e.status, JSON.parse(JSON.stringify(e.error).replaceAll("{table}", missing)));
+      return reply(e.status, { error: JSON.parse(JSON.stringify(e.error).replaceAll("{table}", missing)) });
     }
     const answer = tables.get(table as string) ?? { tables: [{ name: "PrimaryResult", columns: [], rows: [] }] };
     return reply(200, {
