@@ -58,8 +58,9 @@ export function compositeActions(
   let childAlarmAt = 0;
   let suppressorAlarm = false;
   let paged = false;
-  const fireTimer = (now: number) => {
-    if ((mode.kind === "wait" || mode.kind === "extension") && mode.until <= now && childAlarm) {
+  // A timer that ends at the instant of another change loses to it (the change is seen first).
+  const fireTimer = (now: number, inclusive: boolean) => {
+    if ((mode.kind === "wait" || mode.kind === "extension") && (inclusive ? mode.until <= now : mode.until < now) && childAlarm) {
       out.push({ kind: "ALARM", at: mode.until, childAlarmAt });
       paged = true;
       mode = { kind: "idle" };
@@ -67,7 +68,7 @@ export function compositeActions(
   };
   for (const e of events) {
     if (e.at > until) break;
-    fireTimer(e.at);
+    fireTimer(e.at, false);
     if (e.who === "child") {
       const nowAlarm = e.to === "ALARM";
       if (nowAlarm && !childAlarm) {
@@ -86,6 +87,6 @@ export function compositeActions(
       suppressorAlarm = nowAlarm;
     }
   }
-  fireTimer(until);
+  fireTimer(until, true);
   return out;
 }

@@ -95,6 +95,6 @@ describe("simulation (short scenario)", () => {
     expect(result.counters.undelivered).toBe(0);
     expect(result.counters.azurePolls).toBe(minutes);
     expect(result.counters.azureErrors).toBe(0);
-    expect(result.score.summaryLine).toMatch(/^simulate faults=2 paged_right_tier=2 false_pages=0 max_added_latency_s=-?\d+$/);
+    expect(result.score.summaryLine).toMatch(/^simulate-e2e faults=2 paged_right_tier=2 false_pages=0 max_added_latency_s=-?\d+$/);
   });
 });
