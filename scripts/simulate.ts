@@ -62,10 +62,15 @@ for (const [rangeName, rule] of Object.entries(EVALUATION_RANGES)) {
       `range ${rangeName} seed ${run.seed}: ${c.snapshots} snapshots, ${c.ingestInvocations} ingest invocations (${c.ingestFailures} failed, ${c.duplicateDeliveries} delivered twice, ${c.deadLetters} to the DLQ), ` +
         `${c.coldStarts} cold starts, Azure minutes ${c.azureMinutesPublished} published / ${c.azureMinutesLate} arrived after the settle time, ${c.datapoints} datapoints, ${run.noise.length} noise events, ${run.alarms.length} alarms`,
     );
-    for (const p of score.falsePages) console.log(`  FALSE PAGE ${p.spec.tier} ${p.alarm} at T+${((p.actionAt - run.t0) / 60_000).toFixed(1)} min`);
+    for (const p of score.falsePages)
+      console.log(`  FALSE PAGE ${p.spec.tier} ${p.alarm} at T+${((p.actionAt - run.t0) / 60_000).toFixed(1)} min`);
   }
-  console.log(`\nrange ${rangeName}: per fault over ${seeds} seeds (time to page = onset to delivery; deadline and tier from the scenario)`);
-  console.log(`  ${"fault".padEnd(22)} ${"expected".padEnd(44)} ${"right tier".padEnd(10)} ${"in time".padEnd(8)} ${"min/median/max s".padEnd(18)} ${"deadline".padEnd(8)} repeat pages`);
+  console.log(
+    `\nrange ${rangeName}: per fault over ${seeds} seeds (time to page = onset to delivery; deadline and tier from the scenario)`,
+  );
+  console.log(
+    `  ${"fault".padEnd(22)} ${"expected".padEnd(44)} ${"right tier".padEnd(10)} ${"in time".padEnd(8)} ${"min/median/max s".padEnd(18)} ${"deadline".padEnd(8)} repeat pages`,
+  );
   for (const fault of scenario.faults.filter((f) => f.expect)) {
     const outcomes = scores.flatMap((s) => s.faults.filter((o) => o.fault.id === fault.id));
     const times = outcomes.map((o) => o.timeToPageS).filter((t): t is number => t !== undefined);

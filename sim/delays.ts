@@ -114,7 +114,8 @@ export const DELAYS = {
   },
   pagerDuty: {
     dist: { kind: "lognormal", medianS: 2, p95S: 10, maxS: 120 },
-    source: "assumption: SNS HTTPS delivery to PagerDuty's CloudWatch integration, incident creation and the on-call notification dispatch.",
+    source:
+      "assumption: SNS HTTPS delivery to PagerDuty's CloudWatch integration, incident creation and the on-call notification dispatch.",
   },
   chatbot: {
     dist: { kind: "lognormal", medianS: 3, p95S: 12, maxS: 120 },
@@ -144,7 +145,8 @@ export const DELAYS = {
 export const PROBABILITIES = {
   lambdaColdStart: {
     p: 0.02,
-    source: "assumption: a function invoked every minute stays warm; Lambda recycles execution environments every few hours and on scaling.",
+    source:
+      "assumption: a function invoked every minute stays warm; Lambda recycles execution environments every few hours and on scaling.",
   },
   duplicateDelivery: {
     p: 0.005,

@@ -28,7 +28,8 @@ export async function baseSnapshots(nodes: readonly NodeSpec[], environment: str
           { dispatcher: agent, requestTimeoutMs: 10_000, deadline: Date.now() + 60_000 },
           {},
         );
-        if (snapshot.status !== "ok") throw new Error(`base snapshot of ${mockup}: status ${snapshot.status} (${snapshot.errors.join("; ")})`);
+        if (snapshot.status !== "ok")
+          throw new Error(`base snapshot of ${mockup}: status ${snapshot.status} (${snapshot.errors.join("; ")})`);
         cache.set(mockup, snapshot);
       } finally {
         await bmc.close();

@@ -9,7 +9,7 @@
  * Kinesis and its event source mapping, EMF extraction, PutMetricData, Azure Monitor ingestion,
  * alarm evaluation, SNS, the P1 enricher, PagerDuty/Chatbot/email) is modelled by its delays.
  */
-import { METRIC_NAMESPACE, METRICS, type MetricKey, AZURE_SETTLE_MINUTES } from "../../lambdas/shared/metric-names";
+import { AZURE_SETTLE_MINUTES, METRIC_NAMESPACE, METRICS, type MetricKey } from "../../lambdas/shared/metric-names";
 import type { BmcSnapshot } from "../../lambdas/shared/snapshot";
 import { assessSnapshots, FleetState } from "../../lambdas/telemetry-ingest/aggregates";
 import { SUPPRESSOR_EXTENSION, SUPPRESSOR_WAIT } from "../../lib/alarms/signal-alarms";
@@ -194,13 +194,16 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
   const schedulePhase = draw(DELAYS.schedulePhase);
   const pending: { snapshot: BmcSnapshot; arrivedAt: number }[] = [];
   const nodes = world.nodes();
+  // The poller reads a shard's BMCs concurrently in inventory order, so a BMC keeps its place in
+  // every sweep: its read instant is that share of the sweep's duration after the start.
+  const place = new Map(nodes.map((n) => [n, rng.uniform()]));
   for (let minute = start; minute < end; minute += MIN) {
     queue.push(minute + schedulePhase, () => {
       const startedAt = minute + schedulePhase + draw(DELAYS.schedulerDelivery) + coldStart();
       const sweepMs = Math.min(draw(DELAYS.pollerSweep), POLLER_BUDGET_MS + 5_000);
       const endAt = startedAt + sweepMs;
       const snapshots = nodes.map((node) => {
-        const readAt = startedAt + Math.round(rng.uniform() * sweepMs);
+        const readAt = startedAt + Math.round((place.get(node) as number) * sweepMs);
         const s = world.snapshot(node, readAt);
         // A BMC still unread at the budget's end is reported unreachable by the poller.
         return readAt - startedAt > POLLER_BUDGET_MS ? { ...s, status: "unreachable" as const, components: [] } : s;
@@ -343,13 +346,19 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
           publish("aoaiRequests", d.name, m, requests);
           publish("aoaiSuccessfulRequests", d.name, m, ok);
           publish("aoai429Rate", d.name, m, requests > 0 ? (100 * throttled) / requests : 0);
-          publish("aoaiTpmUtilization", d.name, m, (100 * ok * (d.promptTokensPerRequest + d.completionTokensPerRequest)) / (d.capacity * 1000));
+          publish(
+            "aoaiTpmUtilization",
+            d.name,
+            m,
+            (100 * ok * (d.promptTokensPerRequest + d.completionTokensPerRequest)) / (d.capacity * 1000),
+          );
           if (price)
             publish(
               "aoaiEstimatedCost",
               d.name,
               m,
-              (ok * (d.promptTokensPerRequest * price.inputUsdPer1kTokens + d.completionTokensPerRequest * price.outputUsdPer1kTokens)) / 1000,
+              (ok * (d.promptTokensPerRequest * price.inputUsdPer1kTokens + d.completionTokensPerRequest * price.outputUsdPer1kTokens)) /
+                1000,
             );
         }
       }
@@ -412,11 +421,13 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
         { waitMs: SUPPRESSOR_WAIT.toMilliseconds(), extensionMs: SUPPRESSOR_EXTENSION.toMilliseconds() },
         end,
       );
-      for (const a of actions) pages.push({ kind: a.kind, alarm: spec.pagingAlarmName, spec, actionAt: a.at, deliveredAt: deliver(spec, a.at) });
+      for (const a of actions)
+        pages.push({ kind: a.kind, alarm: spec.pagingAlarmName, spec, actionAt: a.at, deliveredAt: deliver(spec, a.at) });
     } else {
       let previous: AlarmState = "INSUFFICIENT_DATA";
       for (const change of t.log) {
-        if (change.to === "ALARM") pages.push({ kind: "ALARM", alarm: spec.name, spec, actionAt: change.at, deliveredAt: deliver(spec, change.at) });
+        if (change.to === "ALARM")
+          pages.push({ kind: "ALARM", alarm: spec.name, spec, actionAt: change.at, deliveredAt: deliver(spec, change.at) });
         else if (change.to === "OK" && previous === "ALARM")
           pages.push({ kind: "OK", alarm: spec.name, spec, actionAt: change.at, deliveredAt: deliver(spec, change.at) });
         previous = change.to;
@@ -467,4 +478,3 @@ function reader(spec: AlarmSpec, store: SeriesStore): Tracked["read"] {
     return out;
   };
 }
-

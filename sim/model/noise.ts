@@ -15,6 +15,7 @@ export interface NoiseTargets {
 }
 
 const MIN = 60_000;
+const GLITCH_MS = 15_000;
 
 /** Poisson arrivals with the given mean interval over [from, to). */
 function arrivals(rng: Rng, from: number, to: number, meanIntervalMin: number): number[] {
@@ -25,33 +26,66 @@ function arrivals(rng: Rng, from: number, to: number, meanIntervalMin: number): 
 
 export function drawNoise(rng: Rng, from: number, to: number, targets: NoiseTargets): NoiseItem[] {
   const items: NoiseItem[] = [];
-  // A BMC misses one poll (timeout): about every 20 min somewhere in the fleet.
-  for (const t of arrivals(rng, from, to, 20)) {
+  // Single-poll glitches last GLITCH_MS: two reads of one BMC are at least 15 s apart (60 s
+  // between sweeps, at most 45 s of sweep), so a glitch is seen by at most one poll, and by one
+  // poll in about GLITCH_MS / 60 s of cases; the arrival rates below are of glitches, not of polls hit.
+  // A BMC times out: about every 5 min somewhere in the fleet (one poll missed every ~20 min).
+  for (const t of arrivals(rng, from, to, 5)) {
     const node = rng.pick(targets.nodes);
-    items.push({ id: "poll-timeout", title: `${node} misses one poll`, atMs: t, untilMs: t + MIN, effects: [{ kind: "bmc-status", nodes: [node], status: "unreachable" }] });
+    items.push({
+      id: "poll-timeout",
+      title: `${node} misses a poll`,
+      atMs: t,
+      untilMs: t + GLITCH_MS,
+      effects: [{ kind: "bmc-status", nodes: [node], status: "unreachable" }],
+    });
   }
-  // One 0-rpm fan reading (a sensor glitch): about every 4 h.
-  for (const t of arrivals(rng, from, to, 240)) {
+  // A 0-rpm fan reading (a sensor glitch): about every hour (one poll hit every ~4 h).
+  for (const t of arrivals(rng, from, to, 60)) {
     const node = rng.pick(targets.nodesWithFans);
-    items.push({ id: "fan-glitch", title: `${node} reports one fan at 0 rpm once`, atMs: t, untilMs: t + MIN, effects: [{ kind: "fan-failed", node, fans: [0] }] });
+    items.push({
+      id: "fan-glitch",
+      title: `${node} reports a fan at 0 rpm`,
+      atMs: t,
+      untilMs: t + GLITCH_MS,
+      effects: [{ kind: "fan-failed", node, fans: [0] }],
+    });
   }
   // A BMC reboots (firmware watchdog, BMC update): dark for 2-4 min, about every 8 h.
   for (const t of arrivals(rng, from, to, 480)) {
     const node = rng.pick(targets.nodes);
     const minutes = rng.between(2, 4);
-    items.push({ id: "bmc-reboot", title: `${node} BMC reboots (${minutes.toFixed(1)} min)`, atMs: t, untilMs: t + minutes * MIN, effects: [{ kind: "bmc-status", nodes: [node], status: "unreachable" }] });
+    items.push({
+      id: "bmc-reboot",
+      title: `${node} BMC reboots (${minutes.toFixed(1)} min)`,
+      atMs: t,
+      untilMs: t + minutes * MIN,
+      effects: [{ kind: "bmc-status", nodes: [node], status: "unreachable" }],
+    });
   }
   // A minute with a burst of 429s (5-30 %): about every 30 min on some deployment.
   for (const t of arrivals(rng, from, to, 30)) {
     const deployment = rng.pick(targets.deployments);
     const share = rng.between(0.05, 0.3);
-    items.push({ id: "single-429s", title: `${deployment}: 429s for a minute (${Math.round(share * 100)} %)`, atMs: t, untilMs: t + MIN, effects: [{ kind: "azure", deployment, condition: { throttledShare: share } }] });
+    items.push({
+      id: "single-429s",
+      title: `${deployment}: 429s for a minute (${Math.round(share * 100)} %)`,
+      atMs: t,
+      untilMs: t + MIN,
+      effects: [{ kind: "azure", deployment, condition: { throttledShare: share } }],
+    });
   }
   // Cold-start latency spike on a deployment: P99 at 1.5-1.9x its SLO for 2-4 min, about every 3 h.
   for (const t of arrivals(rng, from, to, 180)) {
     const deployment = rng.pick(targets.deployments);
     const minutes = rng.between(2, 4);
-    items.push({ id: "latency-spike", title: `${deployment}: cold-start latency spike`, atMs: t, untilMs: t + minutes * MIN, effects: [{ kind: "azure", deployment, condition: { latencyFactor: rng.between(3, 3.8) } }] });
+    items.push({
+      id: "latency-spike",
+      title: `${deployment}: cold-start latency spike`,
+      atMs: t,
+      untilMs: t + minutes * MIN,
+      effects: [{ kind: "azure", deployment, condition: { latencyFactor: rng.between(3, 3.8) } }],
+    });
   }
   // The warm GPU: 1.5-0.2 °C under warn most minutes; about 2 % of minutes start an excursion of 1-3 min just over it.
   const { node, gpu, warnC } = targets.warmGpu;
@@ -63,6 +97,12 @@ export function drawNoise(rng: Rng, from: number, to: number, targets: NoiseTarg
       t += (minutes - 1) * MIN;
     } else celsius.push(Math.round((warnC - rng.between(0.2, 1.5)) * 10) / 10);
   }
-  items.push({ id: "warm-gpu", title: `${node} GPU #${gpu} hovers just under ${warnC} °C`, atMs: from, untilMs: to, effects: [{ kind: "gpu-temperature", node, gpu, celsius }] });
+  items.push({
+    id: "warm-gpu",
+    title: `${node} GPU #${gpu} hovers just under ${warnC} °C`,
+    atMs: from,
+    untilMs: to,
+    effects: [{ kind: "gpu-temperature", node, gpu, celsius }],
+  });
   return items;
 }

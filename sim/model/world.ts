@@ -20,7 +20,8 @@ export class World {
 
   private active(t: number): { effect: Effect; fromMs: number }[] {
     const out: { effect: Effect; fromMs: number }[] = [];
-    for (const w of this.windows) if (w.fromMs <= t && t < w.untilMs) for (const effect of w.effects) out.push({ effect, fromMs: w.fromMs });
+    for (const w of this.windows)
+      if (w.fromMs <= t && t < w.untilMs) for (const effect of w.effects) out.push({ effect, fromMs: w.fromMs });
     return out;
   }
 
