@@ -77,6 +77,9 @@ export interface ModelRunResult {
   /** Seconds into the minute each fault started, per fault id (drawn per seed). */
   readonly faultStart: ReadonlyMap<string, number>;
   readonly counters: Record<string, number>;
+  /** Every metric alarm's state changes, by alarm name (for diagnostics). */
+  readonly transitions: ReadonlyMap<string, readonly StateChange[]>;
+  readonly store: SeriesStore;
 }
 
 /** A tiny binary heap of timed events; ties run in insertion order. */
@@ -435,7 +438,8 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
     }
   }
   pages.sort((a, b) => a.actionAt - b.actionAt);
-  return { seed: options.seed, t0, scenario, alarms, pages, noise, faultStart, counters };
+  const transitions = new Map(tracked.map((t) => [t.spec.name, t.log]));
+  return { seed: options.seed, t0, scenario, alarms, pages, noise, faultStart, counters, transitions, store };
 }
 
 /** Reads an alarm's evaluation range from the store: one value (or null) per period, oldest first. */

@@ -11,6 +11,7 @@ import type { ModelRunResult, Page } from "../../sim/model/engine";
 import { runModel } from "../../sim/model/engine";
 import { type FaultSpec, shortModelScenario } from "../../sim/model/scenario";
 import { type RunScore, scoreRun, summarise, summaryLine } from "../../sim/model/score";
+import { SeriesStore } from "../../sim/model/series";
 import { Rng } from "../../sim/random";
 
 const scenario = shortModelScenario();
@@ -100,6 +101,8 @@ describe("scoring rules", () => {
     noise: [],
     faultStart: new Map([["f", 0]]),
     counters: {},
+    transitions: new Map(),
+    store: new SeriesStore(),
   });
   const page = (actionMin: number, deliveredMin: number): Page => ({
     kind: "ALARM",
