@@ -129,12 +129,12 @@ export const DELAYS = {
   azureMetricsIngestion: {
     dist: { kind: "lognormal", medianS: 90, p95S: 200, maxS: 900 },
     source:
-      "assumption from Azure Monitor's description of platform metrics as near real time with a few minutes' latency (https://learn.microsoft.com/azure/azure-monitor/essentials/data-platform-metrics); about 7 % of minutes arrive after the poller's 3-minute settle time.",
+      "assumption from Azure Monitor's description of platform metrics as near real time with a few minutes' latency (https://learn.microsoft.com/azure/azure-monitor/essentials/data-platform-metrics); a few per cent of minutes (2-8 %, depending on where in the minute the poller runs) arrive after the poller's 3-minute settle time.",
   },
   azureLogsIngestion: {
     dist: { kind: "lognormal", medianS: 90, p95S: 300, maxS: 1800 },
     source:
-      "Log data ingestion time in Azure Monitor (https://learn.microsoft.com/azure/azure-monitor/logs/data-ingestion-time): typically 20 s to 3 min, more under load; about 1 % of minutes arrive after the 10-minute settle time.",
+      "Log data ingestion time in Azure Monitor (https://learn.microsoft.com/azure/azure-monitor/logs/data-ingestion-time): typically 20 s to 3 min, more under load; about 0.5 % of minutes arrive after the 10-minute settle time.",
   },
   azurePollRun: {
     dist: { kind: "lognormal", medianS: 3, p95S: 8, maxS: 50 },

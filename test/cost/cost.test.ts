@@ -4,8 +4,9 @@
  * target lives here: whether FleetWatch is cheap enough is the command's last line, not a test.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { describe, expect, test } from "vitest";
 import { fleetWatchDashboards } from "../../dashboards/definitions";
 import { loadConfig } from "../../lib/config/load";
@@ -144,6 +145,16 @@ describe("1,000 nodes x 8 GPUs at 60 s (hand-computed line items)", () => {
     const big = costReport(config, { ...fleet, nodes: 10_000 });
     expect(big.derived.cloudwatchMetrics).toBe(report.derived.cloudwatchMetrics);
   });
+});
+
+test("a malformed bench/results/poller.json fails with the field and the fix", () => {
+  const dir = mkdtempSync(join(tmpdir(), "fw-cost-"));
+  const file = join(dir, "poller.json");
+  writeFileSync(
+    file,
+    JSON.stringify({ recordedFrom: "npm run bench:poller", lastLine: "bench:poller bmcs=1000", bmcs: 1000, concurrency: 128 }),
+  );
+  expect(() => readMeasuredSweep(file)).toThrow(/field sweepSeconds: .*record the figures of npm run bench:poller/);
 });
 
 test("the coverage table says AMP + DCGM covers no fans, PSUs or BMC reachability", () => {
