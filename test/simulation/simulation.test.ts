@@ -22,7 +22,7 @@ beforeAll(async () => {
   const { runSimulation } = await import("../../sim/run");
   scenario = shortScenario();
   result = await runSimulation(scenario, { clock, t0 });
-}, 120_000);
+}, 180_000);
 
 function outcome(id: string) {
   const o = result.score.faults.find((f) => f.fault.id === id);
