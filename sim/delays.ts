@@ -68,7 +68,7 @@ export const DELAYS = {
   pollerSweep: {
     dist: { kind: "triangular", minS: 20, modeS: 28, maxS: 45 },
     source:
-      "sweep of a 500-BMC shard at the poller's concurrency: 20-45 s (issue 16; bench/results/poller.json records the measured sweep). One draw per sweep; each BMC is read at a uniform instant inside it.",
+      "sweep of a 500-BMC shard in the field: 20-45 s (issue 16, real BMCs answering in seconds). The benchmark's fake BMCs answer faster (bench/results/poller.json: 12.2 s per 1,000 at concurrency 128, which the cost model uses), so the field figure is the pessimistic choice here. One draw per sweep; each BMC is read at its fixed place in the sweep.",
   },
   kinesisToEsm: {
     dist: { kind: "uniform", minS: 0, maxS: 1 },
