@@ -27,6 +27,7 @@ import { Construct } from "constructs";
 import { buildInventory, type Inventory } from "../../lambdas/shared/redfish/inventory";
 import type { EnvironmentConfig } from "../config/schema";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
+import { SCHEDULED_POLLER_ASYNC } from "../constructs/invoke-limits";
 import { acknowledgeNag } from "../constructs/nag";
 import { logRetention } from "../constructs/retention";
 
@@ -119,6 +120,8 @@ export class RedfishPoller extends Construct {
       vpc,
       vpcSubnets: { subnets },
       securityGroups: [this.securityGroup],
+      // Scheduled: a failed sweep is superseded by the next one, never retried by Lambda on top of it.
+      ...SCHEDULED_POLLER_ASYNC,
       environment: {
         STREAM_NAME: stream.streamName,
         // Bound the V8 heap to half the function's memory: left alone, V8 grows lazily towards the
