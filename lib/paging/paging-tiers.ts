@@ -10,7 +10,7 @@
  * references ({{resolve:secretsmanager:<name>:SecretString:::}}): CloudFormation resolves them
  * at deploy time, so the URL is never in config, code, the synthesised template or its outputs.
  */
-import { Annotations, ArnFormat, Duration, SecretValue, Stack, Token } from "aws-cdk-lib";
+import { Annotations, ArnFormat, Duration, SecretValue, Stack } from "aws-cdk-lib";
 import { CfnMicrosoftTeamsChannelConfiguration, LoggingLevel, SlackChannelConfiguration } from "aws-cdk-lib/aws-chatbot";
 import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { IStream } from "aws-cdk-lib/aws-kinesis";
@@ -169,24 +169,14 @@ export class PagingTiers extends Construct {
       props.telemetryStream.grant(this.p1Enricher, ...P1_ENRICHER_STREAM_ACTIONS);
       props.telemetryStream.encryptionKey?.grantDecrypt(this.p1Enricher);
     }
-    // The ALARM/OK ordering check (page.ts) reads this environment's alarms only.
-    this.p1Enricher.addToRolePolicy(
-      new PolicyStatement({
-        actions: ["cloudwatch:DescribeAlarms"],
-        resources: [
-          stack.formatArn({
-            service: "cloudwatch",
-            resource: "alarm",
-            resourceName: `FleetWatch/${config.name}/*`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
-      }),
-    );
+    // The ALARM/OK ordering check (page.ts) reads the paged alarm's state. Composite alarms (the
+    // suppressed signals' paging alarms) are only returned when DescribeAlarms is allowed on *
+    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html).
+    this.p1Enricher.addToRolePolicy(new PolicyStatement({ actions: ["cloudwatch:DescribeAlarms"], resources: ["*"] }));
     acknowledgeNag(
       this.p1Enricher.role!,
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:${nagValue(stack.region, "AWS::Region")}:${nagValue(stack.account, "AWS::AccountId")}:alarm:FleetWatch/${config.name}/*]`,
-      "DescribeAlarms on this environment's alarms (their names share the FleetWatch/<env>/ prefix); the enricher reads one alarm's state per P1 page.",
+      "AwsSolutions-IAM5[Resource::*]",
+      "cloudwatch:DescribeAlarms returns composite alarms only when allowed on * (API reference); read-only, one alarm per P1 page.",
     );
     this.p1.addSubscription(new LambdaSubscription(this.p1Enricher));
 
@@ -274,11 +264,6 @@ export class PagingTiers extends Construct {
   topicFor(tier: Tier): Topic {
     return { P1: this.p1, P2: this.p2, P3: this.p3 }[tier];
   }
-}
-
-/** How cdk-nag spells a value in a finding id: the literal when known at synth, <Pseudo> otherwise. */
-function nagValue(value: string, pseudo: string): string {
-  return Token.isUnresolved(value) ? `<${pseudo}>` : value;
 }
 
 /**
