@@ -124,6 +124,9 @@ export const METRICS = {
   // --- azure-openai-poller: per environment and deployment ---
   aoaiRequests: m("AoaiRequests", "Count", deployment, "azure-openai-poller", "Requests per minute"),
   aoaiSuccessfulRequests: m("AoaiSuccessfulRequests", "Count", deployment, "azure-openai-poller", "Requests that succeeded (2xx)"),
+  // A count, so availability over any range is Σ5xx / Σrequests (an average of per-minute rates
+  // times the requests would weight quiet minutes like busy ones).
+  aoai5xxRequests: m("Aoai5xxRequests", "Count", deployment, "azure-openai-poller", "Requests answered 5xx"),
   aoai429Rate: m("Aoai429RatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 429"),
   aoai4xxRate: m("Aoai4xxRatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 4xx (429 included)"),
   aoai5xxRate: m("Aoai5xxRatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 5xx"),
