@@ -45,6 +45,7 @@ export function scaleEnvironment(shape: ScaleShape): EnvironmentConfig {
           availabilityZones: ["eu-west-1a", "eu-west-1b"],
           subnetIds: ["subnet-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f60012"],
           bmcCidrs: ["10.64.0.0/12"],
+          awsApiEgressCidrs: ["10.0.0.0/24", "10.0.1.0/24"],
         },
         shardSize: 500,
         clusters,

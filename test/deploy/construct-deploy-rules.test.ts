@@ -41,6 +41,19 @@ describe("RedfishPoller", () => {
     });
   });
 
+  test("egress is HTTPS to the BMC CIDRs and the AWS API endpoints' subnets from the config, never 0.0.0.0/0", () => {
+    const sg = Object.values(json.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>).find(
+      (r) => r.Type === "AWS::EC2::SecurityGroup",
+    )!;
+    const egress = (sg.Properties.SecurityGroupEgress as { CidrIp: string; FromPort: number }[])
+      .map((e) => `${e.CidrIp}:${e.FromPort}`)
+      .sort();
+    const expected = [...config.redfish.network.bmcCidrs, ...(config.redfish.network.awsApiEgressCidrs ?? [])]
+      .map((c) => `${c}:443`)
+      .sort();
+    expect(egress).toEqual(expected);
+  });
+
   test("Lambda does not retry a failed sweep (the next scheduled sweep supersedes it)", () => {
     template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
   });
