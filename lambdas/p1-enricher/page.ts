@@ -63,7 +63,7 @@ async function resolveIfAlreadyOk(message: CloudWatchAlarmMessage, deps: PageDep
     deps.log?.("could not read the alarm's current state after forwarding an ALARM", { error: (err as Error).message });
     return;
   }
-  if (!now || now.state !== "OK") return;
+  if (now?.state !== "OK") return;
   const alarmAt = Date.parse(message.StateChangeTime.replace(/\+0000$/, "Z"));
   if (Number.isFinite(alarmAt) && now.updatedAt.getTime() <= alarmAt) return;
   const ok: CloudWatchAlarmMessage = {

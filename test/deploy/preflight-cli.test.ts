@@ -22,7 +22,9 @@ function readyAccount(): PreflightAccount {
   a.secrets.set("fleetwatch/dev/azure-sp", JSON.stringify({ tenantId: "t", clientId: "c", clientSecret: "cs" }));
   a.secrets.set("fleetwatch/dev/pagerduty-integration-url", "https://events.pagerduty.com/integration/abc/enqueue");
   const net = config.redfish.network;
-  net.subnetIds.forEach((id, i) => a.subnets.set(id, { vpcId: net.vpcId, cidr: `10.0.${i}.0/24`, az: net.availabilityZones[i]! }));
+  net.subnetIds.forEach((id, i) => {
+    a.subnets.set(id, { vpcId: net.vpcId, cidr: `10.0.${i}.0/24`, az: net.availabilityZones[i]! });
+  });
   a.routeTables.push({
     id: "rtb-0a1b2c3d4e5f60001",
     vpcId: net.vpcId,
