@@ -164,11 +164,12 @@ function tokenSpendDaily(c: Context): { queries: Query[]; spendId: string } {
 }
 
 function gpuSpendDaily(c: Context): { queries: Query[]; spendId: string } {
-  const gpus = perCluster(c, "g", "gpusReporting", "Sum", (cl) => `${cl} GPU readings`, false);
+  // The environment total the gpu-spend alarm reads (one metric at any cluster count).
+  const gpus = metric("g", "gpusReportingInEnvironment", { Environment: c.env }, "Sum", "GPU readings, all clusters", false);
   return {
     queries: [
-      ...gpus,
-      expr("gpuh", `SUM([${ids(gpus)}]) * ${c.intervalSeconds} / 3600`, "GPU-hours", false),
+      gpus,
+      expr("gpuh", `g * ${c.intervalSeconds} / 3600`, "GPU-hours", false),
       expr("spend", `gpuh * ${c.budgets.gpuHourUsd}`, "GPU spend (USD/day)"),
     ],
     spendId: "spend",
@@ -248,15 +249,11 @@ function usd(v: number): string {
 // ---------- executive ----------
 
 function slaQueries(c: Context): Query[] {
+  // Σ5xx / Σrequests over each period: counts, so busy minutes weigh more than quiet ones
+  // (an average 5xx % times the requests would weight them equally).
   const requests = perDeployment(c, "q", "aoaiRequests", "Sum", (d) => `${d} requests`, false);
-  const rates = perDeployment(c, "x", "aoai5xxRate", "Average", (d) => `${d} 5xx %`, false);
-  const failed = c.deployments.map((_, i) => expr(`f${i}`, `x${i} * q${i} / 100`, `${c.deployments[i]!.name} failed requests`, false));
-  return [
-    ...requests,
-    ...rates,
-    ...failed,
-    expr("avail", `100 * (1 - SUM([${ids(failed)}]) / SUM([${ids(requests)}]))`, "availability (%)"),
-  ];
+  const failed = perDeployment(c, "f", "aoai5xxRequests", "Sum", (d) => `${d} 5xx requests`, false);
+  return [...requests, ...failed, expr("avail", `100 * (1 - SUM([${ids(failed)}]) / SUM([${ids(requests)}]))`, "availability (%)")];
 }
 
 function requestsServed(c: Context): Query[] {
@@ -518,13 +515,10 @@ export function engineeringDashboard(config: EnvironmentConfig): DashboardSpec {
         graph(
           "BMCs the poller could not reach (% of polled, network view)",
           [
-            ...perNode("pollerBmcsUnreachable", "Sum", "pu", "unreachable", false),
-            ...perNode("pollerBmcsPolled", "Sum", "pp", "polled", false),
-            expr(
-              "reach",
-              `100 * (${c.clusters.map((_, i) => `pu${i}`).join(" + ")}) / (${c.clusters.map((_, i) => `pp${i}`).join(" + ")})`,
-              "unreachable (% of polled)",
-            ),
+            // The environment totals the bmc-network-outage alarm reads.
+            metric("pu", "pollerBmcsUnreachableInEnvironment", { Environment: c.env }, "Sum", "unreachable", false),
+            metric("pp", "pollerBmcsPolledInEnvironment", { Environment: c.env }, "Sum", "polled", false),
+            expr("reach", "100 * pu / pp", "unreachable (% of polled)"),
           ],
           {
             width: 8,

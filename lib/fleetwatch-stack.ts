@@ -78,7 +78,8 @@ export class FleetWatchStack extends Stack {
         "azure-openai-poller": this.azureOpenAiPoller?.function.logGroupRef,
         "p1-enricher": this.paging.p1Enricher.logGroupRef,
       },
-      alarmsByTier: alarmsByTier(this.signalAlarms),
+      // References by ARN: alarms in nested stacks (fleet scale) need no cross-stack outputs.
+      alarmsByTier: alarmsByTier({ specs: this.signalAlarms.specs, alarms: this.signalAlarms.alarmRefs }),
     });
   }
 }

@@ -43,7 +43,7 @@ export function logsInsightsQueries(): LogsQuerySpec[] {
       event: "fleetwatch.gpu",
       filter: [`event = "fleetwatch.gpu"`],
       stats: [
-        "max(temperatureC) as maxTempC, latest(temperatureLevel) as level, latest(throttleReasons.0) as throttleReason, latest(powerW) as powerW, max(collectedAt) as lastSeen by cluster, bmc, gpu",
+        "max(temperatureC) as maxTempC, latest(temperatureLevel) as level, latest(throttleReasons.0) as throttleReason, latest(powerW) as powerW, latest(collectedAt) as lastSeen by cluster, bmc, gpu",
       ],
       sort: "maxTempC desc",
       limit: 50,
@@ -69,7 +69,7 @@ export function logsInsightsQueries(): LogsQuerySpec[] {
       event: "fleetwatch.gpu",
       filter: [`event = "fleetwatch.gpu" and eccUncorrectable > 0`],
       stats: [
-        "max(eccUncorrectable) as eccUncorrectable, max(eccUncorrectableNew) as grewRecently, max(collectedAt) as lastSeen by cluster, bmc, gpu",
+        "max(eccUncorrectable) as eccUncorrectable, latest(eccUncorrectableNew) as grewRecently, latest(collectedAt) as lastSeen by cluster, bmc, gpu",
       ],
       sort: "eccUncorrectable desc",
       limit: 50,
@@ -82,7 +82,7 @@ export function logsInsightsQueries(): LogsQuerySpec[] {
       sources: ["telemetry-ingest"],
       event: "fleetwatch.fan",
       filter: [`event = "fleetwatch.fan"`],
-      stats: ["latest(rpm) as rpm, max(failedFansInChassis) as failedInChassis, max(collectedAt) as lastSeen by cluster, bmc, fan"],
+      stats: ["latest(rpm) as rpm, max(failedFansInChassis) as failedInChassis, latest(collectedAt) as lastSeen by cluster, bmc, fan"],
       sort: "failedInChassis desc",
       limit: 100,
       columns: ["cluster", "bmc", "fan", "rpm", "failedInChassis", "lastSeen"],
@@ -156,11 +156,16 @@ export function logsInsightsQueries(): LogsQuerySpec[] {
       id: "slow-bmcs",
       question: "Which shards sweep slowly, and which BMCs time out (the poller's 55 s budget)?",
       sources: ["redfish-poller"],
+      // "shard swept" has shard (no cluster/bmc), "BMC poll not ok" has cluster/bmc (no shard):
+      // one key that each event type fills, so neither groups under empty fields.
+      fields: [`coalesce(bmc, concat("shard ", shard)) as target`],
       filter: [`message = "shard swept" or (message = "BMC poll not ok" and errors.0 like /(?i)(timeout|timed out|ETIMEDOUT)/)`],
-      stats: ["max(sweepMs) as slowestSweepMs, count(errors.0) as timeouts, max(@timestamp) as lastSeen by shard, cluster, bmc"],
+      stats: [
+        "latest(cluster) as cluster, max(sweepMs) as slowestSweepMs, count(errors.0) as timeouts, max(@timestamp) as lastSeen by target",
+      ],
       sort: "slowestSweepMs desc",
       limit: 50,
-      columns: ["shard", "cluster", "bmc", "slowestSweepMs", "timeouts", "lastSeen"],
+      columns: ["target", "cluster", "slowestSweepMs", "timeouts", "lastSeen"],
       reads: ["message", "sweepMs", "errors", "shard", "cluster", "bmc"],
     },
     {

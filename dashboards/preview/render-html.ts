@@ -72,6 +72,16 @@ function sampleMetric(q: MetricQuery, ctx: SampleContext, seed: string): number[
       const gpus = (c.budgets.dailyGpuBudgetUsd * 0.85) / Math.max(c.budgets.gpuHourUsd, 0.01) / 24 / c.redfish.clusters.length;
       return gen(() => gpus * (ctx.periodSeconds / c.redfish.intervalSeconds) * (0.95 + r() * 0.1));
     }
+    case "gpusReportingInEnvironment": {
+      const gpus = (c.budgets.dailyGpuBudgetUsd * 0.85) / Math.max(c.budgets.gpuHourUsd, 0.01) / 24;
+      return gen(() => gpus * (ctx.periodSeconds / c.redfish.intervalSeconds) * (0.95 + r() * 0.1));
+    }
+    case "pollerBmcsPolledInEnvironment":
+      return gen(() => bmcsPerCluster * c.redfish.clusters.length * perMinute);
+    case "pollerBmcsUnreachableInEnvironment":
+      return gen((i) => (r() * 2 + 15 * spike(i)) * c.redfish.clusters.length * perMinute);
+    case "aoai5xxRequests":
+      return gen((i) => (600 + 200 * wave(i)) * 0.002 * (1 + 4 * spike(i)) * perMinute);
     case "fansFailed":
       return gen((i) => (i > n * 0.5 ? 1 : 0) + (i > n * 0.9 ? 1 : 0));
     case "maxFansFailedPerChassis":

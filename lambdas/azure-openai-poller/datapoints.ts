@@ -167,6 +167,7 @@ function minuteDatapoints(d: DeploymentContext, minute: number, m: MinuteAccumul
       push("aoai429Rate", (c.s429 / m.requests) * 100);
       push("aoai4xxRate", (c.s4xx / m.requests) * 100);
       push("aoai5xxRate", (c.s5xx / m.requests) * 100);
+      push("aoai5xxRequests", c.s5xx);
     }
     push("aoaiRpmUtilization", utilisationPercent(m.requests, quota?.requestsPerMinute));
   }

@@ -50,6 +50,22 @@ export const METRICS = {
   ),
   pollerRequests: m("PollerRequests", "Count", fleet, "redfish-poller", "HTTP requests made to BMCs"),
   pollerSweepDuration: m("PollerSweepDurationMs", "Milliseconds", fleet, "redfish-poller", "Wall time of one shard sweep"),
+  // Environment totals of the two counts above, so the fleet-wide BMC network outage alarm is one
+  // ratio of two metrics whatever the number of clusters (an alarm expression takes at most 10).
+  pollerBmcsPolledInEnvironment: m(
+    "PollerBmcsPolledInEnvironment",
+    "Count",
+    env,
+    "redfish-poller",
+    "BMCs polled in this sweep, all clusters of the environment",
+  ),
+  pollerBmcsUnreachableInEnvironment: m(
+    "PollerBmcsUnreachableInEnvironment",
+    "Count",
+    env,
+    "redfish-poller",
+    "BMCs that did not answer, all clusters of the environment",
+  ),
   pollerSnapshotsUndelivered: m(
     "PollerSnapshotsUndelivered",
     "Count",
@@ -71,6 +87,14 @@ export const METRICS = {
     "GPUs whose uncorrectable ECC count grew since their previous snapshot",
   ),
   gpusReporting: m("GpusReporting", "Count", fleet, "telemetry-ingest", "GPUs present in ingested snapshots (GPU-hours = sum x interval)"),
+  // The environment total, so GPU spend is one metric whatever the number of clusters.
+  gpusReportingInEnvironment: m(
+    "GpusReportingInEnvironment",
+    "Count",
+    env,
+    "telemetry-ingest",
+    "GPUs present in ingested snapshots, all clusters of the environment",
+  ),
   fansFailed: m("FansFailed", "Count", fleet, "telemetry-ingest", "Fans failed or below their critical threshold"),
   maxFansFailedPerChassis: m(
     "MaxFansFailedPerChassis",
@@ -100,6 +124,9 @@ export const METRICS = {
   // --- azure-openai-poller: per environment and deployment ---
   aoaiRequests: m("AoaiRequests", "Count", deployment, "azure-openai-poller", "Requests per minute"),
   aoaiSuccessfulRequests: m("AoaiSuccessfulRequests", "Count", deployment, "azure-openai-poller", "Requests that succeeded (2xx)"),
+  // A count, so availability over any range is Σ5xx / Σrequests (an average of per-minute rates
+  // times the requests would weight quiet minutes like busy ones).
+  aoai5xxRequests: m("Aoai5xxRequests", "Count", deployment, "azure-openai-poller", "Requests answered 5xx"),
   aoai429Rate: m("Aoai429RatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 429"),
   aoai4xxRate: m("Aoai4xxRatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 4xx (429 included)"),
   aoai5xxRate: m("Aoai5xxRatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 5xx"),

@@ -14,6 +14,7 @@ import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
+import { RESERVED_CONCURRENCY } from "../constructs/invoke-limits";
 import { acknowledgeNag } from "../constructs/nag";
 
 /** The paging topics an Azure alert can land in (PagingTiers exposes exactly these). */
@@ -65,6 +66,8 @@ export class AzureAlertIntake extends Construct {
       memorySize: 256,
       // Azure's webhook call times out after 10 s; answer (or fail with 503) well before.
       timeout: Duration.seconds(8),
+      // A cap for the public URL and a guarantee for real alerts (lib/constructs/invoke-limits.ts).
+      reservedConcurrentExecutions: RESERVED_CONCURRENCY.azureAlertIntake,
       description: `FleetWatch ${props.environmentName}: Azure Monitor alerts (common alert schema) -> P1/P2/P3 topics`,
       environment: {
         // The URL token is the fallback: with a secure webhook only Entra ID-signed calls get in.

@@ -75,6 +75,12 @@ export const NetworkSchema = z.strictObject({
   subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "a subnet id like subnet-0123456789abcdef0")).min(1),
   /** CIDRs of the BMC networks: the poller's security group allows HTTPS egress to these only. */
   bmcCidrs: z.array(z.cidrv4()).min(1),
+  /**
+   * Where the poller reaches the AWS APIs it calls (Kinesis, Secrets Manager) on 443: the CIDRs
+   * of the subnets holding those interface VPC endpoints. ["0.0.0.0/0"] only when it goes out
+   * through a NAT gateway. Default: ["0.0.0.0/0"], with a synth warning.
+   */
+  awsApiEgressCidrs: z.array(z.cidrv4()).min(1).optional(),
 });
 
 export const ClusterSchema = z.strictObject({
