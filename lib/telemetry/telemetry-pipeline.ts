@@ -10,8 +10,8 @@ import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { type IStream, Stream, StreamEncryption, StreamMode } from "aws-cdk-lib/aws-kinesis";
 import { Key } from "aws-cdk-lib/aws-kms";
-import { MetricType, StartingPosition } from "aws-cdk-lib/aws-lambda";
-import { KinesisEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
+import { type IEventSourceDlq, MetricType, StartingPosition } from "aws-cdk-lib/aws-lambda";
+import { KinesisEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { BlockPublicAccess, Bucket, BucketEncryption } from "aws-cdk-lib/aws-s3";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { CfnDatabase, CfnTable } from "aws-cdk-lib/aws-timestream";
@@ -159,8 +159,13 @@ export class TelemetryPipeline extends Construct {
 
     this.ingestFunction.addEventSource(
       new KinesisEventSource(this.stream, {
-        // TRIM_HORIZON: a new or re-created mapping starts with what the stream still holds.
-        startingPosition: StartingPosition.TRIM_HORIZON,
+        // LATEST, deliberately: a re-created mapping (a replaced function, a changed setting that
+        // forces replacement) must not replay the stream's 24 h. The store would absorb a replay
+        // (overwrites), but CloudWatch sums would count it again under the minutes it describes,
+        // doubling GPU-hours and the 24 h gpu-spend alarm. What is missed (the seconds between the
+        // old mapping's last checkpoint and the new one's start) is re-readable with the re-drive
+        // script while inside the stream's retention (docs/telemetry.md).
+        startingPosition: StartingPosition.LATEST,
         batchSize: props.batchSize ?? 500,
         maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(5),
         // A failing batch is split until the failing record is alone, so good records move on.
@@ -172,12 +177,17 @@ export class TelemetryPipeline extends Construct {
         maxRecordAge: props.maxRecordAge ?? Duration.hours(1),
         // One batch per shard at a time keeps each BMC's snapshots in order (ECC deltas, staleness).
         parallelizationFactor: 1,
-        onFailure: new SqsDlq(this.deadLetterQueue),
+        // Our own binding instead of SqsDlq: SqsDlq grants kms:Encrypt and kms:ReEncrypt* on the key
+        // as well; the grants below are exactly what sending to a KMS-encrypted queue needs.
+        onFailure: onFailureQueue(this.deadLetterQueue),
         // EventCount metrics (polled, filtered, dropped) for the pipeline dashboard: a few metrics per mapping.
         metricsConfig: { metrics: [MetricType.EVENT_COUNT] },
       }),
     );
-    this.deadLetterQueue.grantSendMessages(this.ingestFunction);
+    // Sending to an SSE-KMS queue needs kms:GenerateDataKey and kms:Decrypt on its key (SQS
+    // Developer Guide, "Key management": https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html);
+    // the handler's dead letters and Lambda's on-failure records both go out with the function's role.
+    this.ingestFunction.addToRolePolicy(new PolicyStatement({ actions: ["sqs:SendMessage"], resources: [this.deadLetterQueue.queueArn] }));
 
     const account = Stack.of(this).account;
     const region = Stack.of(this).region;
@@ -200,15 +210,18 @@ export class TelemetryPipeline extends Construct {
         "AwsSolutions-IAM5[Resource::*]",
         "timestream:DescribeEndpoints has no resource-level permissions (endpoint discovery, required by every Timestream Write SDK call).",
       );
-      for (const action of ["kms:GenerateDataKey*", "kms:ReEncrypt*"]) {
-        acknowledgeNag(
-          role,
-          `AwsSolutions-IAM5[Action::${action}]`,
-          `${action} on the pipeline's own key only: what CDK grants for sending to the KMS-encrypted dead-letter queue and writing Timestream.`,
-        );
-      }
+      acknowledgeNag(
+        role,
+        "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
+        "kms:GenerateDataKey* on the pipeline's own key only: sending to the KMS-encrypted dead-letter queue and writing Timestream.",
+      );
     }
   }
+}
+
+/** The event source mapping's on-failure destination, without SqsDlq's wider key grants. */
+function onFailureQueue(queue: Queue): IEventSourceDlq {
+  return { bind: () => ({ destination: queue.queueArn }) };
 }
 
 /**

@@ -54,9 +54,32 @@ describe.each(["dev", "prod"])("TelemetryPipeline for %s (synth with cdk-nag pas
       MaximumRetryAttempts: 10,
       MaximumRecordAgeInSeconds: 3600,
       ParallelizationFactor: 1,
-      StartingPosition: "TRIM_HORIZON",
+      StartingPosition: "LATEST",
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
     });
+  });
+
+  test("issue 12 #6: a re-created mapping starts at LATEST, never replaying the stream's 24 h (which would backdate CloudWatch sums)", () => {
+    const mappings = Object.values(template.findResources("AWS::Lambda::EventSourceMapping"));
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]?.Properties.StartingPosition).toBe("LATEST");
+  });
+
+  test("issue 12 #7: the ingest role has only the key actions an SSE-KMS queue and the store need; no DynamoDB at all", () => {
+    const ingestPolicies = Object.entries(template.findResources("AWS::IAM::Policy")).filter(([id]) =>
+      id.startsWith("TelemetryIngestFunction"),
+    );
+    expect(ingestPolicies.length).toBeGreaterThan(0);
+    const actions = ingestPolicies.flatMap(([, p]) =>
+      (p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap((st) => [st.Action].flat()),
+    );
+    // SQS Developer Guide, key management: a producer needs kms:GenerateDataKey and kms:Decrypt.
+    expect(actions).toContain("kms:Decrypt");
+    expect(actions).toContain("kms:GenerateDataKey*");
+    expect(actions).not.toContain("kms:Encrypt");
+    expect(actions).not.toContain("kms:ReEncrypt*");
+    expect(actions.filter((a) => a.startsWith("dynamodb:"))).toEqual([]);
+    expect(actions).toContain("sqs:SendMessage");
   });
 
   test("DLQ: KMS-encrypted, 14 days", () => {
