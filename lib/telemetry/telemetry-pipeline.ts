@@ -20,6 +20,7 @@ import type { EnvironmentConfig } from "../config/schema";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { acknowledgeNag } from "../constructs/nag";
 import { logRetention } from "../constructs/retention";
+import { InfluxDbStore } from "./influxdb-store";
 import { gpuTemperatureThresholds } from "./thresholds";
 
 export interface TelemetryPipelineProps {
@@ -40,6 +41,13 @@ export interface TelemetryPipelineProps {
 
 export const TIMESTREAM_TABLES = { components: "components", snapshots: "snapshots" } as const;
 
+const STORE_TITLES = {
+  "timestream-liveanalytics": "Timestream",
+  "influxdb-provisioned": "Timestream for InfluxDB",
+  "influxdb-existing": "InfluxDB",
+  none: "no store (aggregates and logs only)",
+} as const;
+
 export class TelemetryPipeline extends Construct {
   /** The poller writes BMC snapshots here (partition key: the BMC). */
   readonly stream: IStream;
@@ -47,10 +55,13 @@ export class TelemetryPipeline extends Construct {
   /** Poison records, sink rejections (with reasons) and Lambda's on-failure records. */
   readonly deadLetterQueue: Queue;
   readonly key: Key;
-  readonly timestreamDatabaseName: string;
-  readonly timestreamTableNames: { readonly components: string; readonly snapshots: string };
-  /** Timestream writes the reports of late records its magnetic store rejected here. */
-  readonly rejectedDataBucket: Bucket;
+  /** Timestream for LiveAnalytics only. */
+  readonly timestreamDatabaseName?: string;
+  readonly timestreamTableNames?: { readonly components: string; readonly snapshots: string };
+  /** Timestream (LiveAnalytics) writes the reports of late records its magnetic store rejected here. */
+  readonly rejectedDataBucket?: Bucket;
+  /** Timestream for InfluxDB (provisioned) or an existing InfluxDB instance. */
+  readonly influxDb?: InfluxDbStore;
 
   constructor(scope: Construct, id: string, props: TelemetryPipelineProps) {
     super(scope, id);
@@ -58,7 +69,10 @@ export class TelemetryPipeline extends Construct {
 
     // One customer-managed key for the pipeline's data kept at rest: DLQ, Timestream, reports.
     this.key = new Key(this, "Key", {
-      description: `FleetWatch ${config.name}: telemetry dead-letter queue, Timestream and its rejected-data reports`,
+      description:
+        config.telemetryStore.kind === "timestream-liveanalytics"
+          ? `FleetWatch ${config.name}: telemetry dead-letter queue, Timestream and its rejected-data reports`
+          : `FleetWatch ${config.name}: telemetry dead-letter queue`,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -84,54 +98,11 @@ export class TelemetryPipeline extends Construct {
       "This queue IS the dead-letter queue (the event source mapping's on-failure destination and the ingest's poison/rejection queue).",
     );
 
-    this.rejectedDataBucket = new Bucket(this, "RejectedDataBucket", {
-      encryption: BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      lifecycleRules: [{ expiration: Duration.days(90) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    acknowledgeNag(
-      this.rejectedDataBucket,
-      "AwsSolutions-S1",
-      "Only Timestream writes here (error reports of rejected late records); no user access to audit, and a log bucket per report bucket adds cost without a reader.",
-    );
-
-    this.timestreamDatabaseName = `fleetwatch_${config.name.replace(/-/g, "_")}`;
-    const database = new CfnDatabase(this, "Database", { databaseName: this.timestreamDatabaseName, kmsKeyId: this.key.keyArn });
-    database.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    acknowledgeMaintenanceMode(database);
-    this.timestreamTableNames = TIMESTREAM_TABLES;
-    const tables = Object.values(TIMESTREAM_TABLES).map((tableName) => {
-      const table = new CfnTable(this, `Table-${tableName}`, {
-        // Ref of the database is its name: the table waits for the database.
-        databaseName: database.ref,
-        tableName,
-        // These two properties are untyped JSON in the L1: CloudFormation's own (PascalCase) keys.
-        retentionProperties: {
-          MemoryStoreRetentionPeriodInHours: String(config.retention.timestreamMemoryHours),
-          MagneticStoreRetentionPeriodInDays: String(config.retention.timestreamMagneticDays),
-        },
-        // Late data (a backlog older than the memory store) goes to magnetic storage instead of
-        // being rejected; what the magnetic store rejects later is reported to S3.
-        magneticStoreWriteProperties: {
-          EnableMagneticStoreWrites: true,
-          MagneticStoreRejectedDataLocation: {
-            S3Configuration: {
-              BucketName: this.rejectedDataBucket.bucketName,
-              EncryptionOption: "SSE_KMS",
-              KmsKeyId: this.key.keyArn,
-              ObjectKeyPrefix: `${tableName}/`,
-            },
-          },
-        },
-      });
-      table.applyRemovalPolicy(RemovalPolicy.RETAIN);
-      acknowledgeMaintenanceMode(table);
-      return table;
-    });
+    const store = config.telemetryStore;
+    const liveAnalytics = store.kind === "timestream-liveanalytics" ? this.liveAnalyticsTables(config) : undefined;
+    if (store.kind === "influxdb-provisioned" || store.kind === "influxdb-existing") {
+      this.influxDb = new InfluxDbStore(this, "InfluxDb", { config });
+    }
 
     const thresholds = gpuTemperatureThresholds(config);
     const staleAfter = props.staleAfter ?? Duration.minutes(5);
@@ -143,17 +114,37 @@ export class TelemetryPipeline extends Construct {
       memorySize: 1024,
       // A batch takes seconds; 60 s leaves room for Timestream throttling backoff.
       timeout: Duration.seconds(60),
-      description: `FleetWatch ${config.name}: BMC snapshots from Kinesis into Timestream and fleet aggregates`,
+      description: `FleetWatch ${config.name}: BMC snapshots from Kinesis into ${STORE_TITLES[store.kind]} and fleet aggregates`,
+      // A VPC-only InfluxDB instance is reached from the BMC VPC's private subnets.
+      ...(this.influxDb
+        ? { vpc: this.influxDb.vpc, vpcSubnets: { subnets: this.influxDb.subnets }, securityGroups: this.influxDb.securityGroups }
+        : {}),
       environment: {
-        TIMESTREAM_DATABASE: this.timestreamDatabaseName,
-        TIMESTREAM_TABLE_COMPONENTS: TIMESTREAM_TABLES.components,
-        TIMESTREAM_TABLE_SNAPSHOTS: TIMESTREAM_TABLES.snapshots,
+        ...(liveAnalytics
+          ? {
+              TIMESTREAM_DATABASE: liveAnalytics.databaseName,
+              TIMESTREAM_TABLE_COMPONENTS: TIMESTREAM_TABLES.components,
+              TIMESTREAM_TABLE_SNAPSHOTS: TIMESTREAM_TABLES.snapshots,
+            }
+          : {}),
         DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
         GPU_TEMPERATURE_WARN_C: String(thresholds.warnC),
         GPU_TEMPERATURE_CRITICAL_C: String(thresholds.criticalC),
         STALE_AFTER_SECONDS: String(staleAfter.toSeconds()),
         POWER_CAP_MARGIN_PERCENT: "5",
-        TIMESTREAM_WRITE_CONCURRENCY: "8",
+        ...(liveAnalytics ? { TIMESTREAM_WRITE_CONCURRENCY: "8" } : {}),
+        // The ingest's settings default to LiveAnalytics, whose template stays as it was.
+        ...(store.kind === "none" ? { TELEMETRY_STORE: "none" } : {}),
+        ...(this.influxDb
+          ? {
+              TELEMETRY_STORE: "influxdb",
+              INFLUX_URL: this.influxDb.url,
+              INFLUX_ORG: this.influxDb.organization,
+              INFLUX_BUCKET: this.influxDb.bucket,
+              INFLUX_TOKEN_SECRET: this.influxDb.writeTokenSecret.secretName,
+              INFLUX_WRITE_CONCURRENCY: "4",
+            }
+          : {}),
       },
     });
 
@@ -189,33 +180,110 @@ export class TelemetryPipeline extends Construct {
     // the handler's dead letters and Lambda's on-failure records both go out with the function's role.
     this.ingestFunction.addToRolePolicy(new PolicyStatement({ actions: ["sqs:SendMessage"], resources: [this.deadLetterQueue.queueArn] }));
 
-    const account = Stack.of(this).account;
-    const region = Stack.of(this).region;
-    const partition = Stack.of(this).partition;
-    this.ingestFunction.addToRolePolicy(
-      new PolicyStatement({
-        actions: ["timestream:WriteRecords"],
-        resources: tables.map(
-          (t) => `arn:${partition}:timestream:${region}:${account}:database/${this.timestreamDatabaseName}/table/${t.tableName}`,
-        ),
-      }),
-    );
-    this.ingestFunction.addToRolePolicy(new PolicyStatement({ actions: ["timestream:DescribeEndpoints"], resources: ["*"] }));
-    // Timestream encrypts with the database's key on the writer's behalf.
+    if (liveAnalytics) {
+      const account = Stack.of(this).account;
+      const region = Stack.of(this).region;
+      const partition = Stack.of(this).partition;
+      this.ingestFunction.addToRolePolicy(
+        new PolicyStatement({
+          actions: ["timestream:WriteRecords"],
+          resources: liveAnalytics.tables.map(
+            (t) => `arn:${partition}:timestream:${region}:${account}:database/${liveAnalytics.databaseName}/table/${t.tableName}`,
+          ),
+        }),
+      );
+      this.ingestFunction.addToRolePolicy(new PolicyStatement({ actions: ["timestream:DescribeEndpoints"], resources: ["*"] }));
+    }
+    if (this.influxDb) {
+      this.influxDb.writeTokenSecret.grantRead(this.ingestFunction);
+      // A function in a VPC manages its network interfaces with its own role (Lambda Developer
+      // Guide, "Giving Lambda functions access to resources in an Amazon VPC"; the same actions as
+      // AWSLambdaVPCAccessExecutionRole). These actions have no resource-level scoping.
+      this.ingestFunction.addToRolePolicy(
+        new PolicyStatement({
+          actions: [
+            "ec2:CreateNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSubnets",
+            "ec2:DeleteNetworkInterface",
+            "ec2:AssignPrivateIpAddresses",
+            "ec2:UnassignPrivateIpAddresses",
+          ],
+          resources: ["*"],
+        }),
+      );
+    }
+    // Timestream encrypts with the database's key on the writer's behalf; the DLQ needs Decrypt and GenerateDataKey.
     this.key.grant(this.ingestFunction, "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey");
     const role = this.ingestFunction.role;
     if (role) {
-      acknowledgeNag(
-        role,
-        "AwsSolutions-IAM5[Resource::*]",
-        "timestream:DescribeEndpoints has no resource-level permissions (endpoint discovery, required by every Timestream Write SDK call).",
-      );
+      if (liveAnalytics || this.influxDb) {
+        acknowledgeNag(
+          role,
+          "AwsSolutions-IAM5[Resource::*]",
+          liveAnalytics
+            ? "timestream:DescribeEndpoints has no resource-level permissions (endpoint discovery, required by every Timestream Write SDK call)."
+            : "The EC2 network-interface actions a function in a VPC needs have no resource-level permissions (Lambda Developer Guide, VPC access).",
+        );
+      }
       acknowledgeNag(
         role,
         "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
         "kms:GenerateDataKey* on the pipeline's own key only: sending to the KMS-encrypted dead-letter queue and writing Timestream.",
       );
     }
+  }
+  /** Timestream for LiveAnalytics: database, tables and the rejected-data bucket, exactly as before the store became a choice. */
+  private liveAnalyticsTables(config: EnvironmentConfig): { databaseName: string; tables: CfnTable[] } {
+    const rejectedDataBucket = new Bucket(this, "RejectedDataBucket", {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeNag(
+      rejectedDataBucket,
+      "AwsSolutions-S1",
+      "Only Timestream writes here (error reports of rejected late records); no user access to audit, and a log bucket per report bucket adds cost without a reader.",
+    );
+
+    const databaseName = `fleetwatch_${config.name.replace(/-/g, "_")}`;
+    const database = new CfnDatabase(this, "Database", { databaseName, kmsKeyId: this.key.keyArn });
+    database.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    acknowledgeMaintenanceMode(database);
+    const tables = Object.values(TIMESTREAM_TABLES).map((tableName) => {
+      const table = new CfnTable(this, `Table-${tableName}`, {
+        // Ref of the database is its name: the table waits for the database.
+        databaseName: database.ref,
+        tableName,
+        // These two properties are untyped JSON in the L1: CloudFormation's own (PascalCase) keys.
+        retentionProperties: {
+          MemoryStoreRetentionPeriodInHours: String(config.retention.timestreamMemoryHours),
+          MagneticStoreRetentionPeriodInDays: String(config.retention.timestreamMagneticDays),
+        },
+        // Late data (a backlog older than the memory store) goes to magnetic storage instead of
+        // being rejected; what the magnetic store rejects later is reported to S3.
+        magneticStoreWriteProperties: {
+          EnableMagneticStoreWrites: true,
+          MagneticStoreRejectedDataLocation: {
+            S3Configuration: {
+              BucketName: rejectedDataBucket.bucketName,
+              EncryptionOption: "SSE_KMS",
+              KmsKeyId: this.key.keyArn,
+              ObjectKeyPrefix: `${tableName}/`,
+            },
+          },
+        },
+      });
+      table.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      acknowledgeMaintenanceMode(table);
+      return table;
+    });
+    Object.assign(this, { rejectedDataBucket, timestreamDatabaseName: databaseName, timestreamTableNames: TIMESTREAM_TABLES });
+    return { databaseName, tables };
   }
 }
 
