@@ -12,7 +12,8 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../lib/config/load";
 import type { EnvironmentConfig } from "../lib/config/schema";
-import { costReport, DEFAULT_ASSUMPTIONS, type LineItem, RECOMMENDED_RETENTION } from "../lib/cost/model";
+import { DEFAULT_INFLUXDB_ASSUMPTIONS, INFLUXDB_PRICES, influxDbEstimate, pointsOf } from "../lib/cost/influxdb";
+import { costReport, DEFAULT_ASSUMPTIONS, type LineItem, RECOMMENDED_RETENTION, representativeSnapshot } from "../lib/cost/model";
 import { PRICES_CHECKED_ON, PRICES_REGION } from "../lib/cost/prices";
 
 const { values } = parseArgs({
@@ -98,6 +99,32 @@ if (
       `set retention.timestreamMemoryHours=${RECOMMENDED_RETENTION.timestreamMemoryHours} and timestreamMagneticDays=${RECOMMENDED_RETENTION.timestreamMagneticDays} there to deploy what this estimate prices.`,
   );
 }
+// --- the telemetry store: LiveAnalytics (in the total above) beside Timestream for InfluxDB ---
+const liveAnalyticsUsd = report.fleetwatch.filter((i) => i.service === "Timestream").reduce((n, i) => n + i.usd, 0);
+const store = base.telemetryStore;
+const influx = influxDbEstimate(pointsOf(representativeSnapshot(assumptions, config)), nodes / intervalSeconds, {
+  ...DEFAULT_INFLUXDB_ASSUMPTIONS,
+  retentionDays: config.retention.timestreamMagneticDays,
+  multiAzStandby: store.kind === "influxdb-provisioned" && store.deploymentType === "WITH_MULTIAZ_STANDBY",
+});
+console.log(
+  `\nTelemetry store, per month (config/${values.config}.json uses ${store.kind}; the FleetWatch total above prices LiveAnalytics):`,
+);
+console.log(
+  `  ${"Timestream for LiveAnalytics".padEnd(30)} ${usd(liveAnalyticsUsd).padStart(10)}  writes, memory and magnetic store, queries`,
+);
+for (const i of influx.items) {
+  console.log(`  ${i.service.padEnd(30)} ${usd(i.usd).padStart(10)}  ${i.item}: ${Math.round(i.quantity)} ${i.unit}`);
+}
+console.log(
+  `  ${"Timestream for InfluxDB total".padEnd(30)} ${usd(influx.totalUsd).padStart(10)}  (${Math.round(influx.linesPerSecond)} lines/s; FleetWatch total with it instead: ${usd(report.totals.fleetwatch - liveAnalyticsUsd + influx.totalUsd)})`,
+);
+console.log(
+  `  InfluxDB rates: ${INFLUXDB_PRICES.source}, ${INFLUXDB_PRICES.verified} (the rate table did not render on ${INFLUXDB_PRICES.checked}; lib/cost/influxdb.ts)`,
+);
+console.log(
+  `cost_store liveanalytics_usd=${usd(liveAnalyticsUsd)} influxdb_usd=${usd(influx.totalUsd)} influxdb_class=${influx.instanceType} influxdb_storage_gib=${influx.storageGiB}`,
+);
 table("Alternative: per-GPU CloudWatch custom metrics (same pollers)", report.cloudwatchPerGpu, report.totals.cloudwatchPerGpu);
 table("Alternative: DCGM exporter + Amazon Managed Service for Prometheus (in-band, no fans/PSUs)", report.ampDcgm, report.totals.ampDcgm);
 console.log(

@@ -24,6 +24,7 @@ export const INFLUXDB_INSTANCE_TYPES = [
   "db.influx.16xlarge",
   "db.influx.24xlarge",
 ] as const;
+export type InfluxDbInstanceType = (typeof INFLUXDB_INSTANCE_TYPES)[number];
 
 /**
  * Regions (of those FleetWatch supports) whose CloudFormation registry has
