@@ -79,6 +79,9 @@ setLogger({ error() {}, warn() {} });
 
 const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
 
+const DAY_MS = 86_400_000;
+const utcDay = (p: SinkPoint) => Math.floor(p.timeMs / DAY_MS);
+
 /** The store's own words from an error answer: `message` (v2) or `error` (v1), else the body. */
 function storeMessage(error: HttpError): string {
   const json = error.json as { message?: unknown; error?: unknown } | undefined;
@@ -138,9 +141,19 @@ export class InfluxSink implements TelemetrySink {
         rejected.push({ point, reason: `not representable in line protocol: ${(e as Error).message}` });
       }
     }
+    // One request per UTC day of data, at most linesPerWrite lines each: InfluxDB stores points by
+    // shard group (a day or a week of time), so a request inside one is cheaper, and a point the
+    // bucket refuses for its age only drags its own day's request through isolation.
     const queue: Chunk[] = [];
-    for (let i = 0; i < sendable.length; i += this.linesPerWrite) {
-      queue.push({ points: sendable.slice(i, i + this.linesPerWrite), lines: lines.slice(i, i + this.linesPerWrite) });
+    let dayStart = 0;
+    for (let i = 1; i <= sendable.length; i++) {
+      const sameDay = i < sendable.length && utcDay(sendable[i] as SinkPoint) === utcDay(sendable[dayStart] as SinkPoint);
+      if (sameDay) continue;
+      for (let j = dayStart; j < i; j += this.linesPerWrite) {
+        const end = Math.min(i, j + this.linesPerWrite);
+        queue.push({ points: sendable.slice(j, end), lines: lines.slice(j, end) });
+      }
+      dayStart = i;
     }
     const failed: SinkFailure[] = [];
     let written = 0;

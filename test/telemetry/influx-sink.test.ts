@@ -92,6 +92,14 @@ describe("InfluxSink against the local write endpoint", () => {
     expect(server.pointCount()).toBe(all.length);
   });
 
+  test("one request per UTC day of data: a backlog from yesterday does not share a request with today", async () => {
+    const { server, sink } = await setup();
+    const today = points(2);
+    const yesterday = points(2, new Date(NOW - 86_400_000).toISOString());
+    expect((await sink.write([...today, ...yesterday])).written).toBe(today.length + yesterday.length);
+    expect(server.stats.requests).toBe(2);
+  });
+
   test("redelivery overwrites: the same points again add no point and change no value", async () => {
     const { server, sink } = await setup();
     const all = points(20);
