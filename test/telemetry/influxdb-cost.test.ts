@@ -3,10 +3,16 @@ import { expect, test } from "vitest";
 import { loadConfig } from "../../lib/config/load";
 import { DEFAULT_INFLUXDB_ASSUMPTIONS as A, INFLUXDB_PRICES, influxDbEstimate, pointsOf } from "../../lib/cost/influxdb";
 import { DEFAULT_ASSUMPTIONS, representativeSnapshot } from "../../lib/cost/model";
+import { readMeasuredSweep } from "../../lib/cost/poller-sweep";
 import { HOURS_PER_MONTH } from "../../lib/cost/prices";
 
 const config = loadConfig("prod");
-const points = pointsOf(representativeSnapshot({ ...DEFAULT_ASSUMPTIONS, nodes: 1000, gpusPerNode: 8, intervalSeconds: 60 }, config));
+const points = pointsOf(
+  representativeSnapshot(
+    { ...DEFAULT_ASSUMPTIONS, nodes: 1000, gpusPerNode: 8, intervalSeconds: 60, pollerSweep: readMeasuredSweep() },
+    config,
+  ),
+);
 const valuesPerSnapshot = points.reduce((n, p) => n + p.measures.length, 0);
 
 test("1,000 HGX nodes every minute fit db.influx.medium; the bill is its hours plus at least 20 GiB", () => {
