@@ -75,9 +75,9 @@ describe.each(["dev", "prod"])("TelemetryPipeline for %s (synth with cdk-nag pas
     });
   });
 
-  test.runIf(envName === "prod")(
-    "Timestream: database with the CMK, tables with config retention and magnetic writes reporting to S3",
-    () => {
+  // Timestream for LiveAnalytics is prod's store (dev's Timestream for InfluxDB: telemetry-store-choice.test.ts).
+  if (config.telemetryStore.kind === "timestream-liveanalytics") {
+    test("Timestream: database with the CMK, tables with config retention and magnetic writes reporting to S3", () => {
       expect(pipeline.timestreamDatabaseName).toBe(`fleetwatch_${envName}`);
       expect(pipeline.timestreamTableNames).toEqual({ components: "components", snapshots: "snapshots" });
       template.hasResourceProperties("AWS::Timestream::Database", { DatabaseName: `fleetwatch_${envName}`, KmsKeyId: Match.anyValue() });
@@ -99,25 +99,25 @@ describe.each(["dev", "prod"])("TelemetryPipeline for %s (synth with cdk-nag pas
         });
         expect(t.DeletionPolicy).toBe("Retain");
       }
-    },
-  );
-
-  test.runIf(envName === "prod")("ingest Lambda: thresholds from the catalog + config, WriteRecords on its own tables only", () => {
-    const { warnC, criticalC } = gpuTemperatureThresholds(config);
-    template.hasResourceProperties("AWS::Lambda::Function", {
-      Environment: {
-        Variables: Match.objectLike({
-          POWERTOOLS_SERVICE_NAME: "telemetry-ingest",
-          GPU_TEMPERATURE_WARN_C: String(warnC),
-          GPU_TEMPERATURE_CRITICAL_C: String(criticalC),
-          TIMESTREAM_DATABASE: `fleetwatch_${envName}`,
-        }),
-      },
     });
-    const policies = JSON.stringify(template.findResources("AWS::IAM::Policy"));
-    expect(policies).toContain(`database/fleetwatch_${envName}/table/components`);
-    expect(policies).not.toMatch(/"timestream:\*"/);
-  });
+
+    test("ingest Lambda: thresholds from the catalog + config, WriteRecords on its own tables only", () => {
+      const { warnC, criticalC } = gpuTemperatureThresholds(config);
+      template.hasResourceProperties("AWS::Lambda::Function", {
+        Environment: {
+          Variables: Match.objectLike({
+            POWERTOOLS_SERVICE_NAME: "telemetry-ingest",
+            GPU_TEMPERATURE_WARN_C: String(warnC),
+            GPU_TEMPERATURE_CRITICAL_C: String(criticalC),
+            TIMESTREAM_DATABASE: `fleetwatch_${envName}`,
+          }),
+        },
+      });
+      const policies = JSON.stringify(template.findResources("AWS::IAM::Policy"));
+      expect(policies).toContain(`database/fleetwatch_${envName}/table/components`);
+      expect(policies).not.toMatch(/"timestream:\*"/);
+    });
+  }
 });
 
 test("GPU temperature thresholds: catalog defaults 78/83 (docs/signal-catalog.md), per-environment overrides win", () => {
