@@ -6,6 +6,7 @@
  * resolved at run time (Lambdas) or at deploy time (CloudFormation dynamic references).
  */
 import { z } from "zod";
+import { DEFAULT_TELEMETRY_STORE, TelemetryStoreSchema, telemetryStoreIssues } from "./telemetry-store";
 
 /** Commercial, GovCloud and China regions where Lambda, Kinesis and CloudWatch exist. */
 export const AWS_REGIONS = [
@@ -238,21 +239,27 @@ export const RetentionSchema = z.strictObject({
   timestreamMagneticDays: z.number().int().min(1).max(73000).default(90),
 });
 
-export const EnvironmentConfigSchema = z.strictObject({
-  name: name("environment name"),
-  account: z.string().regex(/^\d{12}$/, "a 12-digit AWS account id"),
-  region: z.enum(AWS_REGIONS, { error: (i) => `unknown AWS region ${JSON.stringify(i.input)}; allowed: ${AWS_REGIONS.join(", ")}` }),
-  redfish: RedfishSchema,
-  azure: AzureSchema.optional(),
-  paging: PagingSchema,
-  /** Per-signal overrides of the signal catalog's defaults, keyed by signal id. */
-  thresholds: z.record(z.string(), ThresholdOverrideSchema).default({}),
-  budgets: BudgetsSchema,
-  retention: RetentionSchema.default({ logDays: 30, timestreamMemoryHours: 2, timestreamMagneticDays: 90 }),
-  /** Off by default: publish an EventBridge event on sustained GPU overheating for a drain job. */
-  remediation: z.strictObject({ gpuOverheatEvent: z.boolean().default(false) }).default({ gpuOverheatEvent: false }),
-  tags: z.record(z.string(), z.string()).default({}),
-});
+export const EnvironmentConfigSchema = z
+  .strictObject({
+    name: name("environment name"),
+    account: z.string().regex(/^\d{12}$/, "a 12-digit AWS account id"),
+    region: z.enum(AWS_REGIONS, { error: (i) => `unknown AWS region ${JSON.stringify(i.input)}; allowed: ${AWS_REGIONS.join(", ")}` }),
+    redfish: RedfishSchema,
+    azure: AzureSchema.optional(),
+    paging: PagingSchema,
+    /** Per-signal overrides of the signal catalog's defaults, keyed by signal id. */
+    thresholds: z.record(z.string(), ThresholdOverrideSchema).default({}),
+    budgets: BudgetsSchema,
+    retention: RetentionSchema.default({ logDays: 30, timestreamMemoryHours: 2, timestreamMagneticDays: 90 }),
+    /** Off by default: publish an EventBridge event on sustained GPU overheating for a drain job. */
+    remediation: z.strictObject({ gpuOverheatEvent: z.boolean().default(false) }).default({ gpuOverheatEvent: false }),
+    tags: z.record(z.string(), z.string()).default({}),
+    /** Where per-component telemetry is stored (lib/config/telemetry-store.ts, docs/telemetry.md). */
+    telemetryStore: TelemetryStoreSchema.default(DEFAULT_TELEMETRY_STORE),
+  })
+  .superRefine((config, ctx) => {
+    for (const issue of telemetryStoreIssues(config)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+  });
 
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfigSchema>;
 export type ClusterConfig = z.infer<typeof ClusterSchema>;
