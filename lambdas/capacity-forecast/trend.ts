@@ -84,7 +84,11 @@ export function fitTrend(series: readonly DailyPoint[], historyDays: number = HI
   const beta = leastSquares(rows, y);
   if (!beta) return undefined;
   const raw = new Array<number>(7).fill(0);
-  if (seasonal) others.forEach((d, i) => (raw[d] = beta[2 + i]!));
+  if (seasonal) {
+    others.forEach((d, i) => {
+      raw[d] = beta[2 + i]!;
+    });
+  }
   // Centre the season (Σ s = 0) and move its mean into the level.
   const mean = raw.reduce((s, v) => s + v, 0) / 7;
   return {

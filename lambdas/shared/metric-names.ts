@@ -9,7 +9,7 @@
 
 export const METRIC_NAMESPACE = "FleetWatch";
 
-export type MetricDimension = "Environment" | "Cluster" | "Deployment" | "Team" | "Tier" | "HorizonDays" | "Region" | "QuotaName";
+export type MetricDimension = "Environment" | "Cluster" | "Deployment" | "Team" | "Tier" | "HorizonDays";
 export type MetricUnit = "Count" | "Percent" | "Milliseconds" | "Seconds" | "None";
 
 export interface MetricSpec {
@@ -32,8 +32,6 @@ const tier = ["Environment", "Tier"] as const;
 const deploymentHorizon = ["Environment", "Deployment", "HorizonDays"] as const;
 const clusterHorizon = ["Environment", "Cluster", "HorizonDays"] as const;
 const envHorizon = ["Environment", "HorizonDays"] as const;
-/** Azure region x quota name (e.g. swedencentral x OpenAI.Standard.gpt-4o): bounded by the configured accounts' models. */
-const regionQuota = ["Environment", "Region", "QuotaName"] as const;
 
 function m(
   name: string,
@@ -261,9 +259,9 @@ export const METRICS = {
   azureQuotaHeadroomPercent: m(
     "AzureQuotaHeadroomPercent",
     "Percent",
-    regionQuota,
+    deployment,
     "capacity-forecast",
-    "Subscription quota left in a region for one model and deployment type (100 x (limit - used) / limit)",
+    "Subscription quota left in the region and model row this deployment draws from (100 x (limit - used) / limit)",
   ),
   azureQuotaHeadroomMinPercent: m(
     "AzureQuotaHeadroomMinPercent",

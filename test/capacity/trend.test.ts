@@ -24,7 +24,9 @@ describe("least-squares trend with a weekly season", () => {
     const offsets = [-150, 50, 50, 50, 50, 50, -100];
     const model = fitTrend(series(28, (t, day) => 1000 + 10 * t + offsets[new Date(day).getUTCDay()]!))!;
     expect(model.slope).toBeCloseTo(10, 9);
-    model.season.forEach((s, d) => expect(s, `weekday ${d}`).toBeCloseTo(offsets[d]!, 6));
+    model.season.forEach((s, d) => {
+      expect(s, `weekday ${d}`).toBeCloseTo(offsets[d]!, 6);
+    });
     // Last day is t = 27 (a Sunday); 30 days later is a Tuesday, 60 a Thursday, 90 a Saturday.
     expect(project(model, 30)).toBeCloseTo(1000 + 10 * 57 + 50, 6);
     expect(project(model, 60)).toBeCloseTo(1000 + 10 * 87 + 50, 6);
@@ -64,13 +66,19 @@ describe("least-squares trend with a weekly season", () => {
 
 describe("backtest", () => {
   test("a series the model describes exactly has zero error", () => {
-    const r = backtest(series(42, (t) => 100 + 5 * t), 7)!;
+    const r = backtest(
+      series(42, (t) => 100 + 5 * t),
+      7,
+    )!;
     expect(r.comparisons).toBe(42 - 28 - 7 + 1);
     expect(r.mapePercent).toBeCloseTo(0, 6);
   });
 
   test("a level shift it cannot foresee: flat 100 for 28 days, then 200 -> the one forecast is 50 % off", () => {
-    const r = backtest(series(35, (t) => (t < 28 ? 100 : 200)), 7)!;
+    const r = backtest(
+      series(35, (t) => (t < 28 ? 100 : 200)),
+      7,
+    )!;
     expect(r.comparisons).toBe(1);
     expect(r.mapePercent).toBeCloseTo(50, 6);
   });
