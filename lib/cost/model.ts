@@ -7,7 +7,7 @@
  * instead: per-GPU CloudWatch custom metrics, and DCGM exporter + Amazon Managed Service for
  * Prometheus. Pure: prices from ./prices, config passed in.
  */
-import { METRICS } from "../../lambdas/shared/metric-names";
+import { METRICS, type MetricKey } from "../../lambdas/shared/metric-names";
 import type { BmcSnapshot, Component } from "../../lambdas/shared/snapshot";
 import {
   buildWriteRequests,
@@ -217,18 +217,56 @@ function ampIngestUsd(samples: number): number {
   return (first / 1e7) * PRICES.ampIngestFirst2B.usd + (next / 1e7) * PRICES.ampIngestNext250B.usd;
 }
 
-/** How many CloudWatch metrics (metric name x dimension values) the registry yields for this config. */
-export function cloudwatchMetricCount(config: EnvironmentConfig): number {
+/**
+ * Metrics published once a day (capacity-forecast's forecast run). CloudWatch prorates custom
+ * metrics by the hour and meters only the hours in which a metric receives data
+ * (https://aws.amazon.com/cloudwatch/pricing/), so one of these costs 1/24 of a metric sent
+ * every hour.
+ */
+const DAILY_METRICS: ReadonlySet<MetricKey> = new Set<MetricKey>([
+  "forecastRequestsPerDay",
+  "forecastTokensPerDay",
+  "forecastTokensPercentOfQuota",
+  "forecastTokenSpendPercentOfBudget",
+  "forecastGpusReporting",
+  "forecastGpuSpendPercentOfBudget",
+  "forecastDaysToQuota",
+  "forecastDaysToBudget",
+  "forecastGpuDaysToBudget",
+]);
+
+/** Metric name x dimension values, per registry metric, for this config. */
+function metricInstances(config: EnvironmentConfig): { key: MetricKey; count: number }[] {
   const clusters = config.redfish.clusters.length;
   const deployments = new Set((config.azure?.accounts ?? []).flatMap((a) => a.deployments.map((d) => d.name))).size;
   const teams = new Set((config.azure?.accounts ?? []).flatMap((a) => a.deployments.map((d) => d.team))).size;
-  let n = 0;
-  for (const m of Object.values(METRICS)) {
-    const dims = m.dimensions as readonly string[];
-    if (m.emitter === "azure-openai-poller" && !config.azure) continue;
-    n += dims.includes("Cluster") ? clusters : dims.includes("Deployment") ? deployments : dims.includes("Team") ? teams : 1;
+  // Tier: P1, P2, P3; HorizonDays: 30, 60, 90.
+  const values: Record<string, number> = {
+    Environment: 1,
+    Cluster: clusters,
+    Deployment: deployments,
+    Team: teams,
+    Tier: 3,
+    HorizonDays: 3,
+  };
+  const out: { key: MetricKey; count: number }[] = [];
+  for (const [key, m] of Object.entries(METRICS) as [MetricKey, (typeof METRICS)[MetricKey]][]) {
+    const azureOnly = m.emitter === "azure-openai-poller" || key === "azureQuotaHeadroomPercent" || key === "azureQuotaHeadroomMinPercent";
+    if (azureOnly && !config.azure) continue;
+    if ((m.dimensions as readonly string[]).includes("Deployment") && !config.azure) continue;
+    out.push({ key, count: (m.dimensions as readonly string[]).reduce((n, d) => n * (values[d] ?? 1), 1) });
   }
-  return n;
+  return out;
+}
+
+/** How many CloudWatch metrics (metric name x dimension values) the registry yields for this config. */
+export function cloudwatchMetricCount(config: EnvironmentConfig): number {
+  return metricInstances(config).reduce((n, m) => n + m.count, 0);
+}
+
+/** What CloudWatch bills: metric-months, daily metrics at 1/24 (see DAILY_METRICS). */
+export function cloudwatchBilledMetrics(config: EnvironmentConfig): number {
+  return metricInstances(config).reduce((n, m) => n + (DAILY_METRICS.has(m.key) ? m.count / 24 : m.count), 0);
 }
 
 export function costReport(config: EnvironmentConfig, a: CostAssumptions): CostReport {
@@ -329,14 +367,14 @@ export function costReport(config: EnvironmentConfig, a: CostAssumptions): CostR
   );
 
   // --- CloudWatch ---
-  const metricCount = cloudwatchMetricCount(config);
+  const billedMetrics = cloudwatchBilledMetrics(config);
   fw.push(
     item(
       "CloudWatch",
-      "custom metrics (fixed by the registry, not by fleet size)",
-      metricCount,
-      "metrics",
-      cloudwatchMetricsUsd(metricCount),
+      "custom metrics (fixed by the registry, not by fleet size; daily ones prorated)",
+      billedMetrics,
+      "metric-months",
+      cloudwatchMetricsUsd(billedMetrics),
     ),
   );
   const alarms = resolveAlarms(config);
@@ -468,7 +506,7 @@ export function costReport(config: EnvironmentConfig, a: CostAssumptions): CostR
       timestreamRecordsPerSnapshot: points.length,
       timestreamWriteBytesPerSnapshot: writeBytesPerSnapshot,
       timestreamStoredBytesPerSnapshot: storedBytesPerSnapshot,
-      cloudwatchMetrics: metricCount,
+      cloudwatchMetrics: cloudwatchMetricCount(config),
       alarms: alarms.length,
     },
   };
