@@ -1,6 +1,7 @@
 /** The capacity-forecast Lambda's settings from one environment's config (synth time). Pure. */
-import { type CapacitySettings, CapacitySettingsSchema } from "../../lambdas/capacity-forecast/settings";
+
 import { CLOUD_ENDPOINTS } from "../../lambdas/azure-openai-poller/settings";
+import { type CapacitySettings, CapacitySettingsSchema } from "../../lambdas/capacity-forecast/settings";
 import type { EnvironmentConfig } from "../config/schema";
 
 export function capacitySettings(config: EnvironmentConfig): CapacitySettings {
@@ -20,7 +21,11 @@ export function capacitySettings(config: EnvironmentConfig): CapacitySettings {
             credentialsSecretName: azure.credentialsSecretName,
             authorityHost: CLOUD_ENDPOINTS[azure.cloud].authorityHost,
             resourceManager: CLOUD_ENDPOINTS[azure.cloud].resourceManager,
-            accounts: azure.accounts.map((a) => ({ resourceId: a.resourceId, region: a.region, deployments: a.deployments.map((d) => d.name) })),
+            accounts: azure.accounts.map((a) => ({
+              resourceId: a.resourceId,
+              region: a.region,
+              deployments: a.deployments.map((d) => d.name),
+            })),
           },
         }
       : {}),
