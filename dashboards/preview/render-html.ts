@@ -321,6 +321,7 @@ function sampleCell(column: string, row: number, r: () => number, config: Enviro
     ][row % 3]!;
   if (column === "level") return ["critical", "warn"][row % 2]!;
   if (column === "tier") return ["P1", "P2", "P3"][row % 3]!;
+  if (column === "flaps") return String(row % 3 === 1 ? 1 : 0);
   if (column === "signal") return ["gpu-temperature", "aoai-429-rate", "aoai-tpm-quota", "fan-failed", "bmc-telemetry-stale"][row % 5]!;
   if (column === "scope") return row % 2 ? cluster : (deployments[0] ?? "environment");
   if (column === "resolvedAt" || column === "started") return `sample −${row * 7 + 2} h`;
