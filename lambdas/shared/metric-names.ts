@@ -9,7 +9,7 @@
 
 export const METRIC_NAMESPACE = "FleetWatch";
 
-export type MetricDimension = "Environment" | "Cluster" | "Deployment" | "Team" | "MetricFamily";
+export type MetricDimension = "Environment" | "Cluster" | "Deployment" | "Team" | "MetricFamily" | "Tier" | "HorizonDays";
 export type MetricUnit = "Count" | "Percent" | "Milliseconds" | "Seconds" | "None";
 
 export interface MetricSpec {
@@ -19,13 +19,19 @@ export interface MetricSpec {
   /** The dimension set the metric is published with (exactly this set). */
   readonly dimensions: readonly MetricDimension[];
   /** Which component publishes it. */
-  readonly emitter: "redfish-poller" | "telemetry-ingest" | "azure-openai-poller";
+  readonly emitter: "redfish-poller" | "telemetry-ingest" | "azure-openai-poller" | "incident-recorder" | "capacity-forecast";
   readonly description: string;
 }
 
 const fleet = ["Environment", "Cluster"] as const;
 const env = ["Environment"] as const;
 const deployment = ["Environment", "Deployment"] as const;
+/** Paging tier: P1, P2, P3 (three values). */
+const tier = ["Environment", "Tier"] as const;
+/** Forecast horizon: "30", "60", "90" (three values). */
+const deploymentHorizon = ["Environment", "Deployment", "HorizonDays"] as const;
+const clusterHorizon = ["Environment", "Cluster", "HorizonDays"] as const;
+const envHorizon = ["Environment", "HorizonDays"] as const;
 
 function m(
   name: string,
@@ -214,6 +220,96 @@ export const METRICS = {
     "Seconds since one family of Azure platform metrics (requests, tokens, performance) was last read completely",
   ),
   azurePollErrors: m("AzurePollErrors", "Count", env, "azure-openai-poller", "Azure calls that failed after retries"),
+
+  // --- incident-recorder: alarm state changes become incidents (lambdas/incident-recorder) ---
+  incidentsOpened: m("IncidentsOpened", "Count", tier, "incident-recorder", "Incidents opened (an alarm entered ALARM; flaps excluded)"),
+  incidentsResolved: m("IncidentsResolved", "Count", tier, "incident-recorder", "Incidents resolved for the first time (flaps excluded)"),
+  incidentResolutionSeconds: m(
+    "IncidentResolutionSeconds",
+    "Seconds",
+    tier,
+    "incident-recorder",
+    "Seconds added to incidents' durations when they resolve; MTTR = Sum / IncidentsResolved Sum",
+  ),
+
+  // --- capacity-forecast: daily projections and regional quota headroom (lambdas/capacity-forecast) ---
+  forecastRequestsPerDay: m(
+    "ForecastAoaiRequestsPerDay",
+    "Count",
+    deploymentHorizon,
+    "capacity-forecast",
+    "Projected requests per day, HorizonDays ahead",
+  ),
+  forecastTokensPerDay: m(
+    "ForecastAoaiTokensPerDay",
+    "Count",
+    deploymentHorizon,
+    "capacity-forecast",
+    "Projected tokens per day, HorizonDays ahead",
+  ),
+  forecastTokensPercentOfQuota: m(
+    "ForecastAoaiTokensPercentOfQuota",
+    "Percent",
+    deploymentHorizon,
+    "capacity-forecast",
+    "Projected tokens per day against the deployment's TPM capacity x 1,440",
+  ),
+  forecastTokenSpendPercentOfBudget: m(
+    "ForecastAoaiSpendPercentOfBudget",
+    "Percent",
+    deploymentHorizon,
+    "capacity-forecast",
+    "Projected token spend per day against the deployment's daily budget",
+  ),
+  forecastGpusReporting: m(
+    "ForecastGpusReporting",
+    "Count",
+    clusterHorizon,
+    "capacity-forecast",
+    "Projected GPUs reporting (daily average)",
+  ),
+  forecastGpuSpendPercentOfBudget: m(
+    "ForecastGpuSpendPercentOfBudget",
+    "Percent",
+    envHorizon,
+    "capacity-forecast",
+    "Projected GPU spend per day (all clusters) against the daily GPU budget",
+  ),
+  forecastDaysToQuota: m(
+    "ForecastDaysToQuota",
+    "None",
+    deployment,
+    "capacity-forecast",
+    "Days until projected tokens per day cross the deployment's capacity (only when within 365 days)",
+  ),
+  forecastDaysToBudget: m(
+    "ForecastDaysToBudget",
+    "None",
+    deployment,
+    "capacity-forecast",
+    "Days until projected token spend crosses the deployment's daily budget (only when within 365 days)",
+  ),
+  forecastGpuDaysToBudget: m(
+    "ForecastGpuDaysToBudget",
+    "None",
+    env,
+    "capacity-forecast",
+    "Days until projected GPU spend crosses the daily GPU budget (only when within 365 days)",
+  ),
+  azureQuotaHeadroomPercent: m(
+    "AzureQuotaHeadroomPercent",
+    "Percent",
+    deployment,
+    "capacity-forecast",
+    "Subscription quota left in the region and model row this deployment draws from (100 x (limit - used) / limit)",
+  ),
+  azureQuotaHeadroomMinPercent: m(
+    "AzureQuotaHeadroomMinPercent",
+    "Percent",
+    env,
+    "capacity-forecast",
+    "Lowest regional quota headroom over every region and model the environment deploys",
+  ),
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricKey = keyof typeof METRICS;

@@ -4,6 +4,7 @@
  * environment (see resolve.ts). Dashboards and the README alarm table read this too.
  */
 import { AZURE_PUBLISH_LAG_PERIODS, type MetricKey } from "../../lambdas/shared/metric-names";
+import { CAPACITY_SIGNALS } from "./signals-capacity";
 import type { CatalogContext, MetricSource, SignalDefinition } from "./types";
 
 const fw = (metric: MetricKey): MetricSource => ({ kind: "fleetwatch", metric });
@@ -557,6 +558,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
     lookAt: `${EXECUTIVE} > Token spend vs budget; ${CAPACITY} > budget burn; KQL saved search "aoai-top-callers"`,
     runbook: "Find the caller/team driving the tokens; throttle or stop a runaway client; raise dailyBudgetUsd if intended.",
   },
+  ...CAPACITY_SIGNALS,
 ];
 
 export const SIGNAL_IDS: readonly string[] = SIGNALS.map((s) => s.id);
