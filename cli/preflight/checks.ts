@@ -5,6 +5,7 @@
  */
 
 import type { EnvironmentConfig } from "../../lib/config/schema";
+import { TIMESTREAM_INFLUXDB_REGIONS } from "../../lib/config/telemetry-store";
 import { LAMBDA_MIN_UNRESERVED_CONCURRENCY, RESERVED_CONCURRENCY } from "../../lib/constructs/invoke-limits";
 import type { PreflightAws } from "./aws";
 
@@ -108,11 +109,26 @@ export async function runChecks(config: EnvironmentConfig, aws: PreflightAws): P
     });
   }
 
-  // ---- telemetry store.
-  await attempt("telemetry store: Timestream for LiveAnalytics", async () => {
-    const databases = await aws.timestreamDatabases();
-    return { status: "ok", detail: `available to this account (${databases.length} database(s))` };
-  });
+  // ---- telemetry store, by the config's choice (lib/config/telemetry-store.ts).
+  const store = config.telemetryStore;
+  if (store.kind === "timestream-liveanalytics") {
+    await attempt("telemetry store: Timestream for LiveAnalytics", async () => {
+      const databases = await aws.timestreamDatabases();
+      return { status: "ok", detail: `available to this account (${databases.length} database(s))` };
+    });
+  } else {
+    await attempt(`telemetry store: ${store.kind}`, async () =>
+      store.kind === "influxdb-provisioned"
+        ? (TIMESTREAM_INFLUXDB_REGIONS as readonly string[]).includes(config.region)
+          ? { status: "ok", detail: `Timestream for InfluxDB is offered in ${config.region}` }
+          : {
+              status: "fail",
+              detail: `Timestream for InfluxDB is not offered in ${config.region}`,
+              fix: "choose telemetryStore influxdb-existing or none, or another Region",
+            }
+        : { status: "ok", detail: store.kind === "none" ? "no per-component store" : "an existing InfluxDB: not checked from AWS" },
+    );
+  }
 
   // ---- quotas.
   await attempt("Lambda concurrency for reservations", async () => {
