@@ -3,6 +3,8 @@
  *  - 404 (with the body) for captured error documents and for unknown paths;
  *  - $expand honoured exactly as far as the mockup's ProtocolFeaturesSupported.ExpandQuery
  *    advertises (501 when not advertised, 400 beyond MaxLevels or for an unadvertised form);
+ *  - $select honoured only when ProtocolFeaturesSupported.SelectQuery is true (501 otherwise,
+ *    400 for a malformed list), and 501 for any other "$" query parameter;
  *  - Basic auth or Redfish sessions (X-Auth-Token), with a session limit answered by 503;
  *  - the service root readable without credentials (DSP0266);
  *  - injectable faults and latency per path, and counters (requests, open sessions).
@@ -112,6 +114,41 @@ function parseExpand(raw: string, root: Doc | undefined): ExpandQuery | number {
   if (m[2] && !adv.levels) return 400;
   if (levels < 1 || levels > adv.maxLevels) return 400;
   return { token, levels };
+}
+
+/**
+ * DSP0266 (Redfish Specification), clause "Query parameters" (https://www.dmtf.org/dsp/DSP0266):
+ * a service shall answer 501 Not Implemented for a query parameter starting with "$" that it
+ * does not support, and 400 Bad Request for a supported one whose value it cannot apply.
+ * $select names properties (nested ones with "/"); the answer carries those plus the resource's
+ * @odata.id, @odata.type, @odata.context and @odata.etag, after $expand is applied.
+ */
+function parseSelect(raw: string, root: Doc | undefined): string[][] | number {
+  const features = root?.ProtocolFeaturesSupported as Doc | undefined;
+  if (features?.SelectQuery !== true) return 501;
+  const items = raw.split(",").map((item) => item.trim());
+  if (!items.length || items.some((item) => !/^[A-Za-z0-9@#_.]+(\/[A-Za-z0-9@#_.]+)*$/.test(item))) return 400;
+  return items.map((item) => item.split("/"));
+}
+
+function selectDoc(doc: Doc, paths: string[][]): Doc {
+  const out: Doc = {};
+  for (const key of ["@odata.id", "@odata.type", "@odata.context", "@odata.etag"]) if (key in doc) out[key] = doc[key];
+  for (const path of paths) {
+    let from: unknown = doc;
+    let to: Doc = out;
+    for (const [i, key] of path.entries()) {
+      if (typeof from !== "object" || from === null || Array.isArray(from) || !(key in (from as Doc))) break;
+      const value = (from as Doc)[key];
+      if (i === path.length - 1) to[key] = value;
+      else {
+        to[key] = (typeof to[key] === "object" && to[key] !== null ? to[key] : {}) as Doc;
+        to = to[key] as Doc;
+        from = value;
+      }
+    }
+  }
+  return out;
 }
 
 function isReference(v: unknown): v is { "@odata.id": string } {
@@ -254,22 +291,35 @@ export async function startFakeBmc(options: FakeBmcOptions): Promise<FakeBmc> {
       const doc = tree.get(path);
       if (!doc) return send(404, JSON.stringify({ error: { code: "Base.1.0.ResourceMissingAtURI", message: `${path} not found` } }));
       if (isError(doc)) return send(404, JSON.stringify(doc));
+      const unsupported = [...url.searchParams.keys()].find((k) => k.startsWith("$") && k !== "$expand" && k !== "$select");
+      if (unsupported) {
+        return send(501, JSON.stringify({ error: { code: "Base.1.0.QueryNotSupported", message: `${unsupported} is not supported` } }));
+      }
       const expandRaw = url.searchParams.get("$expand");
-      if (expandRaw === null)
+      const selectRaw = url.searchParams.get("$select");
+      if (expandRaw === null && selectRaw === null)
         return send(
           200,
           cachedBody(path, () => JSON.stringify(doc)),
         );
-      const expand = parseExpand(expandRaw, root);
+      const expand = expandRaw === null ? undefined : parseExpand(expandRaw, root);
       if (typeof expand === "number") {
         return send(
           expand,
           JSON.stringify({ error: { code: "Base.1.0.QueryNotSupported", message: `$expand=${expandRaw} not supported` } }),
         );
       }
+      const select = selectRaw === null ? undefined : parseSelect(selectRaw, root);
+      if (typeof select === "number") {
+        const code = select === 501 ? "Base.1.0.QueryNotSupported" : "Base.1.0.QueryParameterValueFormatError";
+        return send(select, JSON.stringify({ error: { code, message: `$select=${selectRaw} cannot be applied` } }));
+      }
       send(
         200,
-        cachedBody(`${path}?${expandRaw}`, () => JSON.stringify(expandDoc(tree, doc, expand.levels, expand.token, false))),
+        cachedBody(`${path}?${expandRaw ?? ""}&${selectRaw ?? ""}`, () => {
+          const expanded = expand ? (expandDoc(tree, doc, expand.levels, expand.token, false) as Doc) : doc;
+          return JSON.stringify(select ? selectDoc(expanded, select) : expanded);
+        }),
       );
     };
     const cachedBody = (key: string, make: () => string) => {

@@ -121,6 +121,11 @@ function sensorKind(doc: JsonObject): SensorKind {
   return "other";
 }
 
+/** A sensor the normaliser can publish (temperature, headroom, power, fan): the others need not be polled. */
+export function isUsedSensor(doc: unknown): boolean {
+  return isObject(doc) && sensorKind(doc) !== "other";
+}
+
 function thresholdOf(doc: unknown, name: string): number | undefined {
   return num(at(doc, "Thresholds", name, "Reading"));
 }
