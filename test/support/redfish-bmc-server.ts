@@ -65,12 +65,28 @@ export interface FakeBmcOptions {
   readonly username?: string;
   readonly password?: string;
   readonly maxSessions?: number;
-  /** Delay per request (ms); a function gives per-request variation. */
+  /** Delay per request (ms) before it is handled; a function gives per-request variation. */
   readonly latencyMs?: number | (() => number);
+  /**
+   * Delay (ms) before an answer is sent, from what is being answered: a BMC spends time per
+   * resource it renders (an $expand answer renders many) and per byte it sends.
+   */
+  readonly responseLatencyMs?: (answer: FakeAnswer) => number;
+  /** Requests the BMC works on at once; the rest wait their turn (BMC web servers are small). */
+  readonly maxConcurrentRequests?: number;
   /** Faults by canonical path ("*" = every path). */
   readonly faults?: Record<string, Fault>;
   /** Session POST answers 503 "maximum sessions" regardless of the count. */
   readonly sessionLimitReached?: boolean;
+}
+
+export interface FakeAnswer {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly bytes: number;
+  /** Resources rendered into the body (each carries its own @odata.type). */
+  readonly resources: number;
 }
 
 export interface FakeBmc {
@@ -80,6 +96,8 @@ export interface FakeBmc {
   readonly log: { method: string; url: string; status: number }[];
   openSessions(): number;
   sessionsEverOpened(): number;
+  /** Response body bytes sent since the server started. */
+  bytesSent(): number;
   close(): Promise<void>;
 }
 
@@ -151,6 +169,17 @@ function selectDoc(doc: Doc, paths: string[][]): Doc {
   return out;
 }
 
+/** Resources rendered into an answer: one @odata.type each. Memoised: answers are shared cached strings. */
+const resourceCounts = new Map<string, number>();
+function resourcesIn(body: string): number {
+  let n = resourceCounts.get(body);
+  if (n === undefined) {
+    n = body.split('"@odata.type"').length - 1;
+    if (resourceCounts.size < 10_000) resourceCounts.set(body, n);
+  }
+  return n;
+}
+
 function isReference(v: unknown): v is { "@odata.id": string } {
   return (
     typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as Doc)["@odata.id"] === "string"
@@ -192,13 +221,30 @@ export async function startFakeBmc(options: FakeBmcOptions): Promise<FakeBmc> {
     responseCaches.set(tree, responseCache);
   }
   const { cert, key } = testCertificate();
+  let bytesSent = 0;
+  let working = 0;
+  const waiting: (() => void)[] = [];
   const server = createServer({ cert, key }, (req, res) => {
     const url = new URL(req.url ?? "/", "https://bmc");
     const path = canonical(decodeURIComponent(url.pathname));
     const send = (status: number, body: string, headers: Record<string, string> = {}) => {
       log.push({ method: req.method ?? "", url: req.url ?? "", status });
-      res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers });
-      res.end(body);
+      const bytes = Buffer.byteLength(body);
+      const write = () => {
+        if (res.destroyed) return;
+        bytesSent += bytes;
+        res.writeHead(status, { "content-type": "application/json", "content-length": bytes, ...headers });
+        res.end(body);
+      };
+      const wait = options.responseLatencyMs?.({
+        method: req.method ?? "",
+        path,
+        status,
+        bytes,
+        resources: resourcesIn(body),
+      });
+      if (wait && wait > 0) setTimeout(write, wait);
+      else write();
     };
     const handle = () => {
       const fault = options.faults?.[path] ?? options.faults?.["*"];
@@ -330,9 +376,30 @@ export async function startFakeBmc(options: FakeBmcOptions): Promise<FakeBmc> {
       }
       return body;
     };
-    const delay = typeof options.latencyMs === "function" ? options.latencyMs() : (options.latencyMs ?? 0);
-    if (delay > 0) setTimeout(handle, delay);
-    else handle();
+    const start = () => {
+      const delay = typeof options.latencyMs === "function" ? options.latencyMs() : (options.latencyMs ?? 0);
+      if (delay > 0) setTimeout(handle, delay);
+      else handle();
+    };
+    const limit = options.maxConcurrentRequests;
+    if (!limit) return start();
+    // One slot per request until its answer is sent or the client goes away.
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      working--;
+      waiting.shift()?.();
+    };
+    const enter = () => {
+      working++;
+      if (res.destroyed) return release(); // the client gave up while it waited
+      res.on("finish", release);
+      res.on("close", release);
+      start();
+    };
+    if (working < limit) enter();
+    else waiting.push(enter);
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
@@ -344,6 +411,7 @@ export async function startFakeBmc(options: FakeBmcOptions): Promise<FakeBmc> {
     log,
     openSessions: () => sessions.size,
     sessionsEverOpened: () => sessionCounter,
+    bytesSent: () => bytesSent,
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();

@@ -11,9 +11,10 @@
  * HTTP is injected (`Fetcher`), so this module has no network code of its own.
  */
 import { childLinks, DEPTH_BELOW, isGpuDevice, isGpuProcessor, type Link, type Role } from "./links";
+import { applyReport, freshness, type ParsedReport, parseReport, covers as reportCovers } from "./metric-report";
 import { isUsedSensor } from "./normalise";
-import { at, canonicalId, isObject, type JsonObject, linkOf, num, SERVICE_ROOT } from "./odata";
-import { buildPlan, LEAF_ROLES, type PlanNode, type PlannedRequest, type PollPlan } from "./poll-plan";
+import { at, canonicalId, isObject, type JsonObject, linkOf, linksOf, num, SERVICE_ROOT } from "./odata";
+import { buildPlan, LEAF_ROLES, type PlanNode, type PlannedRequest, type PollPlan, type ReportUse } from "./poll-plan";
 import { ResourceStore } from "./resource-store";
 
 export type FetchFailure = "network" | "timeout" | "auth" | "no_session" | "not_found" | "http" | "bad_body" | "deadline";
@@ -53,6 +54,15 @@ export interface CollectOptions {
   readonly rediscoverAfterMs?: number;
   /** Concurrent requests to one BMC (1-2; BMCs are small computers). */
   readonly perBmcConcurrency?: number;
+  /** A metric report older than this is not a reading (default 120 s: two poll intervals). */
+  readonly reportMaxAgeMs?: number;
+}
+
+/** What a poll says about its sources: a metric report used, or not used and why. */
+export interface ReportNote {
+  readonly report: string;
+  readonly used: boolean;
+  readonly reason?: string;
 }
 
 export interface Collected {
@@ -63,6 +73,7 @@ export interface Collected {
   /** Set when the BMC could not be read at all. */
   readonly fatal?: FetchFailure;
   readonly responses: number;
+  readonly reports?: ReportNote[];
 }
 
 export function expandSupportOf(root: unknown): ExpandSupport {
@@ -196,13 +207,28 @@ export async function collect(fetcher: Fetcher, cached: ResourceMap | undefined,
     wave = next;
   }
 
+  // TelemetryService metric reports: read once at discovery, kept in the plan when they stand in
+  // for more GPU resources than they cost. A BMC without them (or a dangling link) costs 1-2 GETs.
+  const reports: ParsedReport[] = [];
+  const telemetry = linkOf(root.TelemetryService);
+  if (telemetry && !authRejected) {
+    const service = await fetcher.get(telemetry);
+    const collection = service.ok ? linkOf(at(service.body, "MetricReports")) : undefined;
+    const list = collection ? await fetcher.get(collection) : undefined;
+    for (const id of list?.ok ? linksOf(at(list.body, "Members")).slice(0, 8) : []) {
+      const res = await fetcher.get(id);
+      if (res.ok) reports.push(parseReport(id, res.body));
+    }
+    responses += [service, list].filter((r) => r?.ok).length + reports.length;
+  }
+
   const map: ResourceMap = {
     root,
     expand: expandWorks,
     skip: discovering ? [...newSkips].sort() : [...skip],
     discoveredAt: discovering ? options.now : cached!.discoveredAt,
     stale,
-    plan: authRejected ? undefined : planFrom(store, nodes, chassisOf, newSkips, expandWorks, root),
+    plan: authRejected ? undefined : planFrom(store, nodes, chassisOf, newSkips, expandWorks, root, reports),
   };
   const fatal: FetchFailure | undefined = authRejected ? "auth" : responses === 0 && failuresWithoutResponse > 0 ? "network" : undefined;
   return { store, map, discovered: discovering, errors, fatal, responses };
@@ -216,6 +242,7 @@ function planFrom(
   skips: Set<string>,
   expand: ExpandSupport,
   root: JsonObject,
+  reports: readonly ParsedReport[],
 ): PollPlan {
   const leaves: string[] = [];
   const structural = new Map<string, JsonObject>();
@@ -234,7 +261,33 @@ function planFrom(
       if (selectQuery) leafDocs.set(id, doc);
     } else structural.set(id, doc);
   }
-  return buildPlan({ nodes, leaves: leaves.sort(), structural, leafDocs, expand, selectQuery });
+  const input = { nodes, structural, leafDocs, expand, selectQuery };
+  const direct = buildPlan({ ...input, leaves: leaves.sort() });
+  // SOURCE ORDER (GPU readings): a fresh metric report that covers a GPU resource wins over
+  // reading the resource, when reading the reports costs fewer requests than the resources.
+  const uses: ReportUse[] = [];
+  const covered = new Set<string>();
+  for (const report of reports) {
+    const resources: Record<string, JsonObject> = {};
+    for (const leaf of leaves) {
+      const doc = store.get(leaf);
+      if (doc && !covered.has(leaf) && reportCovers(report, leaf, nodes.get(leaf)!.role, doc)) resources[leaf] = structuredClone(doc);
+    }
+    if (Object.keys(resources).length < 2) continue;
+    for (const id of Object.keys(resources)) covered.add(id);
+    uses.push({ id: report.id, resources });
+  }
+  if (!uses.length) return direct;
+  const withReports = buildPlan({ ...input, leaves: leaves.filter((l) => !covered.has(l)).sort() });
+  if (withReports.requests.length + uses.length >= direct.requests.length) return direct;
+  return {
+    ...withReports,
+    requests: [
+      ...uses.map((u) => ({ id: u.id, role: "root" as const, path: u.id, covers: Object.keys(u.resources), report: true })),
+      ...withReports.requests,
+    ],
+    reports: uses,
+  };
 }
 
 /**
@@ -253,14 +306,35 @@ async function runPlan(fetcher: Fetcher, cached: ResourceMap, plan: PollPlan, op
   for (const [id, doc] of Object.entries(plan.structure)) store.add(id, doc);
   const queue: PlannedRequest[] = [...plan.requests];
   const fetched = new Set<string>();
+  const notes: ReportNote[] = [];
+  const readDirectly = (req: PlannedRequest) => {
+    for (const leaf of req.covers) queue.push({ id: leaf, role: req.role, path: leaf, covers: [leaf] });
+  };
   const run = async (req: PlannedRequest): Promise<void> => {
     const res = await fetcher.get(req.path);
     fetched.add(req.id);
+    if (req.report) {
+      const use = plan.reports?.find((u) => u.id === req.id);
+      if (res.ok) responses++;
+      const parsed = res.ok ? parseReport(req.id, res.body) : undefined;
+      const fresh = parsed ? freshness(parsed, req.covers, options.now, options.reportMaxAgeMs ?? 120_000) : undefined;
+      if (parsed && use && fresh?.fresh) {
+        for (const leaf of req.covers) store.add(leaf, applyReport(parsed, leaf, use.resources[leaf]!));
+        notes.push({ report: req.id, used: true });
+      } else {
+        // A stale or unreadable report is not a reading: the resources it stands in for are read now.
+        const reason = fresh && !fresh.fresh ? `stale (${fresh.reason})` : res.ok ? "unreadable" : res.message;
+        notes.push({ report: req.id, used: false, reason });
+        readDirectly(req);
+        for (const leaf of req.covers) fetched.add(leaf);
+      }
+      return;
+    }
     if (!res.ok) {
       if (res.failure === "http" && (res.status === 400 || res.status === 501) && req.path !== req.id) {
         // Advertised at discovery, refused now (firmware update?): read these leaves plainly.
         stale = true;
-        for (const leaf of req.covers) queue.push({ id: leaf, role: req.role, path: leaf, covers: [leaf] });
+        readDirectly(req);
         return;
       }
       store.markUnavailable(req.id, res.failure === "not_found" ? "404" : res.message);
@@ -287,6 +361,7 @@ async function runPlan(fetcher: Fetcher, cached: ResourceMap, plan: PollPlan, op
   // An expansion that did not inline a leaf it used to: read the leaf itself (and replan next time).
   if (!authRejected) {
     for (const req of plan.requests) {
+      if (req.report) continue;
       for (const leaf of req.covers) {
         if (!store.has(leaf) && !store.unavailable.has(canonicalId(leaf)) && !fetched.has(leaf)) {
           stale = true;
@@ -299,7 +374,7 @@ async function runPlan(fetcher: Fetcher, cached: ResourceMap, plan: PollPlan, op
   }
   const map: ResourceMap = { ...cached, stale };
   const fatal: FetchFailure | undefined = authRejected ? "auth" : responses === 0 && failuresWithoutResponse > 0 ? "network" : undefined;
-  return { store, map, discovered: false, errors, fatal, responses };
+  return { store, map, discovered: false, errors, fatal, responses, reports: notes };
 }
 
 function childrenOf(item: QueueItem, doc: JsonObject): QueueItem[] {

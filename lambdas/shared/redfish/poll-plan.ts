@@ -84,6 +84,14 @@ export interface PlannedRequest {
   readonly covers: readonly string[];
   /** Set when the path carries $select: merge the answer over the cached references. */
   readonly selected?: boolean;
+  /** A metric report standing in for `covers` (metric-report.ts). */
+  readonly report?: boolean;
+}
+
+export interface ReportUse {
+  readonly id: string;
+  /** Resources the report stands in for, with their discovery copies (values are patched in). */
+  readonly resources: Record<string, JsonObject>;
 }
 
 export interface PollPlan {
@@ -94,6 +102,8 @@ export interface PollPlan {
   readonly references: Record<string, JsonObject>;
   /** Leaves in total (the bound for a plan without $expand). */
   readonly leaves: number;
+  /** Metric reports read instead of the GPU resources they cover. */
+  readonly reports?: ReportUse[];
 }
 
 /** A document with every nested resource cut down to its reference: what links where, no readings. */
