@@ -26,7 +26,8 @@ export interface PeerResult {
   readonly ok: boolean;
 }
 
-async function getJson(host: string, path: string, options: PeerOptions): Promise<JsonObject | undefined> {
+/** The document, null for an answer that is not one (404 on a dangling link), undefined when no answer came. */
+async function getJson(host: string, path: string, options: PeerOptions): Promise<JsonObject | null | undefined> {
   try {
     const res = await request(`https://${host}${path}`, {
       dispatcher: options.dispatcher,
@@ -34,9 +35,9 @@ async function getJson(host: string, path: string, options: PeerOptions): Promis
       signal: AbortSignal.timeout(options.requestTimeoutMs),
     });
     const body = await res.body.text();
-    if (res.statusCode >= 400) return undefined;
+    if (res.statusCode >= 400) return null;
     const doc = JSON.parse(body) as unknown;
-    return isObject(doc) ? doc : undefined;
+    return isObject(doc) ? doc : null;
   } catch {
     return undefined;
   }
@@ -58,8 +59,8 @@ export async function telegrafPoll(host: string, systemId: string, options: Peer
   const get = async (path: string) => {
     requests++;
     const doc = await getJson(host, path, options);
-    if (!doc) ok = false;
-    return doc;
+    if (doc === undefined) ok = false;
+    return doc ?? undefined;
   };
   const system = await get(systemId);
   if (!system) return { requests, ok };
@@ -87,10 +88,8 @@ export async function exporterWalk(host: string, options: PeerOptions): Promise<
   const visit = (link: Link) => async () => {
     requests++;
     const doc = await getJson(host, link.id, options);
-    if (!doc) {
-      ok = false;
-      return;
-    }
+    if (doc === undefined) ok = false;
+    if (!doc) return;
     for (const child of childLinks(link.role, doc)) {
       const id = canonicalId(child.id);
       if (seen.has(id)) continue;

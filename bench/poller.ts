@@ -25,7 +25,7 @@ import { sweep } from "../lambdas/redfish-poller/sweep";
 import { fixtureRequests, formatFixtureRequests } from "./fixture-requests";
 import { exporterWalk, type PeerResult, telegrafPoll } from "./peer-patterns";
 
-const BMCS = 1000;
+const BMCS = Number(process.env.BENCH_BMCS ?? 1000);
 const REQUEST_TIMEOUT_MS = 5_000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 128);
 const CREDENTIALS = { username: "monitor", password: "bench-Passw0rd" };
@@ -124,7 +124,13 @@ async function main() {
   const statuses = (snapshots: PolledSnapshot[]) => {
     const by: Record<string, number> = {};
     for (const s of snapshots) by[s.status] = (by[s.status] ?? 0) + 1;
-    return JSON.stringify(by);
+    const examples = new Map<string, string>();
+    for (const [i, s] of snapshots.entries()) {
+      if (s.status === "ok" || fleet[i]!.kind === "dead") continue;
+      const key = `${fleet[i]!.mockup} ${s.status}`;
+      if (!examples.has(key)) examples.set(key, (s.errors[0] ?? "").slice(0, 140));
+    }
+    return `${JSON.stringify(by)}${[...examples].map(([k, e]) => `\n  e.g. ${k}: ${e}`).join("")}`;
   };
 
   const discovery = await pollerSweep();

@@ -1,5 +1,5 @@
 /**
- * The BMC snapshot contract (see ../shared/DESIGN.md): one document per BMC per poll.
+ * The BMC snapshot contract (docs/redfish.md, docs/telemetry.md): one document per BMC per poll.
  * It is the Kinesis record the redfish-poller writes, the input of telemetry-ingest and the
  * output of `fleetwatch probe --json`. Field names are the contract: add fields, never rename.
  *

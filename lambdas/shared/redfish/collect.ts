@@ -119,7 +119,7 @@ export async function collect(fetcher: Fetcher, cached: ResourceMap | undefined,
   } else {
     root = cached.root;
     expand = cached.expand;
-    if (cached.plan) return runPlan(fetcher, cached, cached.plan, options);
+    if (cached.plan?.requests.length) return runPlan(fetcher, cached, cached.plan, options);
   }
   store.add(SERVICE_ROOT, root);
   const skip = new Set(discovering ? [] : (cached?.skip ?? []));
@@ -227,7 +227,8 @@ export async function collect(fetcher: Fetcher, cached: ResourceMap | undefined,
     expand: expandWorks,
     skip: discovering ? [...newSkips].sort() : [...skip],
     discoveredAt: discovering ? options.now : cached!.discoveredAt,
-    stale,
+    // A discovery that could not read everything is not a plan to keep: the next poll rediscovers.
+    stale: stale || (discovering && errors.length > 0),
     plan: authRejected ? undefined : planFrom(store, nodes, chassisOf, newSkips, expandWorks, root, reports),
   };
   const fatal: FetchFailure | undefined = authRejected ? "auth" : responses === 0 && failuresWithoutResponse > 0 ? "network" : undefined;
