@@ -1,5 +1,5 @@
 /**
- * The normaliser rules docs/redfish.md lists, one by one, on small documents (fragments from the
+ * The normaliser rules of docs/redfish.md, one by one, on small documents (fragments from the
  * NVIDIA captures where they exist). Expected values are read from the documents.
  */
 import { readFileSync } from "node:fs";

@@ -48,7 +48,7 @@ describe("simulation (short scenario)", () => {
   it("a dead fan pages P2 (the catalog's tier for fan-failed) and resolves with OK after the repair", () => {
     const fan = outcome("fan");
     const level = expectedOf(fan.fault);
-    expect(level.tier).toBe("P2"); // DESIGN.md: fan failed -> P2 (one fan)
+    expect(level.tier).toBe("P2"); // docs/signal-catalog.md: fan failed -> P2 (one fan)
     expect(fan.page?.kind).toBe("ALARM");
     expect(fan.page?.spec.tier).toBe(level.tier);
     expect(fan.page?.spec.instance.cluster).toBe(fan.fault.cluster);
@@ -64,7 +64,7 @@ describe("simulation (short scenario)", () => {
   it("a GPU climbing past 83 °C pages the catalog's critical tier (P1) after the condition is sustained", () => {
     const heat = outcome("gpu-heat");
     const level = expectedOf(heat.fault);
-    expect(level.tier).toBe("P1"); // DESIGN.md: GPU temperature > 83 °C sustained -> P1
+    expect(level.tier).toBe("P1"); // docs/signal-catalog.md: GPU temperature > 83 °C sustained -> P1
     const threshold = signalById("gpu-temperature")?.levels.critical?.threshold as number;
     const firstHot = heat.fault.steps.find((s) => (s.value ?? 0) > threshold);
     expect(heat.onsetAt).toBe(at(firstHot?.atMin ?? Number.NaN));
