@@ -123,6 +123,15 @@ test("a leaf that 404s: that poll is not an error, the next one rediscovers (col
   expect(bmc.log.slice(mark).some((l) => l.url === "/redfish/v1/Chassis")).toBe(true);
 });
 
+test("a discovery that could not read everything is not kept: the next poll rediscovers", async () => {
+  // Chassis/1U/Power answers 500 (a BMC busy or half-booted): the first poll is partial.
+  const { first, steady } = await twoPolls(withoutExpand("dmtf-public-rackmount1"), {
+    faults: { "/redfish/v1/Chassis/1U/Power": { kind: "status", status: 500 } },
+  });
+  expect(first.status).toBe("partial");
+  expect(steady.discovered).toBe(true);
+});
+
 describe("fake BMC query parameters (DSP0266, Query parameters)", () => {
   const get = async (bmc: FakeBmc, path: string) => {
     const { request } = await import("undici");
