@@ -15,6 +15,7 @@
  *    small; several vendors serialise requests);
  *  - 2 % dead (accept, never answer: each costs a full request timeout), 1 % very slow (x20).
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { type FakeAnswer, type FakeBmc, loadMockup, startFakeBmc } from "../test/support/redfish-bmc-server";
 import { testCertificate } from "../test/support/tls";
@@ -83,11 +84,15 @@ async function main() {
     bmcs.push({ host: bmc.host, kind, mockup });
   }
   process.stdout.write(`${JSON.stringify({ ready: true, ca: testCertificate().ca, bmcs })}\n`);
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
   const lines = createInterface({ input: process.stdin });
   lines.on("line", (line) => {
     if (line.trim() === "stats") {
       const bytes = servers.reduce((a, s) => a + s.bytesSent(), 0);
-      process.stdout.write(`${JSON.stringify({ bytes })}\n`);
+      const lagP99Ms = Math.round(loopDelay.percentile(99) / 1e6);
+      loopDelay.reset();
+      process.stdout.write(`${JSON.stringify({ bytes, lagP99Ms })}\n`);
     }
   });
   lines.on("close", () => {

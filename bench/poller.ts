@@ -18,6 +18,7 @@
  * memory as V8 heap limit, see lib/redfish/redfish-poller.ts).
  */
 import { spawn } from "node:child_process";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { type BmcMemory, type PolledSnapshot, pollBmc } from "../lambdas/redfish-poller/poll-bmc";
 import { createBmcAgent } from "../lambdas/redfish-poller/redfish-client";
@@ -59,10 +60,12 @@ async function startFleet() {
     return JSON.parse(value as string) as Record<string, unknown>;
   };
   const ready = await next();
-  /** Response bytes the whole fleet has sent so far. */
+  /** Response bytes the whole fleet has sent so far (and the fleet's event-loop delay since the last call). */
   const bytesSent = async () => {
     child.stdin!.write("stats\n");
-    return (await next()).bytes as number;
+    const stats = await next();
+    console.log(`fleet event-loop delay p99 ${stats.lagP99Ms} ms`);
+    return stats.bytes as number;
   };
   return { child, ca: ready.ca as string, fleet: ready.bmcs as FleetBmc[], bytesSent };
 }
@@ -101,6 +104,14 @@ async function main() {
     `fleet: ${fleet.length} fake BMCs (HTTPS, 127.0.0.1, separate process) - ${counts.healthy} healthy, ${counts.dead} dead, ${counts.slow} very slow; ${[...mix].map(([m, n]) => `${n} ${m}`).join(", ")}`,
   );
 
+  // Event-loop delay of this process: on a starved machine the poller itself can be the bottleneck.
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
+  const lag = () => {
+    const text = `poller event-loop delay p99 ${Math.round(loopDelay.percentile(99) / 1e6)} ms`;
+    loopDelay.reset();
+    return text;
+  };
   // Verification on, trusting the fleet's self-signed certificate (as a cluster CA bundle would).
   const agent = createBmcAgent({ ca });
   const memory = new Map<string, BmcMemory>();
@@ -140,7 +151,7 @@ async function main() {
     const discovery = await pollerSweep();
     const planned = [...memory.values()].filter((m) => m.map?.plan?.requests.length && !m.map.stale).length;
     console.log(
-      `poller discovery sweep ${pass}: ${discovery.seconds.toFixed(2)} s, ${planned} BMCs planned, statuses ${statuses(discovery.snapshots)}`,
+      `poller discovery sweep ${pass}: ${discovery.seconds.toFixed(2)} s, ${planned} BMCs planned, ${lag()}, statuses ${statuses(discovery.snapshots)}`,
     );
     if (planned >= 0.9 * live) break;
   }
@@ -151,7 +162,7 @@ async function main() {
   const requestsPerBmc = answered.reduce((a, s) => a + s.requests, 0) / Math.max(1, answered.length);
   const gpus = answered.reduce((a, s) => a + s.components.filter((c) => c.kind === "gpu").length, 0);
   console.log(
-    `poller steady-state sweep: ${steady.seconds.toFixed(2)} s, statuses ${statuses(steady.snapshots)}, requests/BMC ${requestsPerBmc.toFixed(2)}, GPUs read ${gpus}`,
+    `poller steady-state sweep: ${steady.seconds.toFixed(2)} s, ${lag()}, statuses ${statuses(steady.snapshots)}, requests/BMC ${requestsPerBmc.toFixed(2)}, GPUs read ${gpus}`,
   );
 
   const authorization = `Basic ${Buffer.from(`${CREDENTIALS.username}:${CREDENTIALS.password}`).toString("base64")}`;
