@@ -22,7 +22,7 @@ beforeAll(async () => {
   const { runSimulation } = await import("../../sim/run");
   scenario = shortScenario();
   result = await runSimulation(scenario, { clock, t0 });
-}, 120_000);
+}, 180_000);
 
 function outcome(id: string) {
   const o = result.score.faults.find((f) => f.fault.id === id);
@@ -95,6 +95,6 @@ describe("simulation (short scenario)", () => {
     expect(result.counters.undelivered).toBe(0);
     expect(result.counters.azurePolls).toBe(minutes);
     expect(result.counters.azureErrors).toBe(0);
-    expect(result.score.summaryLine).toMatch(/^simulate faults=2 paged_right_tier=2 false_pages=0 max_added_latency_s=-?\d+$/);
+    expect(result.score.summaryLine).toMatch(/^simulate-e2e faults=2 paged_right_tier=2 false_pages=0 max_added_latency_s=-?\d+$/);
   });
 });
