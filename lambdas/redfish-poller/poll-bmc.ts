@@ -3,7 +3,7 @@
  * and shape the snapshot. Shared by the Lambda and `fleetwatch probe`.
  */
 import type { Dispatcher } from "undici";
-import { collect, type ResourceMap } from "../shared/redfish/collect";
+import { collect, type ReportNote, type ResourceMap } from "../shared/redfish/collect";
 import { type Normalised, normaliseBmc, type ThrottleCounters } from "../shared/redfish/normalise";
 import { linkOf } from "../shared/redfish/odata";
 import { type BmcSnapshot, SNAPSHOT_SCHEMA_ID, type SnapshotStatus } from "../shared/snapshot";
@@ -34,7 +34,12 @@ export interface PollSettings {
   readonly now?: () => number;
 }
 
-export type PolledSnapshot = BmcSnapshot & { problems: string[]; discovered: boolean };
+export type PolledSnapshot = BmcSnapshot & {
+  problems: string[];
+  discovered: boolean;
+  /** Metric reports this poll relied on or set aside (docs/redfish.md, "Metric reports"). */
+  metricReports?: ReportNote[];
+};
 
 export function baseUrlOf(bmc: string): string {
   return /^https?:\/\//i.test(bmc) ? bmc.replace(/\/+$/, "") : `https://${bmc}`;
@@ -56,6 +61,7 @@ export async function pollBmc(target: PollTarget, settings: PollSettings, memory
   const errors: string[] = [];
   let normalised: Normalised | undefined;
   let discovered = false;
+  let reports: ReportNote[] | undefined;
   try {
     const opened = await client.open(linkOf(memory.map?.root?.Links && (memory.map.root.Links as Record<string, unknown>).Sessions));
     if (!opened.ok) {
@@ -69,6 +75,7 @@ export async function pollBmc(target: PollTarget, settings: PollSettings, memory
     } else {
       const collected = await collect(client, memory.map, { now: started, perBmcConcurrency: settings.perBmcConcurrency });
       discovered = collected.discovered;
+      reports = collected.reports?.length ? collected.reports : undefined;
       errors.push(...collected.errors);
       if (collected.map) memory.map = collected.map;
       if (collected.fatal) {
@@ -99,8 +106,14 @@ export async function pollBmc(target: PollTarget, settings: PollSettings, memory
     status,
     errors: redact(errors, target.credentials),
     components: normalised?.components ?? [],
-    problems: normalised?.problems ?? [],
+    problems: [
+      ...(normalised?.problems ?? []),
+      ...(reports ?? [])
+        .filter((r) => !r.used)
+        .map((r) => `metric report ${r.report} not used: ${r.reason}; GPU readings read from their resources`),
+    ],
     discovered,
+    ...(reports ? { metricReports: reports } : {}),
   };
 }
 

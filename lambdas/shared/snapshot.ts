@@ -104,6 +104,8 @@ export const BmcSnapshotSchema = z.looseObject({
   problems: z.array(z.string()).optional(),
   /** True when this poll re-read the BMC's resource map (first poll, or the map went stale). */
   discovered: z.boolean().optional(),
+  /** TelemetryService metric reports the poll relied on (used) or set aside, and why (docs/redfish.md). */
+  metricReports: z.array(z.object({ report: z.string(), used: z.boolean(), reason: z.string().optional() })).optional(),
 });
 
 export type GpuComponent = z.infer<typeof GpuComponentSchema>;

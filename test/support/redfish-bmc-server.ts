@@ -3,6 +3,8 @@
  *  - 404 (with the body) for captured error documents and for unknown paths;
  *  - $expand honoured exactly as far as the mockup's ProtocolFeaturesSupported.ExpandQuery
  *    advertises (501 when not advertised, 400 beyond MaxLevels or for an unadvertised form);
+ *  - $select honoured only when ProtocolFeaturesSupported.SelectQuery is true (501 otherwise,
+ *    400 for a malformed list), and 501 for any other "$" query parameter;
  *  - Basic auth or Redfish sessions (X-Auth-Token), with a session limit answered by 503;
  *  - the service root readable without credentials (DSP0266);
  *  - injectable faults and latency per path, and counters (requests, open sessions).
@@ -63,12 +65,28 @@ export interface FakeBmcOptions {
   readonly username?: string;
   readonly password?: string;
   readonly maxSessions?: number;
-  /** Delay per request (ms); a function gives per-request variation. */
+  /** Delay per request (ms) before it is handled; a function gives per-request variation. */
   readonly latencyMs?: number | (() => number);
+  /**
+   * Delay (ms) before an answer is sent, from what is being answered: a BMC spends time per
+   * resource it renders (an $expand answer renders many) and per byte it sends.
+   */
+  readonly responseLatencyMs?: (answer: FakeAnswer) => number;
+  /** Requests the BMC works on at once; the rest wait their turn (BMC web servers are small). */
+  readonly maxConcurrentRequests?: number;
   /** Faults by canonical path ("*" = every path). */
   readonly faults?: Record<string, Fault>;
   /** Session POST answers 503 "maximum sessions" regardless of the count. */
   readonly sessionLimitReached?: boolean;
+}
+
+export interface FakeAnswer {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly bytes: number;
+  /** Resources rendered into the body (each carries its own @odata.type). */
+  readonly resources: number;
 }
 
 export interface FakeBmc {
@@ -78,6 +96,8 @@ export interface FakeBmc {
   readonly log: { method: string; url: string; status: number }[];
   openSessions(): number;
   sessionsEverOpened(): number;
+  /** Response body bytes sent since the server started. */
+  bytesSent(): number;
   close(): Promise<void>;
 }
 
@@ -112,6 +132,52 @@ function parseExpand(raw: string, root: Doc | undefined): ExpandQuery | number {
   if (m[2] && !adv.levels) return 400;
   if (levels < 1 || levels > adv.maxLevels) return 400;
   return { token, levels };
+}
+
+/**
+ * DSP0266 (Redfish Specification), clause "Query parameters" (https://www.dmtf.org/dsp/DSP0266):
+ * a service shall answer 501 Not Implemented for a query parameter starting with "$" that it
+ * does not support, and 400 Bad Request for a supported one whose value it cannot apply.
+ * $select names properties (nested ones with "/"); the answer carries those plus the resource's
+ * @odata.id, @odata.type, @odata.context and @odata.etag, after $expand is applied.
+ */
+function parseSelect(raw: string, root: Doc | undefined): string[][] | number {
+  const features = root?.ProtocolFeaturesSupported as Doc | undefined;
+  if (features?.SelectQuery !== true) return 501;
+  const items = raw.split(",").map((item) => item.trim());
+  if (!items.length || items.some((item) => !/^[A-Za-z0-9@#_.]+(\/[A-Za-z0-9@#_.]+)*$/.test(item))) return 400;
+  return items.map((item) => item.split("/"));
+}
+
+function selectDoc(doc: Doc, paths: string[][]): Doc {
+  const out: Doc = {};
+  for (const key of ["@odata.id", "@odata.type", "@odata.context", "@odata.etag"]) if (key in doc) out[key] = doc[key];
+  for (const path of paths) {
+    let from: unknown = doc;
+    let to: Doc = out;
+    for (const [i, key] of path.entries()) {
+      if (typeof from !== "object" || from === null || Array.isArray(from) || !(key in (from as Doc))) break;
+      const value = (from as Doc)[key];
+      if (i === path.length - 1) to[key] = value;
+      else {
+        to[key] = (typeof to[key] === "object" && to[key] !== null ? to[key] : {}) as Doc;
+        to = to[key] as Doc;
+        from = value;
+      }
+    }
+  }
+  return out;
+}
+
+/** Resources rendered into an answer: one @odata.type each. Memoised: answers are shared cached strings. */
+const resourceCounts = new Map<string, number>();
+function resourcesIn(body: string): number {
+  let n = resourceCounts.get(body);
+  if (n === undefined) {
+    n = body.split('"@odata.type"').length - 1;
+    if (resourceCounts.size < 10_000) resourceCounts.set(body, n);
+  }
+  return n;
 }
 
 function isReference(v: unknown): v is { "@odata.id": string } {
@@ -155,13 +221,30 @@ export async function startFakeBmc(options: FakeBmcOptions): Promise<FakeBmc> {
     responseCaches.set(tree, responseCache);
   }
   const { cert, key } = testCertificate();
+  let bytesSent = 0;
+  let working = 0;
+  const waiting: (() => void)[] = [];
   const server = createServer({ cert, key }, (req, res) => {
     const url = new URL(req.url ?? "/", "https://bmc");
     const path = canonical(decodeURIComponent(url.pathname));
     const send = (status: number, body: string, headers: Record<string, string> = {}) => {
       log.push({ method: req.method ?? "", url: req.url ?? "", status });
-      res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers });
-      res.end(body);
+      const bytes = Buffer.byteLength(body);
+      const write = () => {
+        if (res.destroyed) return;
+        bytesSent += bytes;
+        res.writeHead(status, { "content-type": "application/json", "content-length": bytes, ...headers });
+        res.end(body);
+      };
+      const wait = options.responseLatencyMs?.({
+        method: req.method ?? "",
+        path,
+        status,
+        bytes,
+        resources: resourcesIn(body),
+      });
+      if (wait && wait > 0) setTimeout(write, wait);
+      else write();
     };
     const handle = () => {
       const fault = options.faults?.[path] ?? options.faults?.["*"];
@@ -254,22 +337,35 @@ export async function startFakeBmc(options: FakeBmcOptions): Promise<FakeBmc> {
       const doc = tree.get(path);
       if (!doc) return send(404, JSON.stringify({ error: { code: "Base.1.0.ResourceMissingAtURI", message: `${path} not found` } }));
       if (isError(doc)) return send(404, JSON.stringify(doc));
+      const unsupported = [...url.searchParams.keys()].find((k) => k.startsWith("$") && k !== "$expand" && k !== "$select");
+      if (unsupported) {
+        return send(501, JSON.stringify({ error: { code: "Base.1.0.QueryNotSupported", message: `${unsupported} is not supported` } }));
+      }
       const expandRaw = url.searchParams.get("$expand");
-      if (expandRaw === null)
+      const selectRaw = url.searchParams.get("$select");
+      if (expandRaw === null && selectRaw === null)
         return send(
           200,
           cachedBody(path, () => JSON.stringify(doc)),
         );
-      const expand = parseExpand(expandRaw, root);
+      const expand = expandRaw === null ? undefined : parseExpand(expandRaw, root);
       if (typeof expand === "number") {
         return send(
           expand,
           JSON.stringify({ error: { code: "Base.1.0.QueryNotSupported", message: `$expand=${expandRaw} not supported` } }),
         );
       }
+      const select = selectRaw === null ? undefined : parseSelect(selectRaw, root);
+      if (typeof select === "number") {
+        const code = select === 501 ? "Base.1.0.QueryNotSupported" : "Base.1.0.QueryParameterValueFormatError";
+        return send(select, JSON.stringify({ error: { code, message: `$select=${selectRaw} cannot be applied` } }));
+      }
       send(
         200,
-        cachedBody(`${path}?${expandRaw}`, () => JSON.stringify(expandDoc(tree, doc, expand.levels, expand.token, false))),
+        cachedBody(`${path}?${expandRaw ?? ""}&${selectRaw ?? ""}`, () => {
+          const expanded = expand ? (expandDoc(tree, doc, expand.levels, expand.token, false) as Doc) : doc;
+          return JSON.stringify(select ? selectDoc(expanded, select) : expanded);
+        }),
       );
     };
     const cachedBody = (key: string, make: () => string) => {
@@ -280,9 +376,30 @@ export async function startFakeBmc(options: FakeBmcOptions): Promise<FakeBmc> {
       }
       return body;
     };
-    const delay = typeof options.latencyMs === "function" ? options.latencyMs() : (options.latencyMs ?? 0);
-    if (delay > 0) setTimeout(handle, delay);
-    else handle();
+    const start = () => {
+      const delay = typeof options.latencyMs === "function" ? options.latencyMs() : (options.latencyMs ?? 0);
+      if (delay > 0) setTimeout(handle, delay);
+      else handle();
+    };
+    const limit = options.maxConcurrentRequests;
+    if (!limit) return start();
+    // One slot per request until its answer is sent or the client goes away.
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      working--;
+      waiting.shift()?.();
+    };
+    const enter = () => {
+      working++;
+      if (res.destroyed) return release(); // the client gave up while it waited
+      res.on("finish", release);
+      res.on("close", release);
+      start();
+    };
+    if (working < limit) enter();
+    else waiting.push(enter);
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
@@ -294,6 +411,7 @@ export async function startFakeBmc(options: FakeBmcOptions): Promise<FakeBmc> {
     log,
     openSessions: () => sessions.size,
     sessionsEverOpened: () => sessionCounter,
+    bytesSent: () => bytesSent,
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();

@@ -38,6 +38,8 @@ export type Role =
 export interface Link {
   readonly id: string;
   readonly role: Role;
+  /** Reached through a "Links" property: `$expand=.` does not inline it (DSP0266), `*` does. */
+  readonly viaLinks?: boolean;
 }
 
 /** Collections whose members we need; fetched with $expand=.($levels=1) when the BMC allows it. */
@@ -134,7 +136,7 @@ export function childLinks(role: Role, doc: unknown): Link[] {
       if (isObject(oem)) {
         for (const vendor of Object.values(oem)) {
           const devices = linkOf(at(vendor, "Links", "Devices")) ?? linkOf(at(vendor, "Devices"));
-          if (devices) out.push({ id: devices, role: "devices" });
+          if (devices) out.push({ id: devices, role: "devices", viaLinks: linkOf(at(vendor, "Links", "Devices")) !== undefined });
         }
       }
       return out;
@@ -163,14 +165,14 @@ export function childLinks(role: Role, doc: unknown): Link[] {
       return members(doc, "processor");
     case "processor": {
       if (!isGpuProcessor(doc)) return [];
-      const memory = linksOf(at(doc, "Links", "Memory")).map((id) => ({ id, role: "memory" as const }));
+      const memory = linksOf(at(doc, "Links", "Memory")).map((id) => ({ id, role: "memory" as const, viaLinks: true }));
       return [
         ...one(doc, "processorMetrics", "Metrics"),
         ...one(doc, "environmentMetrics", "EnvironmentMetrics"),
         ...one(doc, "memoryMetrics", "MemorySummary", "Metrics"),
         ...memory,
         // The GPU's own chassis (NVIDIA HGX_GPU_n) holds its temperature and power sensors.
-        ...linksOf(at(doc, "Links", "Chassis")).map((id) => ({ id, role: "chassis" as const })),
+        ...linksOf(at(doc, "Links", "Chassis")).map((id) => ({ id, role: "chassis" as const, viaLinks: true })),
       ];
     }
     case "memory":

@@ -12,6 +12,7 @@
  *    Controls/EnvironmentMetrics) and vendor GPU devices are understood.
  */
 import type { Component, FanComponent, GpuComponent, Health, PsuComponent, TemperatureComponent } from "../snapshot";
+import { firstOfEachDevice } from "./device-identity";
 import { durationSeconds } from "./iso-duration";
 import { isGpuDevice, isGpuProcessor, memberIds } from "./links";
 import { arr, at, canonicalId, isObject, type JsonObject, lastSegment, linkOf, linksOf, num, obj, SERVICE_ROOT, str } from "./odata";
@@ -118,6 +119,11 @@ function sensorKind(doc: JsonObject): SensorKind {
   if (type === "rotational" || (!type && units === "rpm") || units === "rpm") return "fanRpm";
   if (type === "percent" && str(doc.PhysicalContext) === "Fan") return "fanPercent";
   return "other";
+}
+
+/** A sensor the normaliser can publish (temperature, headroom, power, fan): the others need not be polled. */
+export function isUsedSensor(doc: unknown): boolean {
+  return isObject(doc) && sensorKind(doc) !== "other";
 }
 
 function thresholdOf(doc: unknown, name: string): number | undefined {
@@ -272,10 +278,16 @@ export function normaliseBmc(store: ResourceStore, options: NormaliseOptions = {
   const chassisIds = [...new Set(memberIds(store.get(linkOf(at(root, "Chassis"))) ?? {}))].sort(byId);
   const systemIds = [...new Set(memberIds(store.get(linkOf(at(root, "Systems"))) ?? {}))].sort(byId);
 
-  // ---- GPUs from Systems/*/Processors (ProcessorType GPU)
+  // ---- GPUs: Systems/*/Processors (ProcessorType GPU), then vendor device lists (HPE Chassis/N/Devices).
+  // One physical GPU is reported once (device-identity.ts): the same @odata.id (HGX lists the
+  // baseboard's GPUs from System_0), or the same real serial/UUID/location. Placeholder or
+  // repeated values never merge. First System in id order wins.
   const gpus: GpuDraft[] = [];
-  const seenGpu = new Set<string>();
   const consumedSensors = new Set<string>();
+  type GpuCandidate =
+    | { from: "processor"; scope: string; id: string; doc: JsonObject; systemId: string; systemName: string; systemChassis: string[] }
+    | { from: "device"; scope: string; id: string; doc: JsonObject; chassisId: string; chassis?: JsonObject };
+  const candidates: GpuCandidate[] = [];
   for (const systemId of systemIds) {
     const system = store.get(systemId);
     if (!system) continue;
@@ -284,17 +296,10 @@ export function normaliseBmc(store: ResourceStore, options: NormaliseOptions = {
     for (const processorId of memberIds(store.get(linkOf(system.Processors)) ?? {}).sort(byId)) {
       const processor = store.get(processorId);
       if (!processor || !isGpuProcessor(processor) || !isPresent(processor)) continue;
-      // The same GPU under two Systems: one document id (HGX lists Baseboard GPUs from System_0),
-      // or failing that one UUID/serial. First system in id order wins.
-      const ownId = linkOf(processor) ?? canonicalId(processorId);
-      const identity = [ownId, str(processor.UUID), str(processor.SerialNumber)].filter((x): x is string => x !== undefined);
-      if (identity.some((k) => seenGpu.has(k))) continue;
-      for (const k of identity) seenGpu.add(k);
-      gpus.push(gpuFromProcessor(store, processor, ownId, systemName, systemId, systemChassis, options, throttleCounters, consumedSensors));
+      const id = linkOf(processor) ?? canonicalId(processorId);
+      candidates.push({ from: "processor", scope: `system:${systemId}`, id, doc: processor, systemId, systemName, systemChassis });
     }
   }
-
-  // ---- GPUs from vendor device lists (HPE Chassis/N/Devices)
   for (const chassisId of chassisIds) {
     const chassis = store.get(chassisId);
     const oem = obj(chassis?.Oem);
@@ -304,21 +309,30 @@ export function normaliseBmc(store: ResourceStore, options: NormaliseOptions = {
       for (const deviceId of memberIds(store.get(devicesId) ?? {}).sort(byId)) {
         const device = store.get(deviceId);
         if (!device || !isGpuDevice(device) || !isPresent(device)) continue;
-        const key = linkOf(device) ?? deviceId;
-        if (seenGpu.has(key)) continue;
-        seenGpu.add(key);
-        const location = str(device.Location) ?? str(at(device, "Location", "PartLocation", "ServiceLabel"));
-        const slot = location ? /slot\s*(\d+)/i.exec(location) : null;
-        const component: GpuComponent = {
-          kind: "gpu",
-          id: location ?? `Device ${str(device.Id) ?? lastSegment(deviceId)}`,
-          name: str(device.Name) ?? str(device.Model),
-          health: healthOf(device),
-          chassis: str(chassis?.Id) ?? lastSegment(chassisId),
-        };
-        gpus.push({ component, index: slot ? Number(slot[1]) : trailingNumber(str(device.Id)), chassis: new Set([chassisId]) });
+        candidates.push({ from: "device", scope: `chassis:${chassisId}`, id: linkOf(device) ?? deviceId, doc: device, chassisId, chassis });
       }
     }
+  }
+  const keep = firstOfEachDevice(candidates.map((c) => [c.scope, c.id, c.doc] as const));
+  for (const [i, c] of candidates.entries()) {
+    if (!keep[i]) continue;
+    if (c.from === "processor") {
+      gpus.push(
+        gpuFromProcessor(store, c.doc, c.id, c.systemName, c.systemId, c.systemChassis, options, throttleCounters, consumedSensors),
+      );
+      continue;
+    }
+    const device = c.doc;
+    const location = str(device.Location) ?? str(at(device, "Location", "PartLocation", "ServiceLabel"));
+    const slot = location ? /slot\s*(\d+)/i.exec(location) : null;
+    const component: GpuComponent = {
+      kind: "gpu",
+      id: location ?? `Device ${str(device.Id) ?? lastSegment(c.id)}`,
+      name: str(device.Name) ?? str(device.Model),
+      health: healthOf(device),
+      chassis: str(c.chassis?.Id) ?? lastSegment(c.chassisId),
+    };
+    gpus.push({ component, index: slot ? Number(slot[1]) : trailingNumber(str(device.Id)), chassis: new Set([c.chassisId]) });
   }
 
   // ---- Chassis: temperatures, fans, PSUs, power against the cap
@@ -359,8 +373,8 @@ export function normaliseBmc(store: ResourceStore, options: NormaliseOptions = {
       }
       temperatures.push(t.component);
     }
-    fans.push(...fansOf(store, chassis, sensors, chassisName));
-    psus.push(...psusOf(store, chassis, chassisName));
+    fans.push(...fansOf(store, chassis, sensors, chassisName, chassisId));
+    psus.push(...psusOf(store, chassis, chassisName, chassisId));
     const power = chassisPowerOf(store, chassis, sensors);
     const capped =
       power.powerW !== undefined && power.powerLimitW !== undefined ? power.powerW >= power.powerLimitW * capThreshold : undefined;
@@ -377,6 +391,8 @@ export function normaliseBmc(store: ResourceStore, options: NormaliseOptions = {
     }
   }
 
+  const uniqueFans = onePerDevice(fans);
+  const uniquePsus = onePerDevice(psus);
   const gpuComponents = [...gpus.map((g) => g.component), ...thermalOnlyGpus];
   for (const gpu of gpuComponents) {
     const label = gpu.system ? `${gpu.system}/${gpu.id}` : gpu.id;
@@ -387,10 +403,10 @@ export function normaliseBmc(store: ResourceStore, options: NormaliseOptions = {
     if (gpu.sramEccThresholdExceeded) problems.push(`GPU ${label}: SRAM ECC error threshold exceeded`);
     if (gpu.rowRemappingFailed) problems.push(`GPU ${label}: HBM row remapping failed`);
   }
-  for (const fan of fans) if (fan.failed) problems.push(`fan ${fan.id}: failed (${describeFan(fan)})`);
-  for (const psu of psus) if (psu.health && psu.health !== "OK") problems.push(`PSU ${psu.id}: health ${psu.health}`);
+  for (const fan of uniqueFans) if (fan.failed) problems.push(`fan ${fan.id}: failed (${describeFan(fan)})`);
+  for (const psu of uniquePsus) if (psu.health && psu.health !== "OK") problems.push(`PSU ${psu.id}: health ${psu.health}`);
 
-  const components = uniqueIds([...gpuComponents, ...temperatures, ...fans, ...psus, ...chassisComponents]).map(dropUndefined);
+  const components = uniqueIds([...gpuComponents, ...temperatures, ...uniqueFans, ...uniquePsus, ...chassisComponents]).map(dropUndefined);
   return { components, problems, throttleCounters };
 }
 
@@ -627,7 +643,28 @@ function fanFailed(
   return rpm === 0 || percent === 0;
 }
 
-function fansOf(store: ResourceStore, chassis: JsonObject, sensors: SensorReading[], chassisName: string): FanComponent[] {
+/** Where each fan/PSU component came from: [scope (chassis), document id, document], for the identity rule. */
+const sourceOf = new WeakMap<Component, readonly [string, string, unknown]>();
+
+function withSource<T extends Component>(component: T, chassisId: string, id: string, doc: unknown): T {
+  sourceOf.set(component, [`chassis:${chassisId}`, id, doc]);
+  return component;
+}
+
+/** One component per physical fan/PSU: a PSU listed under two chassis is the same PSU (device-identity.ts). */
+function onePerDevice<T extends Component>(components: T[]): T[] {
+  const sources = components.map((c, i) => sourceOf.get(c) ?? ([`component:${i}`, `component:${i}`, undefined] as const));
+  const keep = firstOfEachDevice(sources);
+  return components.filter((_, i) => keep[i]);
+}
+
+function fansOf(
+  store: ResourceStore,
+  chassis: JsonObject,
+  sensors: SensorReading[],
+  chassisName: string,
+  chassisId: string,
+): FanComponent[] {
   // SOURCE ORDER (fans): Thermal.Fans -> ThermalSubsystem/Fans -> fan Sensors.
   const thermal = store.get(linkOf(chassis.Thermal));
   const out: FanComponent[] = [];
@@ -641,15 +678,15 @@ function fansOf(store: ResourceStore, chassis: JsonObject, sensors: SensorReadin
     const health = healthOf(entry);
     const lowerCritical = first(num(entry.LowerThresholdCritical), num(entry.LowerThresholdFatal));
     const id = str(entry.Name) ?? str(entry.FanName) ?? str(entry.MemberId) ?? `Fan${i}`;
-    out.push({
-      kind: "fan",
-      id,
-      health,
-      rpm,
-      percent,
-      failed: fanFailed(health, rpm, percent, lowerCritical, isRpm),
-      chassis: chassisName,
-    });
+    const entryId = typeof entry["@odata.id"] === "string" ? entry["@odata.id"] : `${linkOf(chassis.Thermal)}#/Fans/${i}`;
+    out.push(
+      withSource(
+        { kind: "fan", id, health, rpm, percent, failed: fanFailed(health, rpm, percent, lowerCritical, isRpm), chassis: chassisName },
+        chassisId,
+        entryId,
+        entry,
+      ),
+    );
   }
   if (out.length) return out;
 
@@ -664,15 +701,22 @@ function fansOf(store: ResourceStore, chassis: JsonObject, sensors: SensorReadin
     const lowerCritical = first(thresholdOf(source, "LowerCritical"), thresholdOf(source, "LowerFatal"));
     const unitIsRpm = str(source?.ReadingUnits)?.toUpperCase() === "RPM";
     const health = healthOf(fan);
-    out.push({
-      kind: "fan",
-      id: str(fan.Id) ?? lastSegment(id),
-      health,
-      rpm,
-      percent,
-      failed: fanFailed(health, rpm, percent, lowerCritical, unitIsRpm),
-      chassis: chassisName,
-    });
+    out.push(
+      withSource(
+        {
+          kind: "fan",
+          id: str(fan.Id) ?? lastSegment(id),
+          health,
+          rpm,
+          percent,
+          failed: fanFailed(health, rpm, percent, lowerCritical, unitIsRpm),
+          chassis: chassisName,
+        },
+        chassisId,
+        linkOf(fan) ?? id,
+        fan,
+      ),
+    );
   }
   if (out.length) return out;
 
@@ -694,7 +738,7 @@ function fansOf(store: ResourceStore, chassis: JsonObject, sensors: SensorReadin
   return out;
 }
 
-function psusOf(store: ResourceStore, chassis: JsonObject, chassisName: string): PsuComponent[] {
+function psusOf(store: ResourceStore, chassis: JsonObject, chassisName: string, chassisId: string): PsuComponent[] {
   // SOURCE ORDER (PSUs): Power.PowerSupplies -> PowerSubsystem/PowerSupplies (+ their Metrics).
   // PSU power: input watts (what it draws), else output watts.
   const power = store.get(linkOf(chassis.Power));
@@ -708,7 +752,8 @@ function psusOf(store: ResourceStore, chassis: JsonObject, chassisName: string):
     const duplicated = name !== undefined && names.filter((n) => n === name).length > 1;
     const id = name && !duplicated ? name : `${name ?? "PSU"} ${str(entry.MemberId) ?? i}`;
     const powerW = first(nonNegative(entry.PowerInputWatts), nonNegative(entry.LastPowerOutputWatts), nonNegative(entry.PowerOutputWatts));
-    out.push({ kind: "psu", id, health: healthOf(entry), powerW, chassis: chassisName });
+    const entryId = typeof entry["@odata.id"] === "string" ? entry["@odata.id"] : `${linkOf(chassis.Power)}#/PowerSupplies/${i}`;
+    out.push(withSource({ kind: "psu", id, health: healthOf(entry), powerW, chassis: chassisName }, chassisId, entryId, entry));
   }
   if (out.length) return out;
   const supplies = store.get(linkOf(at(store.get(linkOf(chassis.PowerSubsystem)), "PowerSupplies")));
@@ -717,7 +762,14 @@ function psusOf(store: ResourceStore, chassis: JsonObject, chassisName: string):
     if (!psu || !isPresent(psu)) continue;
     const metrics = store.get(linkOf(psu.Metrics));
     const powerW = first(nonNegative(at(metrics, "InputPowerWatts", "Reading")), nonNegative(at(metrics, "OutputPowerWatts", "Reading")));
-    out.push({ kind: "psu", id: str(psu.Id) ?? lastSegment(id), health: healthOf(psu), powerW, chassis: chassisName });
+    out.push(
+      withSource(
+        { kind: "psu", id: str(psu.Id) ?? lastSegment(id), health: healthOf(psu), powerW, chassis: chassisName },
+        chassisId,
+        linkOf(psu) ?? id,
+        psu,
+      ),
+    );
   }
   return out;
 }

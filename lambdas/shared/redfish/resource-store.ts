@@ -61,8 +61,9 @@ export class ResourceStore {
         this.unavailable.delete(id);
       }
     }
-    for (const [key, child] of Object.entries(value)) {
-      if (key === "Links" || key === "RelatedItem") continue; // references only, never bodies
+    // Links/RelatedItem hold references, except in an answer to $expand=* (which expands them
+    // too): whatever arrives there with a body is registered like any other inlined resource.
+    for (const child of Object.values(value)) {
       if (typeof child === "object" && child !== null) this.registerEmbedded(child, depth + 1);
     }
   }
