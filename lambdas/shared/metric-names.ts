@@ -89,6 +89,21 @@ export const METRICS = {
   ),
   bmcsStale: m("BmcsStale", "Count", fleet, "telemetry-ingest", "BMCs whose last good snapshot is older than the staleness limit"),
   snapshotsIngested: m("SnapshotsIngested", "Count", fleet, "telemetry-ingest", "Snapshots written to the sink"),
+  // GPU fleet SLO (lib/catalog/slo.ts): good and valid GPU-minutes, summed over a window.
+  gpusExpected: m(
+    "GpusExpected",
+    "Count",
+    fleet,
+    "telemetry-ingest",
+    "GPUs that should have reported: GPUs in good snapshots plus the last known GPU count of BMCs that did not answer",
+  ),
+  gpusHealthy: m(
+    "GpusHealthy",
+    "Count",
+    fleet,
+    "telemetry-ingest",
+    "GPUs that reported a temperature at or under the critical threshold and no throttling",
+  ),
   sinkRecordsRejected: m(
     "SinkRecordsRejected",
     "Count",
@@ -100,6 +115,13 @@ export const METRICS = {
   // --- azure-openai-poller: per environment and deployment ---
   aoaiRequests: m("AoaiRequests", "Count", deployment, "azure-openai-poller", "Requests per minute"),
   aoaiSuccessfulRequests: m("AoaiSuccessfulRequests", "Count", deployment, "azure-openai-poller", "Requests that succeeded (2xx)"),
+  aoaiUnavailableRequests: m(
+    "AoaiUnavailableRequests",
+    "Count",
+    deployment,
+    "azure-openai-poller",
+    "Requests answered 429 or 5xx (the availability SLO's bad events)",
+  ),
   aoai429Rate: m("Aoai429RatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 429"),
   aoai4xxRate: m("Aoai4xxRatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 4xx (429 included)"),
   aoai5xxRate: m("Aoai5xxRatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 5xx"),
