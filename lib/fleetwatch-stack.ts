@@ -4,6 +4,7 @@
  */
 import { Stack, type StackProps, Tags } from "aws-cdk-lib";
 import type { Construct } from "constructs";
+import { BurnRateAlarms } from "./alarms/burn-rate-alarms";
 import { SignalAlarms } from "./alarms/signal-alarms";
 import { AzureOpenAiPoller } from "./azure-openai/azure-openai-poller";
 import { AzureMonitorProvisioning } from "./azure-side/azure-monitor-provisioning";
@@ -29,6 +30,8 @@ export class FleetWatchStack extends Stack {
   readonly azureOpenAiPoller?: AzureOpenAiPoller;
   readonly paging: PagingTiers;
   readonly signalAlarms: SignalAlarms;
+  /** SLO burn-rate alarms (config.slos): window pairs and the composites that page. */
+  readonly burnRateAlarms: BurnRateAlarms;
   /** Present when config.azure.provisionAzureSide is true. */
   readonly azureMonitor?: AzureMonitorProvisioning;
   readonly dashboards: FleetWatchDashboards;
@@ -61,6 +64,7 @@ export class FleetWatchStack extends Stack {
       deadLetterQueue: this.telemetry.deadLetterQueue,
       azurePollerFunction: this.azureOpenAiPoller?.function,
     });
+    this.burnRateAlarms = new BurnRateAlarms(this, "SloAlarms", { config, paging: this.paging });
 
     // Azure side (diagnostic settings, saved KQL, log alerts, action group -> alert intake ->
     // these paging tiers), provisioned by a custom resource when azure.provisionAzureSide is set.
@@ -78,7 +82,17 @@ export class FleetWatchStack extends Stack {
         "azure-openai-poller": this.azureOpenAiPoller?.function.logGroupRef,
         "p1-enricher": this.paging.p1Enricher.logGroupRef,
       },
-      alarmsByTier: alarmsByTier(this.signalAlarms),
+      alarmsByTier: withBurnRateComposites(alarmsByTier(this.signalAlarms), this.burnRateAlarms),
     });
   }
+}
+
+/** The SLO composites that page, added to the alarm widgets of their tier. */
+function withBurnRateComposites(byTier: ReturnType<typeof alarmsByTier>, burnRate: BurnRateAlarms): ReturnType<typeof alarmsByTier> {
+  const out = { ...byTier };
+  for (const c of burnRate.composites) {
+    const alarm = burnRate.alarms.get(c.name);
+    if (alarm) out[c.tier] = [...(out[c.tier] ?? []), alarm];
+  }
+  return out;
 }

@@ -2,4 +2,5 @@
 export * from "./evaluate";
 export * from "./resolve";
 export * from "./signals";
+export * from "./slo";
 export * from "./types";
