@@ -399,3 +399,31 @@ export function compositeRule(config: Pick<EnvironmentConfig, "account" | "regio
 export function activeSloIds(config: EnvironmentConfig): Set<SloId> {
   return new Set(SLOS.filter((s) => isSloActive(config, s.id)).map((s) => s.id));
 }
+
+/** One state change of an alarm (what a simulator or a test records per window alarm). */
+export interface WindowStateChange {
+  readonly at: number;
+  readonly to: "OK" | "ALARM" | "INSUFFICIENT_DATA";
+}
+
+/**
+ * The composite's ALARM and OK actions from its two windows' state changes: ALARM while both
+ * are in ALARM, OK when it leaves ALARM (a composite with missing or insufficient children is
+ * not in ALARM). For simulators and tests; CloudWatch computes this itself.
+ */
+export function burnRateCompositeActions(
+  long: readonly WindowStateChange[],
+  short: readonly WindowStateChange[],
+): { readonly at: number; readonly kind: "ALARM" | "OK" }[] {
+  const events = [...long.map((c) => ({ ...c, w: 0 })), ...short.map((c) => ({ ...c, w: 1 }))].sort((a, b) => a.at - b.at);
+  const state: [string, string] = ["INSUFFICIENT_DATA", "INSUFFICIENT_DATA"];
+  let alarm = false;
+  const out: { at: number; kind: "ALARM" | "OK" }[] = [];
+  for (const e of events) {
+    state[e.w] = e.to;
+    const now = state[0] === "ALARM" && state[1] === "ALARM";
+    if (now !== alarm) out.push({ at: e.at, kind: now ? "ALARM" : "OK" });
+    alarm = now;
+  }
+  return out;
+}

@@ -14,7 +14,9 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, test } from "vitest";
 import { BurnRateAlarms } from "../../lib/alarms/burn-rate-alarms";
 import {
+  applyStatistic,
   BURN_RATE_POLICIES,
+  burnRateCompositeActions,
   compositeRule,
   resolveAlarms,
   resolveBurnRateAlarms,
@@ -337,5 +339,30 @@ describe("slow burn vs short spike (99.9 % availability, 1,000 requests a minute
     const pages = firstPage((m) => (m >= 60 ? 100 : 0), 120);
     // 1 h window: 1 bad minute of 60 is 1.67 % > 1.44 %; 5 min window: 20 % > 1.44 %.
     expect(pages.P1).toBe(61);
+  });
+});
+
+describe("evaluation helpers for simulators", () => {
+  test("percentile rank PR(:T) is the share of values at or under T (CloudWatch statistics definitions)", () => {
+    expect(applyStatistic([100, 200, 300, 400], "PR(:300)")).toBe(75);
+    expect(applyStatistic([301], "PR(:300)")).toBe(0);
+  });
+
+  test("the composite alarms only while both windows do, and sends OK when either recovers", () => {
+    const long = [
+      { at: 10, to: "ALARM" as const },
+      { at: 50, to: "OK" as const },
+    ];
+    const short = [
+      { at: 5, to: "ALARM" as const },
+      { at: 20, to: "OK" as const },
+      { at: 30, to: "ALARM" as const },
+    ];
+    expect(burnRateCompositeActions(long, short)).toEqual([
+      { at: 10, kind: "ALARM" },
+      { at: 20, kind: "OK" },
+      { at: 30, kind: "ALARM" },
+      { at: 50, kind: "OK" },
+    ]);
   });
 });
