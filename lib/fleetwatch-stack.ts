@@ -8,6 +8,7 @@ import { BurnRateAlarms } from "./alarms/burn-rate-alarms";
 import { SignalAlarms } from "./alarms/signal-alarms";
 import { AzureOpenAiPoller } from "./azure-openai/azure-openai-poller";
 import { AzureMonitorProvisioning } from "./azure-side/azure-monitor-provisioning";
+import { alarmName } from "./catalog/resolve";
 import type { EnvironmentConfig } from "./config/schema";
 import { alarmsByTier, FleetWatchDashboards } from "./dashboards/fleetwatch-dashboards";
 import { PagingTiers } from "./paging/paging-tiers";
@@ -64,7 +65,11 @@ export class FleetWatchStack extends Stack {
       deadLetterQueue: this.telemetry.deadLetterQueue,
       azurePollerFunction: this.azureOpenAiPoller?.function,
     });
-    this.burnRateAlarms = new BurnRateAlarms(this, "SloAlarms", { config, paging: this.paging });
+    this.burnRateAlarms = new BurnRateAlarms(this, "SloAlarms", {
+      config,
+      paging: this.paging,
+      suppressors: { "bmc-network-outage": this.signalAlarms.alarms.get(alarmName(config.name, "bmc-network-outage", "critical")) },
+    });
 
     // Azure side (diagnostic settings, saved KQL, log alerts, action group -> alert intake ->
     // these paging tiers), provisioned by a custom resource when azure.provisionAzureSide is set.

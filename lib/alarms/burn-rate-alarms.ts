@@ -11,6 +11,7 @@ import {
   AlarmState,
   ComparisonOperator,
   CompositeAlarm,
+  type IAlarm,
   MathExpression,
   TreatMissingData,
 } from "aws-cdk-lib/aws-cloudwatch";
@@ -22,14 +23,22 @@ import {
   CLOUDWATCH_ALARM_LIMITS,
   compositeRule,
   resolveBurnRateAlarms,
+  sloById,
 } from "../catalog/slo";
 import type { EnvironmentConfig } from "../config/schema";
 import type { PagingTiers } from "../paging/paging-tiers";
-import { fleetWatchMetric } from "./signal-alarms";
+import { fleetWatchMetric, SUPPRESSOR_EXTENSION, SUPPRESSOR_WAIT } from "./signal-alarms";
 
 export interface BurnRateAlarmsProps {
   readonly config: EnvironmentConfig;
   readonly paging: PagingTiers;
+  /**
+   * Catalog alarms that may suppress SLO pages, by signal id (SloDefinition.suppressedBy: the
+   * GPU fleet SLO is suppressed by `bmc-network-outage`). A missing one (signal disabled) means
+   * the SLO pages directly.
+   * @default {}
+   */
+  readonly suppressors?: Readonly<Record<string, IAlarm | undefined>>;
 }
 
 export class BurnRateAlarms extends Construct {
@@ -75,10 +84,19 @@ export class BurnRateAlarms extends Construct {
       }
       const long = this.alarms.get(c.long.name) as Alarm;
       const short = this.alarms.get(c.short.name) as Alarm;
+      const suppressedBy = sloById(c.slo.slo).suppressedBy;
+      const suppressor = suppressedBy ? props.suppressors?.[suppressedBy] : undefined;
       const composite = new CompositeAlarm(this, `${constructId(c.name)}Composite`, {
         compositeAlarmName: c.name,
         alarmDescription: c.description,
         alarmRule: AlarmRule.allOf(AlarmRule.fromAlarm(long, AlarmState.ALARM), AlarmRule.fromAlarm(short, AlarmState.ALARM)),
+        ...(suppressor
+          ? {
+              actionsSuppressor: suppressor,
+              actionsSuppressorWaitPeriod: SUPPRESSOR_WAIT,
+              actionsSuppressorExtensionPeriod: SUPPRESSOR_EXTENSION,
+            }
+          : {}),
       });
       const action = new SnsAction(paging.topicFor(c.tier));
       composite.addAlarmAction(action);

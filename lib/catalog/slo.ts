@@ -95,6 +95,11 @@ export interface SloDefinition {
   readonly badShare: (slo: SloInstance) => MathMetricSource;
   readonly lookAt: string;
   readonly runbook: string;
+  /**
+   * An environment-wide catalog signal whose ALARM explains this SLO's burn: the composites get
+   * it as their actions suppressor (one cause, one page), as suppressed catalog signals do.
+   */
+  readonly suppressedBy?: string;
 }
 
 export const SLOS: readonly SloDefinition[] = [
@@ -160,6 +165,8 @@ export const SLOS: readonly SloDefinition[] = [
       'Engineering dashboard > Fleet health, GPU temperature top-N, Throttling; Logs Insights queries "gpu-hotspots", "unreachable-bmcs"',
     runbook:
       "Find what the unhealthy GPU-minutes are: hot or throttled GPUs (cooling, power cap) or silent BMCs (network, credentials); drain the worst nodes first.",
+    // Every BMC dark at once burns every cluster's budget; the network outage is paged once, by itself.
+    suppressedBy: "bmc-network-outage",
   },
 ];
 

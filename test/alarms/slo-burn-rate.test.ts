@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Stack, Validations } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
+import { Alarm, Metric } from "aws-cdk-lib/aws-cloudwatch";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, test } from "vitest";
 import { BurnRateAlarms } from "../../lib/alarms/burn-rate-alarms";
@@ -137,7 +138,14 @@ describe("the synthesised template", () => {
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), "fw-slo-")) });
   const stack = new Stack(app, "Slo-prod", { env: { account: prod.account, region: prod.region } });
   const paging = new PagingTiers(stack, "Paging", { config: prod });
-  new BurnRateAlarms(stack, "SloAlarms", { config: prod, paging });
+  // Stand-in for SignalAlarms' environment-wide network-outage alarm.
+  const outage = new Alarm(stack, "NetworkOutage", {
+    alarmName: "FleetWatch/prod/bmc-network-outage/critical",
+    metric: new Metric({ namespace: "FleetWatch", metricName: "PollerBmcsUnreachable" }),
+    threshold: 80,
+    evaluationPeriods: 3,
+  });
+  new BurnRateAlarms(stack, "SloAlarms", { config: prod, paging, suppressors: { "bmc-network-outage": outage } });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   app.synth();
   const template = Template.fromStack(stack);
@@ -145,7 +153,7 @@ describe("the synthesised template", () => {
   const all = (type: string) => Object.values(template.findResources(type)).map((r) => r.Properties as Props);
   const topics = template.findResources("AWS::SNS::Topic");
   const topicId = (tier: string) => Object.entries(topics).find(([, t]) => t.Properties.TopicName === `fleetwatch-prod-${tier}`)![0];
-  const alarms = all("AWS::CloudWatch::Alarm");
+  const alarms = all("AWS::CloudWatch::Alarm").filter((a) => (a.AlarmName as string).includes("/burn-"));
   const composites = all("AWS::CloudWatch::CompositeAlarm");
 
   test("window alarms have no actions; each composite is long AND short and sends ALARM and OK to its tier", () => {
@@ -173,6 +181,18 @@ describe("the synthesised template", () => {
         name.replace(`/burn-${tier}/`, `/burn-${tier}-${short}/`),
       ]);
       expect(names.every((n) => (n as string).endsWith(`/${instance}`))).toBe(true);
+    }
+  });
+
+  test("GPU fleet pages are suppressed while the whole BMC network is down (one cause, one page); Azure SLOs are not", () => {
+    for (const c of composites) {
+      const gpu = (c.AlarmName as string).includes("/gpu-fleet/");
+      expect(c.ActionsSuppressor !== undefined, c.AlarmName as string).toBe(gpu);
+      if (gpu) {
+        expect(JSON.stringify(c.ActionsSuppressor)).toContain("NetworkOutage");
+        expect(c.ActionsSuppressorWaitPeriod).toBe(60);
+        expect(c.ActionsSuppressorExtensionPeriod).toBe(600);
+      }
     }
   });
 
