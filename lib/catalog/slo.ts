@@ -20,7 +20,7 @@ import { AZURE_PUBLISH_LAG_PERIODS } from "../../lambdas/shared/metric-names";
 import { ConfigError } from "../config/load";
 import type { EnvironmentConfig } from "../config/schema";
 import type { EvaluableAlarm } from "./evaluate";
-import type { MathMetricSource, ScopeInstance, SloId, Tier } from "./types";
+import type { AlarmSpec, MathMetricSource, ScopeInstance, SloId, Tier } from "./types";
 
 /** Error budgets are counted over a rolling 30 days, as in the workbook's table. */
 export const SLO_PERIOD_DAYS = 30;
@@ -433,4 +433,35 @@ export function burnRateCompositeActions(
     alarm = now;
   }
   return out;
+}
+
+/**
+ * The burn-rate alarms as catalog AlarmSpecs, for code that evaluates and scores AlarmSpecs (the
+ * simulator): the signal id is the SLO id, the level "critical" for the P1 policy and "warn" for
+ * P2/P3, and each window's pagingAlarmName is its composite. `composites` holds one spec per
+ * composite (its long window's values under the composite's name), the alarm that pages.
+ */
+export function burnRateAlarmSpecs(b: BurnRateAlarms): { readonly windows: AlarmSpec[]; readonly composites: AlarmSpec[] } {
+  const spec = (w: BurnRateWindowAlarm, name: string, composite: BurnRateComposite): AlarmSpec => ({
+    name,
+    signalId: w.slo.slo,
+    level: w.tier === "P1" ? "critical" : "warn",
+    tier: w.tier,
+    instance: w.slo.instance,
+    source: w.source,
+    dimensions: w.dimensions,
+    statistic: w.statistic,
+    periodSeconds: w.periodSeconds,
+    comparison: w.comparison,
+    threshold: w.threshold,
+    datapointsToAlarm: w.datapointsToAlarm,
+    evaluationPeriods: w.evaluationPeriods,
+    treatMissingData: w.treatMissingData,
+    description: name === composite.name ? composite.description : w.description,
+    pagingAlarmName: composite.name,
+  });
+  return {
+    windows: b.composites.flatMap((c) => [spec(c.long, c.long.name, c), spec(c.short, c.short.name, c)]),
+    composites: b.composites.map((c) => spec(c.long, c.name, c)),
+  };
 }

@@ -17,6 +17,7 @@ import { BurnRateAlarms } from "../../lib/alarms/burn-rate-alarms";
 import {
   applyStatistic,
   BURN_RATE_POLICIES,
+  burnRateAlarmSpecs,
   burnRateCompositeActions,
   compositeRule,
   resolveAlarms,
@@ -385,4 +386,14 @@ describe("evaluation helpers for simulators", () => {
       { at: 50, kind: "OK" },
     ]);
   });
+});
+
+test("as catalog AlarmSpecs (for the simulator), each window pages through its composite", () => {
+  const b = resolveBurnRateAlarms(prod);
+  const { windows, composites } = burnRateAlarmSpecs(b);
+  expect(windows).toHaveLength(b.windows.length);
+  expect(composites.map((c) => c.name)).toEqual(b.composites.map((c) => c.name));
+  const p1 = composites.find((c) => c.name === "FleetWatch/prod/aoai-availability/burn-p1/gpt-4o")!;
+  expect([p1.signalId, p1.level, p1.tier, p1.instance]).toEqual(["aoai-availability", "critical", "P1", { deployment: "gpt-4o" }]);
+  for (const w of windows) expect(composites.map((c) => c.name)).toContain(w.pagingAlarmName);
 });
