@@ -1,5 +1,5 @@
 /**
- * The three FleetWatch dashboards (DESIGN.md, "Dashboards"), generated from the metric
+ * The three FleetWatch dashboards (docs/signal-catalog.md, "Dashboards"), generated from the metric
  * registry (lambdas/shared/metric-names.ts), the environment's config (clusters, deployments,
  * budgets) and the catalog thresholds. Pure data: see dashboards/spec.ts.
  */

@@ -33,5 +33,5 @@ export function catalogThreshold(config: EnvironmentConfig, signalId: string, le
   return catalogLine(config, signalId, level).value;
 }
 
-/** The platform SLA (DESIGN.md, executive dashboard). */
+/** The platform SLA target the executive dashboard shows (docs/signal-catalog.md). */
 export const SLA_TARGET_PERCENT = 99.9;

@@ -1,19 +1,24 @@
 /**
  * npm run cost -- --nodes 1000 --gpus-per-node 8 --interval 60 [--config prod]
  *   [--retention recommended|config] [--memory-hours H] [--magnetic-days D] [--log-days D]
+ *   [--vpc-egress interface-endpoints|nat-gateway] [--write-docs]
  *
  * Monthly cost of FleetWatch for a fleet, per service, from lib/cost/prices.ts (cited, dated),
- * next to per-GPU CloudWatch custom metrics and DCGM exporter + Amazon Managed Service for
- * Prometheus. Clusters, deployments, shard size and log retention come from config/<config>.json;
- * Timestream retention is the config's own (what `cdk deploy` would create) unless
- * --retention recommended (or explicit flags); the other is priced too, on its own line. The last line is
- * machine-readable.
+ * next to a CloudWatch-only design (no Kinesis/Timestream), per-GPU CloudWatch custom metrics,
+ * and DCGM exporter + Amazon Managed Service for Prometheus. The poller's Lambda duration is
+ * the measured sweep recorded in bench/results/poller.json. Clusters, AZs, deployments, shard
+ * size and retention come from config/<config>.json. --write-docs rewrites the generated block
+ * of docs/cost.md. The last line is machine-readable.
  */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../lib/config/load";
 import type { EnvironmentConfig } from "../lib/config/schema";
 import { costReport, DEFAULT_ASSUMPTIONS, type LineItem, RECOMMENDED_RETENTION } from "../lib/cost/model";
-import { PRICES_CHECKED_ON, PRICES_REGION } from "../lib/cost/prices";
+import { readMeasuredSweep } from "../lib/cost/poller-sweep";
+import { PRICES_CHECKED_ON, PRICES_CHECKED_ON_VPC, PRICES_REGION } from "../lib/cost/prices";
+import { costDocBlock, costLine, DESIGNS, DOC_END, DOC_START } from "../lib/cost/summary";
 
 const { values } = parseArgs({
   options: {
@@ -25,29 +30,34 @@ const { values } = parseArgs({
     "memory-hours": { type: "string" },
     "magnetic-days": { type: "string" },
     "log-days": { type: "string" },
+    "vpc-egress": { type: "string", default: "interface-endpoints" },
+    "write-docs": { type: "boolean", default: false },
   },
 });
 
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
 function positiveInt(name: string, raw: string | undefined): number {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) {
-    console.error(`--${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-    process.exit(2);
-  }
+  if (!Number.isInteger(n) || n <= 0) fail(`--${name} must be a positive integer, got ${JSON.stringify(raw)}`);
   return n;
 }
 
 const nodes = positiveInt("nodes", values.nodes);
 const gpusPerNode = positiveInt("gpus-per-node", values["gpus-per-node"]);
 const intervalSeconds = positiveInt("interval", values.interval);
-if (values.retention !== "recommended" && values.retention !== "config") {
-  console.error(`--retention must be "recommended" or "config", got ${JSON.stringify(values.retention)}`);
-  process.exit(2);
-}
+if (values.retention !== "recommended" && values.retention !== "config")
+  fail(`--retention must be "recommended" or "config", got ${JSON.stringify(values.retention)}`);
+const vpcEgress = values["vpc-egress"];
+if (vpcEgress !== "interface-endpoints" && vpcEgress !== "nat-gateway")
+  fail(`--vpc-egress must be "interface-endpoints" or "nat-gateway", got ${JSON.stringify(vpcEgress)}`);
 const base = loadConfig(values.config!);
-const asConfigured: EnvironmentConfig = { ...base, redfish: { ...base.redfish, intervalSeconds } };
 const config: EnvironmentConfig = {
-  ...asConfigured,
+  ...base,
+  redfish: { ...base.redfish, intervalSeconds },
   retention: {
     ...base.retention,
     ...(values.retention === "recommended" ? RECOMMENDED_RETENTION : {}),
@@ -56,50 +66,58 @@ const config: EnvironmentConfig = {
     ...(values["log-days"] ? { logDays: positiveInt("log-days", values["log-days"]) } : {}),
   },
 };
-const assumptions = { ...DEFAULT_ASSUMPTIONS, nodes, gpusPerNode, intervalSeconds };
+const pollerSweep = readMeasuredSweep();
+const assumptions = {
+  ...DEFAULT_ASSUMPTIONS,
+  nodes,
+  gpusPerNode,
+  intervalSeconds,
+  pollerSweep,
+  vpcEgress: vpcEgress as "interface-endpoints" | "nat-gateway",
+};
 const report = costReport(config, assumptions);
-const configured = costReport(asConfigured, assumptions);
 
 const usd = (x: number) => x.toFixed(2);
 function table(title: string, items: LineItem[], total: number): void {
   console.log(`\n${title}`);
   for (const i of items) {
     console.log(
-      `  ${i.service.padEnd(22)} ${i.item.padEnd(62)} ${i.quantity.toExponential(3).padStart(10)} ${i.unit.padEnd(14)} ${usd(i.usd).padStart(10)}`,
+      `  ${i.service.padEnd(22)} ${i.item.padEnd(78)} ${i.quantity.toExponential(3).padStart(10)} ${i.unit.padEnd(17)} ${usd(i.usd).padStart(10)}`,
     );
   }
   const byService = new Map<string, number>();
   for (const i of items) byService.set(i.service, (byService.get(i.service) ?? 0) + i.usd);
   console.log(`  ${"per service:".padEnd(22)} ${[...byService].map(([s, v]) => `${s} ${usd(v)}`).join(" · ")}`);
-  console.log(`  ${"TOTAL per month".padEnd(111)} ${usd(total).padStart(10)}`);
+  console.log(`  ${"TOTAL per month".padEnd(130)} ${usd(total).padStart(10)}`);
 }
 
 console.log(
   `FleetWatch monthly cost: ${nodes} nodes x ${gpusPerNode} GPUs, poll every ${intervalSeconds} s, config/${values.config}.json ` +
-    `(${config.redfish.clusters.length} clusters, shard size ${config.redfish.shardSize}, Timestream memory ${config.retention.timestreamMemoryHours} h / magnetic ${config.retention.timestreamMagneticDays} d, logs ${config.retention.logDays} d)`,
+    `(${config.redfish.clusters.length} clusters, ${config.redfish.network.availabilityZones.length} AZs, shard size ${config.redfish.shardSize}, Timestream memory ${config.retention.timestreamMemoryHours} h / magnetic ${config.retention.timestreamMagneticDays} d, logs ${config.retention.logDays} d)`,
 );
 console.log(
-  `Prices: ${PRICES_REGION} list prices checked ${PRICES_CHECKED_ON} (lib/cost/prices.ts cites each page); free tiers not subtracted.`,
+  `Prices: ${PRICES_REGION} list prices checked ${PRICES_CHECKED_ON} (VPC lines ${PRICES_CHECKED_ON_VPC}; lib/cost/prices.ts cites each page); free tiers not subtracted.`,
+);
+console.log(
+  `Poller sweep: ${pollerSweep.sweepSeconds} s for ${pollerSweep.bmcs} BMCs at concurrency ${pollerSweep.concurrency}, recorded from npm run bench:poller in bench/results/poller.json -> ${report.derived.pollerSweepSeconds!.toFixed(2)} s per shard.`,
 );
 console.log(
   `Derived: ${report.derived.shards} shards, snapshot ${report.derived.snapshotBytes} B, ${report.derived.timestreamRecordsPerSnapshot} Timestream records/snapshot ` +
-    `(${Math.round(report.derived.timestreamWriteBytesPerSnapshot!)} B written, ${report.derived.timestreamStoredBytesPerSnapshot} B stored), ` +
+    `(${Math.round(report.derived.timestreamWriteBytesPerSnapshot!)} B written, ${report.derived.timestreamStoredBytesPerSnapshot} B stored, each measure metered as its own record), ` +
     `${report.derived.cloudwatchMetrics} CloudWatch metrics, ${report.derived.alarms} alarms`,
 );
-table("FleetWatch", report.fleetwatch, report.totals.fleetwatch);
-const r = base.retention;
-if (
-  r.timestreamMemoryHours !== config.retention.timestreamMemoryHours ||
-  r.timestreamMagneticDays !== config.retention.timestreamMagneticDays
-) {
-  console.log(
-    `  NOTE: with config/${values.config}.json's own Timestream retention (memory ${r.timestreamMemoryHours} h, magnetic ${r.timestreamMagneticDays} d) FleetWatch costs ${usd(configured.totals.fleetwatch)} USD/month ` +
-      `(Timestream ${usd(configured.fleetwatch.filter((i) => i.service === "Timestream").reduce((s, i) => s + i.usd, 0))}); ` +
-      `set retention.timestreamMemoryHours=${RECOMMENDED_RETENTION.timestreamMemoryHours} and timestreamMagneticDays=${RECOMMENDED_RETENTION.timestreamMagneticDays} there to deploy what this estimate prices.`,
-  );
+for (const d of DESIGNS) table(d.title, report[d.key], report.totals[d.key]);
+console.log("");
+for (const n of report.notes) console.log(`NOTE: ${n}`);
+
+if (values["write-docs"]) {
+  const file = join(import.meta.dirname, "..", "docs", "cost.md");
+  const doc = readFileSync(file, "utf8");
+  const from = doc.indexOf(DOC_START);
+  const to = doc.indexOf(DOC_END);
+  if (from < 0 || to < 0) fail(`${file}: no ${DOC_START} ... ${DOC_END} block to rewrite`);
+  const block = costDocBlock({ nodes, gpusPerNode, intervalSeconds, configName: values.config! }, report);
+  writeFileSync(file, doc.slice(0, from) + block + doc.slice(to + DOC_END.length));
+  console.log(`wrote the generated block of ${file}`);
 }
-table("Alternative: per-GPU CloudWatch custom metrics (same pollers)", report.cloudwatchPerGpu, report.totals.cloudwatchPerGpu);
-table("Alternative: DCGM exporter + Amazon Managed Service for Prometheus (in-band, no fans/PSUs)", report.ampDcgm, report.totals.ampDcgm);
-console.log(
-  `cost nodes=${nodes} gpus=${nodes * gpusPerNode} interval_s=${intervalSeconds} fleetwatch_usd=${usd(report.totals.fleetwatch)} cloudwatch_per_gpu_usd=${usd(report.totals.cloudwatchPerGpu)} amp_dcgm_usd=${usd(report.totals.ampDcgm)}`,
-);
+console.log(costLine({ nodes, gpusPerNode, intervalSeconds, configName: values.config! }, report));

@@ -9,7 +9,16 @@
  */
 
 import { METRIC_NAMESPACE, METRICS } from "../lambdas/shared/metric-names";
-import { type AlarmSpec, type AlarmState, aggregate, defaultEvaluationRange, evaluateRange, type Sample } from "../lib/catalog";
+import {
+  type AlarmSpec,
+  type AlarmState,
+  aggregate,
+  compositeActions,
+  defaultEvaluationRange,
+  evaluateRange,
+  type Sample,
+  type StateChange,
+} from "../lib/catalog";
 import { evaluateExpression, parseExpression } from "./metric-math";
 import type { MetricStore } from "./metric-store";
 
@@ -42,15 +51,14 @@ interface Tracked {
   readonly spec: AlarmSpec;
   state: AlarmState;
   readonly datapoints: (end: number, visibleAt: number) => (number | null)[];
-  /** Composite paging: ALARM since (waiting for the suppressor), whether its page went out. */
-  pendingSince?: number;
-  paged: boolean;
+  /** Composite paging: actions already sent. */
+  emitted: number;
 }
 
 export class AlarmEvaluator {
   private readonly tracked: Tracked[] = [];
   readonly skipped: AlarmSpec[] = [];
-  private readonly stateLog = new Map<string, { at: number; state: AlarmState }[]>();
+  private readonly stateLog = new Map<string, StateChange[]>();
 
   constructor(
     specs: readonly AlarmSpec[],
@@ -60,7 +68,7 @@ export class AlarmEvaluator {
     for (const spec of specs) {
       const datapoints = this.sourceOf(spec);
       if (!datapoints) this.skipped.push(spec);
-      else this.tracked.push({ spec, state: "INSUFFICIENT_DATA", datapoints, paged: false });
+      else this.tracked.push({ spec, state: "INSUFFICIENT_DATA", datapoints, emitted: 0 });
     }
   }
 
@@ -130,18 +138,6 @@ export class AlarmEvaluator {
     return this.tracked.find((t) => t.spec.name === name)?.state;
   }
 
-  /** When (if ever) the metric alarm was in ALARM within [from, to]. */
-  private wasInAlarm(name: string, from: number, to: number): boolean {
-    const log = this.stateLog.get(name) ?? [];
-    let state: AlarmState = "INSUFFICIENT_DATA";
-    for (const entry of log) {
-      if (entry.at > to) break;
-      if (entry.at >= from && entry.state === "ALARM") return true;
-      state = entry.state;
-    }
-    return state === "ALARM";
-  }
-
   /** One evaluation round at `at` (a minute boundary). Returns the notifications it sends. */
   evaluate(at: number): Notification[] {
     const out: Notification[] = [];
@@ -150,32 +146,29 @@ export class AlarmEvaluator {
       const next = evaluateRange(t.spec, range, t.state);
       if (next !== t.state) {
         const log = this.stateLog.get(t.spec.name) ?? [];
-        log.push({ at, state: next });
+        log.push({ at, to: next });
         this.stateLog.set(t.spec.name, log);
         const previous = t.state;
         t.state = next;
         if (!t.spec.suppressedByAlarm) {
           if (next === "ALARM") out.push({ kind: "ALARM", alarm: t.spec.name, spec: t.spec, at, metricAlarmAt: at });
           else if (previous === "ALARM" && next === "OK") out.push({ kind: "OK", alarm: t.spec.name, spec: t.spec, at, metricAlarmAt: at });
-        } else if (next === "ALARM") {
-          t.pendingSince = at;
-        } else if (previous === "ALARM") {
-          if (t.paged && next === "OK") out.push({ kind: "OK", alarm: t.spec.pagingAlarmName, spec: t.spec, at, metricAlarmAt: at });
-          t.pendingSince = undefined;
-          t.paged = false;
         }
       }
     }
-    // Composite alarms: actions wait for the suppressor; pages go out once the wait has passed.
+    // Composite paging alarms: lib/catalog's documented wait/extension rules over the state logs so far.
     for (const t of this.tracked) {
-      if (t.pendingSince === undefined || t.paged || !t.spec.suppressedByAlarm) continue;
-      const due = t.pendingSince + this.options.suppressorWaitMs;
-      if (at < due) continue;
-      const suppressor = t.spec.suppressedByAlarm;
-      const suppressed = this.wasInAlarm(suppressor, t.pendingSince - this.options.suppressorExtensionMs, at);
-      if (suppressed) continue;
-      t.paged = true;
-      out.push({ kind: "ALARM", alarm: t.spec.pagingAlarmName, spec: t.spec, at: due, metricAlarmAt: t.pendingSince });
+      if (!t.spec.suppressedByAlarm) continue;
+      const actions = compositeActions(
+        this.stateLog.get(t.spec.name) ?? [],
+        this.stateLog.get(t.spec.suppressedByAlarm) ?? [],
+        { waitMs: this.options.suppressorWaitMs, extensionMs: this.options.suppressorExtensionMs },
+        at,
+      );
+      for (const a of actions.slice(t.emitted)) {
+        out.push({ kind: a.kind, alarm: t.spec.pagingAlarmName, spec: t.spec, at: a.at, metricAlarmAt: a.childAlarmAt });
+      }
+      t.emitted = actions.length;
     }
     return out;
   }

@@ -134,7 +134,7 @@ export function score(
     falsePages,
     pagedRightTier,
     maxAddedLatencyS,
-    summaryLine: `simulate faults=${faults.length} paged_right_tier=${pagedRightTier} false_pages=${falsePages.length} max_added_latency_s=${maxAddedLatencyS}`,
+    summaryLine: `simulate-e2e faults=${faults.length} paged_right_tier=${pagedRightTier} false_pages=${falsePages.length} max_added_latency_s=${maxAddedLatencyS}`,
   };
 }
 

@@ -284,7 +284,7 @@ export function shortScenario(): Scenario {
   return {
     name: "short",
     warmupMinutes: 8,
-    durationMinutes: 30,
+    durationMinutes: 24,
     healthy: { fromMin: 0, toMin: 8 },
     redfishPhaseSeconds: full.redfishPhaseSeconds,
     azurePhaseSeconds: full.azurePhaseSeconds,

@@ -28,7 +28,7 @@ export type PagingTier = "P1" | "P2" | "P3";
 
 /** How a query becomes an Azure Monitor log alert rule (scheduledQueryRules, API 2025-01-01-preview). */
 export interface KqlAlert {
-  /** Signal name from the DESIGN.md catalog, used in the rule name. */
+  /** Signal name from the catalog (docs/signal-catalog.md), used in the rule name. */
   readonly signal: string;
   /** Azure severity 0..4; mapped to the tier by the alert intake. */
   readonly severity: 0 | 1 | 2 | 3 | 4;

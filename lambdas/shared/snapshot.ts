@@ -1,5 +1,5 @@
 /**
- * The BMC snapshot contract (see ../shared/DESIGN.md): one document per BMC per poll.
+ * The BMC snapshot contract (docs/snapshot-contract.md): one document per BMC per poll.
  * It is the Kinesis record the redfish-poller writes, the input of telemetry-ingest and the
  * output of `fleetwatch probe --json`. Field names are the contract: add fields, never rename.
  *
@@ -31,6 +31,16 @@ export const GpuComponentSchema = z.looseObject({
   throttleReasons: z.array(z.string()).optional(),
   eccCorrectable: count.optional(),
   eccUncorrectable: count.optional(),
+  /** Degrees left before the GPU throttles (a ReadingBasis "Headroom" sensor), not a temperature. */
+  thermalHeadroomC: finite.optional(),
+  /** NVIDIA: the SRAM ECC error count passed the GPU's retirement threshold. */
+  sramEccThresholdExceeded: z.boolean().optional(),
+  /** NVIDIA: an HBM row could not be remapped (the GPU needs replacing). */
+  rowRemappingFailed: z.boolean().optional(),
+  /** NVIDIA: rows remapped because of uncorrectable errors (proves at least that many). */
+  rowRemapUncorrectable: count.optional(),
+  /** Chassis the GPU was found in (vendor device lists, thermal-only GPUs). */
+  chassis: z.string().optional(),
 });
 
 export const FanComponentSchema = z.looseObject({
@@ -40,6 +50,7 @@ export const FanComponentSchema = z.looseObject({
   rpm: finite.nonnegative().optional(),
   percent: finite.nonnegative().optional(),
   failed: z.boolean(),
+  chassis: z.string().optional(),
 });
 
 export const TemperatureComponentSchema = z.looseObject({
@@ -49,6 +60,8 @@ export const TemperatureComponentSchema = z.looseObject({
   temperatureC: finite,
   upperCautionC: finite.optional(),
   upperCriticalC: finite.optional(),
+  physicalContext: z.string().optional(),
+  chassis: z.string().optional(),
 });
 
 export const PsuComponentSchema = z.looseObject({
@@ -56,6 +69,7 @@ export const PsuComponentSchema = z.looseObject({
   id: z.string().min(1),
   health: HealthSchema.optional(),
   powerW: finite.nonnegative().optional(),
+  chassis: z.string().optional(),
 });
 
 export const ChassisComponentSchema = z.looseObject({
@@ -86,6 +100,10 @@ export const BmcSnapshotSchema = z.looseObject({
   status: SnapshotStatusSchema,
   errors: z.array(z.string()),
   components: z.array(ComponentSchema),
+  /** What a person should look at, one line each (failed fan, hot GPU, PSU fault, power at cap). */
+  problems: z.array(z.string()).optional(),
+  /** True when this poll re-read the BMC's resource map (first poll, or the map went stale). */
+  discovered: z.boolean().optional(),
 });
 
 export type GpuComponent = z.infer<typeof GpuComponentSchema>;

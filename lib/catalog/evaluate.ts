@@ -1,11 +1,22 @@
 /**
  * CloudWatch's alarm evaluation rules as a pure function, for the simulator and for tests.
  *
- * Reproduces the documented behaviour ("How alarm state is evaluated when data is missing",
- * CloudWatch User Guide): each evaluation looks at an evaluation range of recent periods
- * (more than N); when at least N real datapoints exist the most recent N are used and the
- * missing-data setting does not matter; with fewer, missing datapoints are filled using
- * TreatMissingData as few times as possible; M breaching among N means ALARM, else OK.
+ * The spec is the CloudWatch User Guide page "Configuring how CloudWatch alarms treat missing
+ * data" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html,
+ * read 2026-12-01), sections "How alarm state is evaluated when data is missing" and "Avoiding
+ * premature transitions to alarm state". Its two example tables are the fixture of
+ * test/alarms/catalog-evaluate.test.ts:
+ * - each evaluation retrieves an *evaluation range* of recent periods, more than N; how many
+ *   "depends on the length of the alarm period and whether it is based on a metric with
+ *   standard resolution or high resolution" and is not published, so it is a parameter here;
+ * - with at least N real datapoints in the range, the most recent N real ones decide and the
+ *   missing-data setting is not used;
+ * - with fewer, the missing ones are filled with TreatMissingData "as few times as possible",
+ *   all real datapoints of the range included; M breaching among the N means ALARM, else OK;
+ * - premature-alarm rule: when every real datapoint of the range is breaching (none is
+ *   non-breaching) and the oldest breaching one is at least M periods old, the alarm goes to
+ *   ALARM with missing data treated as missing, even with fewer than M breaching (rows
+ *   `- - X - -`, 3 of 3, and `- - - X -`, 2 of 3); with "ignore" those rows keep the state.
  */
 import type { ComparisonOperator, Statistic, TreatMissingData } from "./types";
 
@@ -23,11 +34,22 @@ export interface EvaluableAlarm {
 }
 
 /**
- * How many recent periods CloudWatch retrieves per evaluation. The documented examples use
- * N + 2 (5 datapoints for N = 3); the exact number is not documented for every period.
+ * How many recent periods CloudWatch retrieves per evaluation, as a function of the alarm.
+ * AWS documents only that it is more than N and depends on the period and resolution; the
+ * documented examples use 5 for N = 3 (N + 2).
  */
+export type EvaluationRangeRule = (alarm: Pick<EvaluableAlarm, "evaluationPeriods" | "periodSeconds">) => number;
+
+/** The evaluation ranges the simulator runs (both are reported): the documented example's N + 2, and a wider N + 5. */
+export const EVALUATION_RANGES = {
+  "n+2": (alarm) => alarm.evaluationPeriods + 2,
+  "n+5": (alarm) => alarm.evaluationPeriods + 5,
+} as const satisfies Record<string, EvaluationRangeRule>;
+export type EvaluationRangeName = keyof typeof EVALUATION_RANGES;
+
+/** The documented examples' range, N + 2. */
 export function defaultEvaluationRange(evaluationPeriods: number): number {
-  return evaluationPeriods + 2;
+  return EVALUATION_RANGES["n+2"]({ evaluationPeriods, periodSeconds: 60 });
 }
 
 export function isBreaching(alarm: Pick<EvaluableAlarm, "comparison" | "threshold">, value: number): boolean {
@@ -71,17 +93,34 @@ export function evaluateRange(
     case "ignore":
       if (real.length === 0) return current;
       if (realBreaching >= m) return "ALARM";
+      // Premature-alarm rows and "- - - - X" keep the state with "ignore" (both tables, row 5).
       return realBreaching < real.length ? "OK" : current;
     case "missing": {
       if (real.length === 0) return "INSUFFICIENT_DATA";
       if (realBreaching >= m) return "ALARM";
       if (realBreaching < real.length) return "OK";
-      // Only breaching datapoints, fewer than M. The documented examples go to ALARM when the
-      // oldest datapoint of the range is a breaching one (the metric stopped while breaching)
-      // and to INSUFFICIENT_DATA when it is missing (the metric has only just started).
-      return range[0] !== null && range[0] !== undefined ? "ALARM" : "INSUFFICIENT_DATA";
+      // Every real datapoint is breaching but fewer than M: ALARM once the oldest breaching
+      // datapoint is at least M periods old (premature-alarm rule), else too early to tell.
+      return prematureAlarm(alarm, range) ? "ALARM" : "INSUFFICIENT_DATA";
     }
   }
+}
+
+/**
+ * "Avoiding premature transitions to alarm state": the oldest breaching datapoint of the range
+ * is at least as old as M (counting the newest period as 1) and every more recent datapoint is
+ * breaching or missing. The caller has checked that no real datapoint is non-breaching (the
+ * 2-of-3 row `0 - X - -` stays OK although its breaching point is old enough).
+ */
+export function prematureAlarm(
+  alarm: Pick<EvaluableAlarm, "comparison" | "threshold" | "datapointsToAlarm">,
+  range: readonly (number | null)[],
+): boolean {
+  const oldest = range.findIndex((v) => v !== null && isBreaching(alarm, v));
+  if (oldest < 0) return false;
+  const age = range.length - oldest;
+  const newerOk = range.slice(oldest + 1).every((v) => v === null || isBreaching(alarm, v));
+  return newerOk && age >= alarm.datapointsToAlarm;
 }
 
 export interface Sample {
@@ -145,7 +184,7 @@ export interface SimulationOptions {
   readonly to: number;
   readonly initialState?: AlarmState;
   /** Periods retrieved per evaluation; defaults to N + 2 as in the documented examples. */
-  readonly evaluationRange?: number;
+  readonly evaluationRange?: number | EvaluationRangeRule;
 }
 
 /**
@@ -155,7 +194,8 @@ export interface SimulationOptions {
 export function simulateAlarm(alarm: EvaluableAlarm, samples: readonly Sample[], options: SimulationOptions): Transition[] {
   const periodMs = alarm.periodSeconds * 1000;
   const datapoints = aggregate(samples, alarm.periodSeconds, alarm.statistic);
-  const rangeSize = options.evaluationRange ?? defaultEvaluationRange(alarm.evaluationPeriods);
+  const rule = options.evaluationRange;
+  const rangeSize = typeof rule === "function" ? rule(alarm) : (rule ?? defaultEvaluationRange(alarm.evaluationPeriods));
   let state: AlarmState = options.initialState ?? "INSUFFICIENT_DATA";
   const transitions: Transition[] = [];
   for (let end = Math.floor(options.from / periodMs) * periodMs + periodMs; end <= options.to; end += periodMs) {

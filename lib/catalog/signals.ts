@@ -1,6 +1,6 @@
 /**
  * The signal catalog: every CloudWatch alarm FleetWatch creates is one level of one signal
- * here. Defaults follow the catalog table in DESIGN.md; config.thresholds overrides them per
+ * here. Defaults follow the catalog table in docs/signal-catalog.md; config.thresholds overrides them per
  * environment (see resolve.ts). Dashboards and the README alarm table read this too.
  */
 import { AZURE_PUBLISH_LAG_PERIODS, type MetricKey } from "../../lambdas/shared/metric-names";

@@ -7,6 +7,9 @@
  * instead: per-GPU CloudWatch custom metrics, and DCGM exporter + Amazon Managed Service for
  * Prometheus. Pure: prices from ./prices, config passed in.
  */
+
+import { fleetWatchDashboards } from "../../dashboards/definitions";
+import type { LogSource } from "../../dashboards/spec";
 import { METRICS } from "../../lambdas/shared/metric-names";
 import type { BmcSnapshot, Component } from "../../lambdas/shared/snapshot";
 import {
@@ -18,6 +21,7 @@ import {
 } from "../../lambdas/telemetry-ingest/records";
 import { resolveAlarms } from "../catalog";
 import type { EnvironmentConfig } from "../config/schema";
+import { type MeasuredSweep, shardSweepSeconds } from "./poller-sweep";
 import { HOURS_PER_MONTH, PRICES } from "./prices";
 
 export interface CostAssumptions {
@@ -28,8 +32,13 @@ export interface CostAssumptions {
   readonly fansPerNode: number;
   readonly temperatureSensorsPerNode: number;
   readonly psusPerNode: number;
-  /** redfish-poller: wall time of one shard sweep (bounded by the 55 s timeout). */
-  readonly pollerSecondsPerSweep: number;
+  /** redfish-poller: the measured sweep (bench/results/poller.json), scaled to the shard size. */
+  readonly pollerSweep: MeasuredSweep;
+  /** How the poller's subnets reach Kinesis and Secrets Manager: interface endpoints in each AZ, or a NAT gateway. */
+  readonly vpcEgress: "interface-endpoints" | "nat-gateway";
+  /** Dashboards left open on a screen with auto-refresh, and the refresh interval (each refresh reruns their log widgets). */
+  readonly autoRefreshingDashboards: readonly string[];
+  readonly autoRefreshMinutes: number;
   /** telemetry-ingest: time per Timestream WriteRecords request, and requests in flight. */
   readonly ingestMsPerWriteRequest: number;
   readonly ingestWriteConcurrency: number;
@@ -48,17 +57,20 @@ export interface CostAssumptions {
   readonly cloudwatchAlarmsPerGpu: number;
   /** Per-node alarms: fans, power cap, BMC reachability. */
   readonly cloudwatchAlarmsPerNode: number;
-  /** dcgm-exporter's default counter set, per GPU. */
+  /** Series per GPU in AMP: the same 5 as the per-GPU CloudWatch alternative (dcgm-exporter's default set has 18). */
   readonly dcgmMetricsPerGpu: number;
   /** AMP keeps samples 150 days by default. */
   readonly ampRetentionDays: number;
 }
 
-export const DEFAULT_ASSUMPTIONS: Omit<CostAssumptions, "nodes" | "gpusPerNode" | "intervalSeconds"> = {
+export const DEFAULT_ASSUMPTIONS: Omit<CostAssumptions, "nodes" | "gpusPerNode" | "intervalSeconds" | "pollerSweep"> = {
   fansPerNode: 10,
   temperatureSensorsPerNode: 4,
   psusPerNode: 6,
-  pollerSecondsPerSweep: 20,
+  vpcEgress: "interface-endpoints",
+  // The engineering dashboard ("what needs me") on an always-on screen; CloudWatch offers 10 s to 15 min.
+  autoRefreshingDashboards: ["engineering"],
+  autoRefreshMinutes: 5,
   ingestMsPerWriteRequest: 40,
   ingestWriteConcurrency: 4,
   kinesisShards: 4,
@@ -70,7 +82,7 @@ export const DEFAULT_ASSUMPTIONS: Omit<CostAssumptions, "nodes" | "gpusPerNode" 
   cloudwatchMetricsPerGpu: 5,
   cloudwatchAlarmsPerGpu: 4,
   cloudwatchAlarmsPerNode: 3,
-  dcgmMetricsPerGpu: 18,
+  dcgmMetricsPerGpu: 5,
   ampRetentionDays: 150,
 };
 
@@ -92,11 +104,58 @@ export interface LineItem {
 
 export interface CostReport {
   readonly fleetwatch: LineItem[];
+  /** The same alarms and dashboards with the poller publishing the aggregates itself: no Kinesis, no Timestream. */
+  readonly cloudwatchOnly: LineItem[];
   readonly cloudwatchPerGpu: LineItem[];
   readonly ampDcgm: LineItem[];
-  readonly totals: { readonly fleetwatch: number; readonly cloudwatchPerGpu: number; readonly ampDcgm: number };
+  readonly totals: {
+    readonly fleetwatch: number;
+    readonly cloudwatchOnly: number;
+    readonly cloudwatchPerGpu: number;
+    readonly ampDcgm: number;
+  };
   readonly derived: Record<string, number>;
+  /** Things the totals do not show: the other VPC egress choice, quota problems. */
+  readonly notes: string[];
 }
+
+/** CloudWatch's default quota of metric alarms per Region and account (CloudWatch User Guide, "Common features of CloudWatch alarms"). */
+export const DEFAULT_ALARM_QUOTA = 5000;
+
+/** What each design watches; rows and cells are generated into docs/cost.md. */
+export const COVERAGE: {
+  readonly what: string;
+  readonly fleetwatch: string;
+  readonly cloudwatchOnly: string;
+  readonly cloudwatchPerGpu: string;
+  readonly ampDcgm: string;
+}[] = [
+  {
+    what: "GPU temperature, power, throttling, ECC",
+    fleetwatch: "alarms per cluster; per-GPU history in Timestream",
+    cloudwatchOnly: "alarms per cluster; per-GPU detail only in logs",
+    cloudwatchPerGpu: "per GPU",
+    ampDcgm: "per GPU (in-band)",
+  },
+  { what: "Fans", fleetwatch: "yes", cloudwatchOnly: "yes", cloudwatchPerGpu: "yes", ampDcgm: "no: DCGM reads the GPU, not the chassis" },
+  { what: "PSUs", fleetwatch: "history (Timestream)", cloudwatchOnly: "logs", cloudwatchPerGpu: "yes", ampDcgm: "no" },
+  { what: "Power draw vs chassis cap", fleetwatch: "yes", cloudwatchOnly: "yes", cloudwatchPerGpu: "yes", ampDcgm: "no (GPU power only)" },
+  {
+    what: "BMC reachability (node down, BMC network down)",
+    fleetwatch: "yes, out of band",
+    cloudwatchOnly: "yes",
+    cloudwatchPerGpu: "yes",
+    ampDcgm: "no: a dead node only stops scraping",
+  },
+  { what: "Azure OpenAI deployments", fleetwatch: "yes", cloudwatchOnly: "yes", cloudwatchPerGpu: "no (not priced in)", ampDcgm: "no" },
+  {
+    what: "Alarms within the default quota (5,000 per Region)",
+    fleetwatch: "yes",
+    cloudwatchOnly: "yes",
+    cloudwatchPerGpu: "no (see the note)",
+    ampDcgm: "n/a (alert rules)",
+  },
+];
 
 const GB = 1024 ** 3;
 const KB = 1024;
@@ -148,12 +207,18 @@ function measureBytes(m: MeasureValue): number {
   return utf8(m.Name) + (m.Type === "VARCHAR" ? utf8(m.Value) : m.Type === "BOOLEAN" ? 1 : 8);
 }
 
-/** Stored size of a record (Timestream "Metering and pricing", storage): time + dimensions + measure names and values. */
+/**
+ * Stored size of a record as Timestream meters storage ("Metering and pricing" > Storage,
+ * https://docs.aws.amazon.com/timestream/latest/developerguide/metering-and-pricing.storage.html,
+ * read 2026-12-01): time + dimension names and values + measure name + value, and "each measure
+ * is stored as a separate record": a multi-measure record with k measures is stored as k
+ * records, each repeating the timestamp and every dimension. Counted conservatively with both the
+ * record's measure name and the measure's own name.
+ */
 export function storedBytes(p: SinkPoint): number {
   const dims = [["environment", p.environment], ["cluster", p.cluster], ...p.dimensions.map((d) => [d.Name, d.Value])];
-  return (
-    8 + dims.reduce((n, [k, v]) => n + utf8(k!) + utf8(v!), 0) + utf8(p.measureName) + p.measures.reduce((n, m) => n + measureBytes(m), 0)
-  );
+  const perRecord = 8 + dims.reduce((n, [k, v]) => n + utf8(k!) + utf8(v!), 0) + utf8(p.measureName);
+  return p.measures.reduce((n, m) => n + perRecord + measureBytes(m), 0);
 }
 
 /**
@@ -231,6 +296,57 @@ export function cloudwatchMetricCount(config: EnvironmentConfig): number {
   return n;
 }
 
+/** TLS records, HTTP headers and the SigV4 signature around each PutRecords payload (assumed 10 %). */
+const HTTPS_OVERHEAD = 1.1;
+
+/** The poller's private path to AWS APIs: one interface endpoint per service in every AZ, or NAT data processing. */
+function vpcEgressItems(kind: CostAssumptions["vpcEgress"], services: readonly string[], azs: number, gb: number): LineItem[] {
+  if (kind === "interface-endpoints") {
+    const hours = services.length * azs * HOURS_PER_MONTH;
+    return [
+      item(
+        "VPC",
+        `interface endpoints (${services.join(", ")}) x ${azs} AZs`,
+        hours,
+        "endpoint-AZ-hours",
+        hours * PRICES.privateLinkEndpointAzHour.usd,
+      ),
+      item("VPC", "interface endpoint data processed", gb, "GB", gb * PRICES.privateLinkDataGb.usd),
+    ];
+  }
+  return [item("VPC", "NAT gateway data processed (gateway hours shared with the VPC)", gb, "GB", gb * PRICES.natGatewayDataGb.usd)];
+}
+
+/** Duration like "-PT3H" or "-P7D" in hours. */
+function rangeHours(start: string): number {
+  const m = /^-P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(start);
+  if (!m) throw new Error(`cost model: cannot read the dashboard time range ${start}`);
+  return Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0) + Number(m[3] ?? 0) / 60;
+}
+
+/** GB that Logs Insights scans per month for the dashboards' log widgets (views + auto-refreshes). */
+export function dashboardLogScans(
+  config: EnvironmentConfig,
+  a: Pick<CostAssumptions, "autoRefreshingDashboards" | "autoRefreshMinutes" | "engineeringDashboardViewsPerMonth">,
+  logBytesPerHour: Readonly<Record<LogSource, number>>,
+): { gb: number; widgets: number; refreshesPerMonth: number } {
+  let gb = 0;
+  let widgets = 0;
+  const refreshesPerMonth = Math.round((HOURS_PER_MONTH * 60) / a.autoRefreshMinutes);
+  for (const d of fleetWatchDashboards(config)) {
+    const logWidgets = d.rows.flat().filter((w) => w.type === "logs");
+    if (logWidgets.length === 0) continue;
+    widgets += logWidgets.length;
+    const hours = rangeHours(d.start);
+    const perRun = logWidgets.reduce((n, w) => n + w.sources.reduce((m, s) => m + logBytesPerHour[s] * hours, 0), 0);
+    const runs =
+      (d.id === "engineering" ? a.engineeringDashboardViewsPerMonth : 0) +
+      (a.autoRefreshingDashboards.includes(d.id) ? refreshesPerMonth : 0);
+    gb += (perRun * runs) / GB;
+  }
+  return { gb, widgets, refreshesPerMonth };
+}
+
 export function costReport(config: EnvironmentConfig, a: CostAssumptions): CostReport {
   const pollsPerMonth = (HOURS_PER_MONTH * 3600) / a.intervalSeconds;
   const gpus = a.nodes * a.gpusPerNode;
@@ -261,7 +377,8 @@ export function costReport(config: EnvironmentConfig, a: CostAssumptions): CostR
   );
 
   // --- Lambda ---
-  const pollerGbS = shards * pollsPerMonth * a.pollerSecondsPerSweep * 1;
+  const pollerSweepSeconds = shardSweepSeconds(a.pollerSweep, Math.min(a.nodes, config.redfish.shardSize));
+  const pollerGbS = shards * pollsPerMonth * pollerSweepSeconds * 1;
   const writeRequestsPerMonth = (snapshotsPerMonth * points.length) / TIMESTREAM_LIMITS.recordsPerWrite;
   const ingestInvocations = a.kinesisShards * ((HOURS_PER_MONTH * 3600) / a.ingestBatchingWindowSeconds);
   const ingestSeconds = ingestInvocations * 0.05 + (writeRequestsPerMonth * a.ingestMsPerWriteRequest) / 1000 / a.ingestWriteConcurrency;
@@ -269,7 +386,15 @@ export function costReport(config: EnvironmentConfig, a: CostAssumptions): CostR
   const azureInvocations = hasAzure ? HOURS_PER_MONTH * 60 : 0;
   const azureGbS = azureInvocations * a.azurePollerSeconds * 0.5;
   const lambdaRequests = shards * pollsPerMonth + ingestInvocations + azureInvocations;
-  fw.push(item("Lambda", "redfish-poller compute (1024 MB, arm64)", pollerGbS, "GB-s", pollerGbS * PRICES.lambdaArmGbSecond.usd));
+  fw.push(
+    item(
+      "Lambda",
+      `redfish-poller compute (1024 MB, arm64; ${pollerSweepSeconds.toFixed(2)} s per sweep, measured)`,
+      pollerGbS,
+      "GB-s",
+      pollerGbS * PRICES.lambdaArmGbSecond.usd,
+    ),
+  );
   fw.push(item("Lambda", "telemetry-ingest compute (1024 MB, arm64)", ingestGbS, "GB-s", ingestGbS * PRICES.lambdaArmGbSecond.usd));
   if (hasAzure)
     fw.push(item("Lambda", "azure-openai-poller compute (512 MB, arm64)", azureGbS, "GB-s", azureGbS * PRICES.lambdaArmGbSecond.usd));
@@ -378,14 +503,22 @@ export function costReport(config: EnvironmentConfig, a: CostAssumptions): CostR
       storedLogsGb * PRICES.cloudwatchLogsStorageGbMonth.usd,
     ),
   );
-  const scannedGb = a.engineeringDashboardViewsPerMonth * 5 * 3 * (ingestLogBytes / GB / HOURS_PER_MONTH);
+  // Logs Insights: every view and every auto-refresh of a dashboard reruns its log widgets over
+  // the dashboard's time range, scanning what its log groups ingested in that range.
+  const logBytesPerHour: Record<LogSource, number> = {
+    "telemetry-ingest": ingestLogBytes / HOURS_PER_MONTH,
+    "redfish-poller": pollerLogBytes / HOURS_PER_MONTH,
+    "azure-openai-poller": azureLogBytes / HOURS_PER_MONTH,
+    "p1-enricher": 0,
+  };
+  const scans = dashboardLogScans(config, a, logBytesPerHour);
   fw.push(
     item(
       "CloudWatch",
-      "Logs Insights (engineering dashboard log widgets, 3 h)",
-      scannedGb,
+      `Logs Insights: dashboard log widgets (${scans.widgets} widgets; ${scans.refreshesPerMonth} auto-refreshes + ${a.engineeringDashboardViewsPerMonth} views)`,
+      scans.gb,
       "GB scanned",
-      scannedGb * PRICES.cloudwatchLogsInsightsGbScanned.usd,
+      scans.gb * PRICES.cloudwatchLogsInsightsGbScanned.usd,
     ),
   );
 
@@ -409,6 +542,18 @@ export function costReport(config: EnvironmentConfig, a: CostAssumptions): CostR
   const kmsRequests = a.kinesisShards * 2 * (HOURS_PER_MONTH * 12); // data keys are reused for 5 minutes per shard and side
   fw.push(item("KMS", "stream key + data-key requests", 1, "keys", PRICES.kmsKey.usd + (kmsRequests / 1e4) * PRICES.kmsRequests.usd));
 
+  // --- the poller's way out of the VPC to Kinesis and Secrets Manager (its logs leave through Lambda, not the VPC) ---
+  const azs = config.redfish.network.availabilityZones.length;
+  const egressGb = (snapshotsPerMonth * snapshotBytes * HTTPS_OVERHEAD) / GB;
+  const egress = vpcEgressItems(a.vpcEgress, ["Kinesis", "Secrets Manager"], azs, egressGb);
+  fw.push(...egress);
+  const otherEgress = vpcEgressItems(
+    a.vpcEgress === "nat-gateway" ? "interface-endpoints" : "nat-gateway",
+    ["Kinesis", "Secrets Manager"],
+    azs,
+    egressGb,
+  );
+
   // --- Azure Monitor ---
   if (hasAzure) {
     const calls = HOURS_PER_MONTH * 60 * (accounts * 2 + workspaces);
@@ -423,6 +568,28 @@ export function costReport(config: EnvironmentConfig, a: CostAssumptions): CostR
     );
   }
 
+  // --- alternative 0: the same alarms and dashboards, the poller publishing the aggregates itself (no Kinesis, no Timestream) ---
+  const secretsEgress = vpcEgressItems(a.vpcEgress, ["Secrets Manager"], azs, (secretCalls * 8 * KB) / GB);
+  const cwOnly: LineItem[] = [
+    ...fw.filter(
+      (i) =>
+        i.service !== "Kinesis" &&
+        i.service !== "Timestream" &&
+        i.service !== "KMS" &&
+        i.service !== "VPC" &&
+        !i.item.startsWith("telemetry-ingest") &&
+        !(i.service === "Lambda" && i.item === "requests"),
+    ),
+    item(
+      "Lambda",
+      "requests",
+      lambdaRequests - ingestInvocations,
+      "requests",
+      ((lambdaRequests - ingestInvocations) / 1e6) * PRICES.lambdaRequests.usd,
+    ),
+    ...secretsEgress,
+  ];
+
   // --- alternative 1: per-GPU CloudWatch custom metrics (same pollers, no Kinesis/Timestream) ---
   const pollerItems = fw.filter(
     (i) => i.service === "EventBridge Scheduler" || i.item.startsWith("redfish-poller") || i.service === "Secrets Manager",
@@ -433,8 +600,15 @@ export function costReport(config: EnvironmentConfig, a: CostAssumptions): CostR
   const emfGb = (snapshotsPerMonth * (400 + (a.gpusPerNode * a.cloudwatchMetricsPerGpu + perNodeMetrics) * 45)) / GB;
   const cw: LineItem[] = [
     ...pollerItems,
+    ...secretsEgress,
     item("CloudWatch", "per-GPU and per-node custom metrics", cwMetrics, "metrics", cloudwatchMetricsUsd(cwMetrics)),
-    item("CloudWatch", "per-GPU and per-node alarms", cwAlarms, "alarms", cwAlarms * PRICES.cloudwatchAlarmMetric.usd),
+    item(
+      "CloudWatch",
+      `per-GPU and per-node alarms (${cwAlarms} > the default quota of ${DEFAULT_ALARM_QUOTA})`,
+      cwAlarms,
+      "alarms",
+      cwAlarms * PRICES.cloudwatchAlarmMetric.usd,
+    ),
     item("CloudWatch", "EMF ingestion", emfGb, "GB", emfGb * PRICES.cloudwatchLogsIngestGb.usd),
     item("CloudWatch", "dashboards", 3, "dashboards", 3 * PRICES.cloudwatchDashboard.usd),
   ];
@@ -455,13 +629,26 @@ export function costReport(config: EnvironmentConfig, a: CostAssumptions): CostR
     item("AMP", "alert-rule queries", ruleSamples, "query samples", (ruleSamples / 1e9) * PRICES.ampQuerySamples.usd),
   ];
 
+  const notes: string[] = [
+    `VPC egress: with ${a.vpcEgress === "nat-gateway" ? "interface endpoints in each of the " + azs + " AZs" : "a NAT gateway instead (data processing; plus its hours if the VPC has none yet)"} the path costs ${otherEgress.reduce((n, i) => n + i.usd, 0).toFixed(2)} USD/month instead of ${egress.reduce((n, i) => n + i.usd, 0).toFixed(2)}.`,
+  ];
+  if (cwAlarms > DEFAULT_ALARM_QUOTA)
+    notes.push(
+      `per-GPU CloudWatch: ${cwAlarms} alarms exceed CloudWatch's default quota of ${DEFAULT_ALARM_QUOTA} metric alarms per Region: it needs a quota increase (or alarms on metric-math/Metrics Insights aggregates, which is FleetWatch's design).`,
+    );
+
   const sum = (xs: LineItem[]) => xs.reduce((s, x) => s + x.usd, 0);
   return {
     fleetwatch: fw,
+    cloudwatchOnly: cwOnly,
     cloudwatchPerGpu: cw,
     ampDcgm: amp,
-    totals: { fleetwatch: sum(fw), cloudwatchPerGpu: sum(cw), ampDcgm: sum(amp) },
+    totals: { fleetwatch: sum(fw), cloudwatchOnly: sum(cwOnly), cloudwatchPerGpu: sum(cw), ampDcgm: sum(amp) },
+    notes,
     derived: {
+      pollerSweepSeconds,
+      perGpuAlarms: cwAlarms,
+      logsInsightsGbScanned: scans.gb,
       pollsPerMonth,
       shards,
       snapshotBytes,

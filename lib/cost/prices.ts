@@ -28,8 +28,12 @@ const SCHEDULER = "https://aws.amazon.com/eventbridge/pricing/";
 const AMP = "https://aws.amazon.com/prometheus/pricing/";
 const KMS = "https://aws.amazon.com/kms/pricing/";
 const AZURE_MONITOR = "https://azure.microsoft.com/pricing/details/monitor/";
+const PRIVATELINK = "https://aws.amazon.com/privatelink/pricing/";
+const VPC = "https://aws.amazon.com/vpc/pricing/";
 
 export const PRICES_CHECKED_ON = "2026-11-22";
+/** Lines added for issue 16 (VPC egress path) were read on this day. */
+export const PRICES_CHECKED_ON_VPC = "2026-12-01";
 export const PRICES_REGION = "us-east-1";
 
 export const PRICES = {
@@ -63,6 +67,14 @@ export const PRICES = {
 
   schedulerInvocations: p(1, "1 million invocations after 14 million free per month", SCHEDULER, "page"),
   schedulerFreeInvocations: p(14_000_000, "invocations free per month", SCHEDULER, "page"),
+
+  /** Checked 2026-12-01: "billed for each hour that your VPC endpoint remains provisioned in each Availability Zone". */
+  privateLinkEndpointAzHour: p(0.01, "interface endpoint-hour per Availability Zone", PRIVATELINK, "published-rate"),
+  /** Checked 2026-12-01: first 1 PB per month in a Region. */
+  privateLinkDataGb: p(0.01, "GB processed by interface endpoints (first 1 PB/month)", PRIVATELINK, "page"),
+  /** Checked 2026-12-01. */
+  natGatewayHour: p(0.045, "NAT gateway-hour", VPC, "published-rate"),
+  natGatewayDataGb: p(0.045, "GB processed by a NAT gateway", VPC, "published-rate"),
 
   kmsKey: p(1, "customer managed key-month", KMS, "published-rate"),
   kmsRequests: p(0.03, "10,000 requests", KMS, "published-rate"),

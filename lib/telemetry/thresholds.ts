@@ -6,15 +6,15 @@
 import { effectiveLevel, signalById } from "../catalog";
 import type { EnvironmentConfig } from "../config/schema";
 
-/** DESIGN.md defaults, used only if the catalog ever stops defining the signal's levels. */
-const DESIGN_DEFAULTS = { warnC: 78, criticalC: 83 } as const;
+/** Catalog defaults (docs/signal-catalog.md), used only if the catalog ever stops defining the signal's levels. */
+const CATALOG_DEFAULTS = { warnC: 78, criticalC: 83 } as const;
 
 export function gpuTemperatureThresholds(config: Pick<EnvironmentConfig, "thresholds">): { warnC: number; criticalC: number } {
   const signal = signalById("gpu-temperature");
   const override = config.thresholds["gpu-temperature"];
-  const warnC = (signal && effectiveLevel(signal, "warn", config.thresholds)?.threshold) ?? override?.warn ?? DESIGN_DEFAULTS.warnC;
+  const warnC = (signal && effectiveLevel(signal, "warn", config.thresholds)?.threshold) ?? override?.warn ?? CATALOG_DEFAULTS.warnC;
   const criticalC =
-    (signal && effectiveLevel(signal, "critical", config.thresholds)?.threshold) ?? override?.critical ?? DESIGN_DEFAULTS.criticalC;
+    (signal && effectiveLevel(signal, "critical", config.thresholds)?.threshold) ?? override?.critical ?? CATALOG_DEFAULTS.criticalC;
   if (criticalC < warnC) {
     throw new Error(`thresholds.gpu-temperature: critical (${criticalC}) must not be below warn (${warnC})`);
   }

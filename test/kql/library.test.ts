@@ -120,7 +120,7 @@ describe("the validation catches broken queries (negative tests)", () => {
     ).toMatch(/binSize/);
   });
 
-  it("declares the documented columns (spot check against DESIGN.md)", () => {
+  it("declares the documented columns (spot check against the Azure Monitor Logs table reference)", () => {
     expect(TABLE_SCHEMAS.AzureDiagnostics.properties_s).toBe("string");
     expect(TABLE_SCHEMAS.AzureDiagnostics.DurationMs).toBe("long");
     expect(TABLE_SCHEMAS.AppRequests.DurationMs).toBe("real");

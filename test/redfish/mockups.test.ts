@@ -1,5 +1,5 @@
 /**
- * Every mockup in ../shared/redfish-mockups, served over HTTPS by a fake BMC, polled by the real
+ * Every BMC capture in test/fixtures/redfish, served over HTTPS by a fake BMC, polled by the real
  * poller with session and Basic auth. Expected values are read by hand from the mockup JSON
  * (paths in the comments), not from the poller's output.
  */

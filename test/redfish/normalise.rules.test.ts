@@ -1,5 +1,5 @@
 /**
- * The normaliser rules DESIGN.md lists, one by one, on small documents (fragments from the
+ * The normaliser rules of docs/redfish.md, one by one, on small documents (fragments from the
  * NVIDIA captures where they exist). Expected values are read from the documents.
  */
 import { readFileSync } from "node:fs";
@@ -40,7 +40,7 @@ const gpuSystem = (metrics: unknown, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-describe("DESIGN.md normaliser rules", () => {
+describe("normaliser rules (docs/redfish.md)", () => {
   test("a Headroom sensor is not a temperature (NVIDIA *_TEMP_1 = 58 degrees to the throttle limit)", () => {
     const headroom = fragment("gpu_temperature_sensor.json");
     const store = bmc(

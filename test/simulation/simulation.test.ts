@@ -22,7 +22,7 @@ beforeAll(async () => {
   const { runSimulation } = await import("../../sim/run");
   scenario = shortScenario();
   result = await runSimulation(scenario, { clock, t0 });
-}, 120_000);
+}, 180_000);
 
 function outcome(id: string) {
   const o = result.score.faults.find((f) => f.fault.id === id);
@@ -48,7 +48,7 @@ describe("simulation (short scenario)", () => {
   it("a dead fan pages P2 (the catalog's tier for fan-failed) and resolves with OK after the repair", () => {
     const fan = outcome("fan");
     const level = expectedOf(fan.fault);
-    expect(level.tier).toBe("P2"); // DESIGN.md: fan failed -> P2 (one fan)
+    expect(level.tier).toBe("P2"); // docs/signal-catalog.md: fan failed -> P2 (one fan)
     expect(fan.page?.kind).toBe("ALARM");
     expect(fan.page?.spec.tier).toBe(level.tier);
     expect(fan.page?.spec.instance.cluster).toBe(fan.fault.cluster);
@@ -64,7 +64,7 @@ describe("simulation (short scenario)", () => {
   it("a GPU climbing past 83 °C pages the catalog's critical tier (P1) after the condition is sustained", () => {
     const heat = outcome("gpu-heat");
     const level = expectedOf(heat.fault);
-    expect(level.tier).toBe("P1"); // DESIGN.md: GPU temperature > 83 °C sustained -> P1
+    expect(level.tier).toBe("P1"); // docs/signal-catalog.md: GPU temperature > 83 °C sustained -> P1
     const threshold = signalById("gpu-temperature")?.levels.critical?.threshold as number;
     const firstHot = heat.fault.steps.find((s) => (s.value ?? 0) > threshold);
     expect(heat.onsetAt).toBe(at(firstHot?.atMin ?? Number.NaN));
@@ -95,6 +95,6 @@ describe("simulation (short scenario)", () => {
     expect(result.counters.undelivered).toBe(0);
     expect(result.counters.azurePolls).toBe(minutes);
     expect(result.counters.azureErrors).toBe(0);
-    expect(result.score.summaryLine).toMatch(/^simulate faults=2 paged_right_tier=2 false_pages=0 max_added_latency_s=-?\d+$/);
+    expect(result.score.summaryLine).toMatch(/^simulate-e2e faults=2 paged_right_tier=2 false_pages=0 max_added_latency_s=-?\d+$/);
   });
 });

@@ -3,7 +3,7 @@ import { METRICS } from "../../lambdas/shared/metric-names";
 import type { BmcSnapshot, Component } from "../../lambdas/shared/snapshot";
 import { type AssessOptions, assessSnapshots, FleetState } from "../../lambdas/telemetry-ingest/aggregates";
 
-// Signal catalog defaults (../shared/DESIGN.md): warn > 78 C, critical > 83 C; power within 5 % of the cap; stale after 5 min.
+// Signal catalog defaults (docs/signal-catalog.md): warn > 78 C, critical > 83 C; power within 5 % of the cap; stale after 5 min.
 const options: AssessOptions = { gpuTemperature: { warnC: 78, criticalC: 83 }, staleAfterMs: 5 * 60_000, powerCapMargin: 0.05 };
 
 function snap(bmc: string, collectedAt: string, components: Component[], extra: Partial<BmcSnapshot> = {}): BmcSnapshot {

@@ -106,7 +106,7 @@ describe.each(["dev", "prod"])("TelemetryPipeline for %s (synth with cdk-nag pas
   });
 });
 
-test("GPU temperature thresholds: DESIGN.md defaults 78/83, per-environment overrides win", () => {
+test("GPU temperature thresholds: catalog defaults 78/83 (docs/signal-catalog.md), per-environment overrides win", () => {
   expect(gpuTemperatureThresholds({ thresholds: {} })).toEqual({ warnC: 78, criticalC: 83 });
   // config/prod.json overrides gpu-temperature to 80/85.
   expect(gpuTemperatureThresholds(loadConfig("prod"))).toEqual({ warnC: 80, criticalC: 85 });

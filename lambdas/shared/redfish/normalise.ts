@@ -2,7 +2,7 @@
  * Redfish resources -> the components of a BMC snapshot (lambdas/shared/snapshot.ts).
  *
  * Works on a ResourceStore (whatever one poll managed to read), so it never does I/O and never
- * throws on hostile input. The rules DESIGN.md lists are enforced here:
+ * throws on hostile input. The rules of docs/redfish.md ("Normalisation") are enforced here:
  *  - Absent/Disabled/offline sensors are not readings (iLO reports them as 0).
  *  - A missing value is omitted, never 0; a disabled control or a SetPoint <= 0 is "no cap".
  *  - ReadingBasis "Headroom" sensors are margins to throttling, never temperatures.

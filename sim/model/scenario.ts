@@ -1,0 +1,260 @@
+/**
+ * Scenarios of the seeded simulation, as data: faults (each with the tier it must page and a
+ * page deadline written here, independently of the catalog) and the random noise of a healthy
+ * fleet. To add a scenario item, append a FaultSpec (docs/simulation.md, "Adding a fault").
+ */
+import type { LevelName, Tier } from "../../lib/catalog";
+import type { TrafficCondition } from "../azure-traffic";
+
+/** What a fault or a noise item changes while it is active. Node ids are sim/scenario.ts FLEET's. */
+export type Effect =
+  /** One GPU's temperature; a list is a ramp, one value per minute from the start, the last held. */
+  | { readonly kind: "gpu-temperature"; readonly node: string; readonly gpu: number; readonly celsius: number | readonly number[] }
+  | { readonly kind: "fan-failed"; readonly node: string; readonly fans: readonly number[] }
+  | { readonly kind: "gpu-throttled"; readonly node: string; readonly gpu: number }
+  /** Uncorrectable ECC count grows by `add` (a new event). */
+  | { readonly kind: "ecc-uncorrectable"; readonly node: string; readonly gpu: number; readonly add: number }
+  | { readonly kind: "chassis-power"; readonly node: string; readonly watts: number }
+  /** The poller's snapshot status for these BMCs: dark (unreachable), rejected credentials, or part of the resources failing. */
+  | { readonly kind: "bmc-status"; readonly nodes: readonly string[] | "all"; readonly status: "unreachable" | "auth_failed" | "partial" }
+  | { readonly kind: "azure"; readonly deployment: string; readonly condition: TrafficCondition }
+  /** Share of telemetry-ingest invocations that fail (sink throttling, a bad deploy). */
+  | { readonly kind: "ingest-errors"; readonly failureShare: number }
+  /** Seconds the ingest spends per record (a slow sink): above 60 s per minute of records a backlog builds up. */
+  | { readonly kind: "ingest-slow"; readonly secondsPerRecord: number };
+
+export interface ExpectedPage {
+  readonly signal: string;
+  readonly level: LevelName;
+  /** The alarm's scope instance, when it has one. */
+  readonly cluster?: string;
+  readonly deployment?: string;
+  /** The tier this fault must page, decided here (docs/signal-catalog.md), not read from the catalog. */
+  readonly tier: Tier;
+  /** From the onset to the page reaching its destination. */
+  readonly deadlineMin: number;
+}
+
+export interface AlarmRef {
+  readonly signal: string;
+  readonly level?: LevelName;
+}
+
+export interface FaultSpec {
+  readonly id: string;
+  readonly title: string;
+  /** Minutes from T0 (fractions allowed); each seed adds a random second within that minute. */
+  readonly atMin: number;
+  readonly durationMin: number;
+  /** When the condition the expected alarm watches begins, minutes after atMin (ramps); default 0. */
+  readonly onsetAfterMin?: number;
+  readonly effects: readonly Effect[];
+  /** The page this fault must raise; null = it must not page at all (any page is a false page). */
+  readonly expect: ExpectedPage | null;
+  /** Other alarms this fault legitimately raises while active (they are not false pages). */
+  readonly alsoMayPage?: readonly AlarmRef[];
+}
+
+export interface NoiseItem {
+  readonly id: string;
+  readonly title: string;
+  readonly atMs: number;
+  readonly untilMs: number;
+  readonly effects: readonly Effect[];
+}
+
+export interface ModelScenario {
+  readonly name: string;
+  readonly warmupMinutes: number;
+  /** Scored minutes after T0. */
+  readonly durationMinutes: number;
+  /** The healthy stretch with noise only, [from, to) minutes. */
+  readonly healthy: { readonly fromMin: number; readonly toMin: number };
+  readonly faults: readonly FaultSpec[];
+  /** Random noise over the whole run (the generator draws from the run's one PRNG). */
+  readonly noise: boolean;
+}
+
+const H = 60;
+const DAY = 24 * H;
+
+/** The full run: 24 healthy hours with random noise, then every fault (two at once near the end). */
+export function fullModelScenario(): ModelScenario {
+  const at = (h: number, m: number) => DAY + h * H + m;
+  const faults: FaultSpec[] = [
+    {
+      id: "ecc",
+      title: "uncorrectable ECC error on gb300-1 GPU_1",
+      atMin: at(0, 0),
+      durationMin: 60,
+      effects: [{ kind: "ecc-uncorrectable", node: "gb300-1", gpu: 1, add: 1 }],
+      expect: { signal: "gpu-uncorrectable-ecc", level: "critical", cluster: "train-a", tier: "P1", deadlineMin: 5 },
+    },
+    {
+      id: "fan",
+      title: "a fan dies on apollo-1",
+      atMin: at(1, 10),
+      durationMin: 25,
+      effects: [{ kind: "fan-failed", node: "apollo-1", fans: [2] }],
+      expect: { signal: "fan-failed", level: "warn", cluster: "train-a", tier: "P2", deadlineMin: 10 },
+    },
+    {
+      id: "gpu-heat",
+      title: "apollo-2 GPU climbs past 83 °C",
+      atMin: at(1, 50),
+      durationMin: 25,
+      onsetAfterMin: 3,
+      effects: [{ kind: "gpu-temperature", node: "apollo-2", gpu: 0, celsius: [72, 77, 80, 85, 88, 89] }],
+      expect: { signal: "gpu-temperature", level: "critical", cluster: "train-a", tier: "P1", deadlineMin: 10 },
+      alsoMayPage: [{ signal: "gpu-temperature", level: "warn" }],
+    },
+    {
+      id: "power-cap",
+      title: "tower-1 draws at its power cap (1,030 of 1,045 W)",
+      atMin: at(2, 30),
+      durationMin: 25,
+      effects: [{ kind: "chassis-power", node: "tower-1", watts: 1030 }],
+      expect: { signal: "power-cap", level: "warn", cluster: "train-a", tier: "P2", deadlineMin: 15 },
+    },
+    {
+      id: "bmc-dark",
+      title: "BMC rack-3 goes dark",
+      atMin: at(3, 10),
+      durationMin: 30,
+      effects: [{ kind: "bmc-status", nodes: ["rack-3"], status: "unreachable" }],
+      expect: { signal: "bmc-telemetry-stale", level: "warn", cluster: "infer-b", tier: "P2", deadlineMin: 15 },
+    },
+    {
+      id: "429-storm",
+      title: "429 storm on gpt-4o-mini (30 % throttled)",
+      atMin: at(4, 0),
+      durationMin: 30,
+      effects: [{ kind: "azure", deployment: "gpt-4o-mini", condition: { throttledShare: 0.3 } }],
+      expect: { signal: "aoai-429-rate", level: "warn", deployment: "gpt-4o-mini", tier: "P2", deadlineMin: 20 },
+    },
+    {
+      id: "latency",
+      title: "gpt-4o P99 at 1.6x its SLO",
+      atMin: at(4, 50),
+      durationMin: 40,
+      effects: [{ kind: "azure", deployment: "gpt-4o", condition: { latencyFactor: 3.2 } }],
+      expect: { signal: "aoai-p99-latency", level: "warn", deployment: "gpt-4o", tier: "P2", deadlineMin: 30 },
+    },
+    {
+      id: "outage",
+      title: "gpt-4o-mini outage (every request 503)",
+      atMin: at(5, 50),
+      durationMin: 20,
+      effects: [{ kind: "azure", deployment: "gpt-4o-mini", condition: { serverErrorShare: 1 } }],
+      expect: { signal: "aoai-zero-success", level: "critical", deployment: "gpt-4o-mini", tier: "P1", deadlineMin: 15 },
+    },
+    {
+      id: "network-outage",
+      title: "environment-wide BMC network outage (every BMC dark): per-cluster pages must stay suppressed",
+      atMin: at(6, 30),
+      durationMin: 30,
+      effects: [{ kind: "bmc-status", nodes: "all", status: "unreachable" }],
+      expect: { signal: "bmc-network-outage", level: "critical", tier: "P1", deadlineMin: 8 },
+    },
+    {
+      id: "cluster-unreachable",
+      title: "2 of infer-b's 6 BMCs unreachable (33 %)",
+      atMin: at(7, 30),
+      durationMin: 25,
+      effects: [{ kind: "bmc-status", nodes: ["rack-4", "rack-5"], status: "unreachable" }],
+      expect: { signal: "bmc-unreachable-share", level: "critical", cluster: "infer-b", tier: "P1", deadlineMin: 10 },
+      alsoMayPage: [{ signal: "bmc-telemetry-stale" }],
+    },
+    {
+      id: "two-fans",
+      title: "two fans fail in apollo-2's chassis",
+      atMin: at(8, 20),
+      durationMin: 20,
+      effects: [{ kind: "fan-failed", node: "apollo-2", fans: [0, 1] }],
+      expect: { signal: "fans-failed-per-chassis", level: "critical", cluster: "train-a", tier: "P1", deadlineMin: 6 },
+      alsoMayPage: [{ signal: "fan-failed" }],
+    },
+    {
+      id: "throttling",
+      title: "cray-1 GPU throttled for 25 min",
+      atMin: at(9, 0),
+      durationMin: 25,
+      effects: [{ kind: "gpu-throttled", node: "cray-1", gpu: 0 }],
+      expect: { signal: "gpu-throttled", level: "warn", cluster: "infer-b", tier: "P2", deadlineMin: 10 },
+    },
+    {
+      id: "auth-failures",
+      title: "train-a's BMCs reject the poller's credentials (rotated password)",
+      atMin: at(9, 40),
+      durationMin: 25,
+      effects: [{ kind: "bmc-status", nodes: ["apollo-1", "apollo-2", "gb300-1", "tower-1", "rack-1", "rack-2"], status: "auth_failed" }],
+      expect: { signal: "bmc-unreachable-share", level: "critical", cluster: "train-a", tier: "P1", deadlineMin: 10 },
+      alsoMayPage: [{ signal: "bmc-telemetry-stale" }],
+    },
+    {
+      id: "partial-data",
+      title: "gb300-1 answers partially (GPU temperatures missing) for 20 min: must not page",
+      atMin: at(10, 20),
+      durationMin: 20,
+      effects: [{ kind: "bmc-status", nodes: ["gb300-1"], status: "partial" }],
+      expect: null,
+    },
+    {
+      id: "ingest-errors",
+      title: "ingest error burst: every invocation fails for 15 min (batches go to the DLQ)",
+      atMin: at(11, 0),
+      durationMin: 20,
+      effects: [{ kind: "ingest-errors", failureShare: 1 }],
+      expect: { signal: "ingest-dlq-depth", level: "warn", tier: "P2", deadlineMin: 15 },
+      alsoMayPage: [{ signal: "bmc-telemetry-stale" }, { signal: "ingest-iterator-age" }],
+    },
+    {
+      id: "iterator-age",
+      title: "slow sink: 8 s per record (96 s per minute of snapshots), the iterator age grows",
+      atMin: at(11, 50),
+      durationMin: 35,
+      effects: [{ kind: "ingest-slow", secondsPerRecord: 8 }],
+      expect: { signal: "ingest-iterator-age", level: "warn", tier: "P2", deadlineMin: 25 },
+      alsoMayPage: [{ signal: "bmc-telemetry-stale" }, { signal: "bmc-unreachable-share" }],
+    },
+    {
+      id: "concurrent-fan",
+      title: "two at once (1/2): rack-1's fan fails",
+      atMin: at(13, 0),
+      durationMin: 25,
+      effects: [{ kind: "fan-failed", node: "rack-1", fans: [0] }],
+      expect: { signal: "fan-failed", level: "warn", cluster: "train-a", tier: "P2", deadlineMin: 10 },
+    },
+    {
+      id: "concurrent-outage",
+      title: "two at once (2/2): gpt-4o outage",
+      atMin: at(13, 2),
+      durationMin: 25,
+      effects: [{ kind: "azure", deployment: "gpt-4o", condition: { serverErrorShare: 1 } }],
+      expect: { signal: "aoai-zero-success", level: "critical", deployment: "gpt-4o", tier: "P1", deadlineMin: 15 },
+    },
+    {
+      id: "brief-heat",
+      title: "apollo-1 GPU at 86 °C for 3 min, shorter than M = 5: must not page",
+      atMin: at(13, 50),
+      durationMin: 3,
+      effects: [{ kind: "gpu-temperature", node: "apollo-1", gpu: 1, celsius: 86 }],
+      expect: null,
+    },
+  ];
+  return { name: "full", warmupMinutes: 20, durationMinutes: at(14, 30), healthy: { fromMin: 0, toMin: DAY }, faults, noise: true };
+}
+
+/** A short scenario for tests: a dead fan and an overheating GPU after a brief healthy stretch, no noise. */
+export function shortModelScenario(): ModelScenario {
+  const full = fullModelScenario();
+  const pick = (id: string, atMin: number): FaultSpec => ({ ...(full.faults.find((f) => f.id === id) as FaultSpec), atMin });
+  return {
+    name: "short",
+    warmupMinutes: 15,
+    durationMinutes: 70,
+    healthy: { fromMin: 0, toMin: 10 },
+    faults: [pick("fan", 10), pick("gpu-heat", 12), pick("brief-heat", 50)],
+    noise: false,
+  };
+}
