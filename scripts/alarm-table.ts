@@ -7,15 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { SIGNALS } from "../lib/catalog/signals";
-import {
-  BURN_RATE_POLICIES,
-  budgetSpentPercent,
-  burnThresholdPercent,
-  SLO_PERIOD_DAYS,
-  SLOS,
-  windowEvaluation,
-  windowLabel,
-} from "../lib/catalog/slo";
+import { BURN_RATE_POLICIES, budgetSpentPercent, burnThresholdPercent, SLO_PERIOD_DAYS, SLOS, windowLabel } from "../lib/catalog/slo";
 import type { SignalDefinition } from "../lib/catalog/types";
 import { SlosSchema } from "../lib/config/schema";
 
@@ -66,9 +58,9 @@ export function renderAlarmTable(signals: readonly SignalDefinition[] = SIGNALS)
 /** The SLO burn-rate alerts: per SLO (config.slos), three window pairs, each a composite (long AND short) that pages its tier. */
 export function renderSloTable(): string {
   const rows = [
-    `**SLO burn-rate alerts** (\`config.slos\`; error budget = 100 % − target over ${SLO_PERIOD_DAYS} days; one set per deployment or cluster). Each row is a composite alarm, long window AND short window, with ALARM and OK on its tier; the window alarms have no actions. Method and sources: docs/alarms.md.`,
+    `**SLO burn-rate alerts** (\`config.slos\`; error budget = 100 % − target over ${SLO_PERIOD_DAYS} days; one set per deployment or cluster). Each row is a composite alarm, long window AND short window, with ALARM and OK on its tier; the window alarms have no actions. Each alarm's period is its window plus the SLO's publish lag (Azure minutes reach CloudWatch late). Method and sources: docs/alarms.md.`,
     "",
-    "| SLO (id) | SLI (good / valid) | Tier | Burn rate | Long window | Short window (of N) | Budget spent when it fires | Bad share that alarms at the default target |",
+    "| SLO (id) | SLI (good / valid) | Tier | Burn rate | Long window | Short window | Budget spent when it fires | Bad share that alarms at the default target |",
     "|---|---|---|---|---|---|---|---|",
   ];
   // The schema's defaults, what an environment gets without config.slos.
@@ -76,8 +68,8 @@ export function renderSloTable(): string {
   const defaults = { "aoai-availability": d.aoaiAvailability.target, "aoai-latency": d.aoaiLatency.target, "gpu-fleet": d.gpuFleet.target };
   for (const slo of SLOS) {
     for (const p of BURN_RATE_POLICIES) {
-      const n = (seconds: number) => windowEvaluation(seconds, slo.publishLagMinutes).evaluationPeriods;
-      const windowText = (seconds: number) => `${windowLabel(seconds)}${n(seconds) > 1 ? ` (1 of ${n(seconds)})` : ""}`;
+      const lag = slo.publishLagMinutes;
+      const windowText = (seconds: number) => `${windowLabel(seconds)}${lag > 0 ? ` + ${lag} min` : ""}`;
       rows.push(
         `| ${cell(slo.title)} (\`${slo.id}\`, ${slo.scope}) | ${cell(slo.sli)} | ${p.tier} | ${p.factor}× | ${windowText(p.longWindowSeconds)} | ${windowText(p.shortWindowSeconds)} | ${budgetSpentPercent(p)} % | > ${burnThresholdPercent(defaults[slo.id], p.factor)} % at ${defaults[slo.id]} % |`,
       );

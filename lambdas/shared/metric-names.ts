@@ -102,7 +102,7 @@ export const METRICS = {
     "Count",
     fleet,
     "telemetry-ingest",
-    "GPUs that reported a temperature at or under the critical threshold and no throttling",
+    "GPUs in the snapshots that are not over the critical temperature and not throttled",
   ),
   sinkRecordsRejected: m(
     "SinkRecordsRejected",

@@ -254,8 +254,9 @@ export function assessSnapshots(snapshots: readonly BmcSnapshot[], state: FleetS
         if (level === "critical") g.overCritical++;
         const throttled = c.throttled === true;
         if (throttled) throttledHere++;
-        // GPU fleet SLO: a healthy GPU-minute is reporting, at or under critical, not throttled.
-        if ((level === "ok" || level === "warn") && !throttled) g.healthy++;
+        // GPU fleet SLO: a healthy GPU-minute is reporting, not over critical, not throttled. A GPU
+        // whose BMC gives no temperature is not evidence of heat (some BMCs never expose it).
+        if (level !== "critical" && !throttled) g.healthy++;
         const eccNew = state.observeEcc(`${bmcKey}\u0000${c.system ?? ""}\u0000${c.id}`, at, c.eccUncorrectable);
         if (eccNew) g.newEcc++;
         if (level === "warn" || level === "critical" || throttled || (c.eccUncorrectable ?? 0) > 0) {

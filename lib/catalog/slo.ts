@@ -88,7 +88,8 @@ export interface SloDefinition {
   readonly eventUnit: string;
   /**
    * Minutes between a minute ending and its data being in CloudWatch. A window mostly made of
-   * minutes not published yet is evaluated with the window before it too (see windowEvaluation).
+   * minutes not published yet would be judged on its few published minutes, so each alarm's period
+   * is the policy's window plus this lag (see alarmPeriodSeconds).
    */
   readonly publishLagMinutes: number;
   /** The share (%) of bad events in one window, as metric math over that window. */
@@ -151,7 +152,7 @@ export const SLOS: readonly SloDefinition[] = [
     title: "GPU fleet health",
     scope: "cluster",
     requiresAzure: false,
-    sli: "healthy GPU-minutes (reporting, at or under the critical temperature, not throttled) / expected GPU-minutes (GpusHealthy, GpusExpected)",
+    sli: "healthy GPU-minutes (reporting, not over the critical temperature, not throttled) / expected GPU-minutes (GpusHealthy, GpusExpected)",
     eventUnit: "GPU-minutes",
     // The ingest publishes EMF within a minute of the poll.
     publishLagMinutes: 1,
@@ -297,15 +298,16 @@ export const CLOUDWATCH_ALARM_LIMITS = {
 } as const;
 
 /**
- * How many windows an alarm evaluates. Azure minutes reach CloudWatch minutes late; when more
- * than a quarter of a window is still unpublished, the alarm also looks at the windows before
- * it (1 breaching of N): otherwise a 5-minute window of logs-based data (11 minutes late) would
- * always be empty and the fast-burn page could never fire.
+ * The alarm period of a policy window: the window plus the SLO's publish lag. The newest `lag`
+ * minutes of any window are not in CloudWatch yet, so a 5-minute window over Azure metrics (4
+ * minutes late) would hold one published minute, and one bad minute would look like a 20 % burn;
+ * over Log Analytics data (11 minutes late) it would always be empty and the fast burn could
+ * never page. With the lag added, every window holds the policy's length of published data.
+ * (The simulator showed it: evaluating the windows before a partial one instead, 1 of N, paged
+ * again after repaired outages on single noisy minutes.)
  */
-export function windowEvaluation(windowSeconds: number, publishLagMinutes: number): { evaluationPeriods: number; datapointsToAlarm: 1 } {
-  const lag = publishLagMinutes * 60;
-  const extra = lag > windowSeconds / 4 ? Math.ceil(lag / windowSeconds) : 0;
-  return { evaluationPeriods: 1 + extra, datapointsToAlarm: 1 };
+export function alarmPeriodSeconds(windowSeconds: number, publishLagMinutes: number): number {
+  return windowSeconds + publishLagMinutes * 60;
 }
 
 /** FleetWatch/<env>/<slo>/burn-<tier>[-<window>]/<cluster or deployment>. */
@@ -355,11 +357,10 @@ export function resolveBurnRateAlarms(config: EnvironmentConfig): BurnRateAlarms
     for (const p of BURN_RATE_POLICIES) {
       const pair = (["long", "short"] as const).map((role): BurnRateWindowAlarm => {
         const windowSeconds = role === "long" ? p.longWindowSeconds : p.shortWindowSeconds;
-        const evaluation = windowEvaluation(windowSeconds, def.publishLagMinutes);
-        const range = windowSeconds * evaluation.evaluationPeriods;
-        const limit = windowSeconds < 3600 ? CLOUDWATCH_ALARM_LIMITS.rangeUnderOneHourSeconds : CLOUDWATCH_ALARM_LIMITS.rangeSeconds;
-        if (range > limit)
-          throw new Error(`SLO ${slo.slo}: ${windowLabel(windowSeconds)} x ${evaluation.evaluationPeriods} exceeds ${limit} s`);
+        // One datapoint, 1 of 1: the period is the window (plus the publish lag).
+        const periodSeconds = alarmPeriodSeconds(windowSeconds, def.publishLagMinutes);
+        const limit = periodSeconds < 3600 ? CLOUDWATCH_ALARM_LIMITS.rangeUnderOneHourSeconds : CLOUDWATCH_ALARM_LIMITS.rangeSeconds;
+        if (periodSeconds > limit) throw new Error(`SLO ${slo.slo}: a ${periodSeconds} s period exceeds ${limit} s`);
         return {
           name: burnRateAlarmName(config.name, slo, p.tier, windowSeconds),
           slo,
@@ -370,10 +371,11 @@ export function resolveBurnRateAlarms(config: EnvironmentConfig): BurnRateAlarms
           source,
           dimensions: dimensionsOf(config.name, slo),
           statistic: "Sum",
-          periodSeconds: windowSeconds,
+          periodSeconds,
           comparison: "GreaterThanThreshold",
           threshold: burnThresholdPercent(slo.targetPercent, p.factor),
-          ...evaluation,
+          evaluationPeriods: 1,
+          datapointsToAlarm: 1,
           // No traffic (or no telemetry) in a window spends no budget; staleness alarms cover silence.
           treatMissingData: "notBreaching",
           description: describe(config.name, def, slo, p, role),
@@ -437,14 +439,14 @@ export function burnRateCompositeActions(
 
 /**
  * The burn-rate alarms as catalog AlarmSpecs, for code that evaluates and scores AlarmSpecs (the
- * simulator): the signal id is the SLO id, the level "critical" for the P1 policy and "warn" for
- * P2/P3, and each window's pagingAlarmName is its composite. `composites` holds one spec per
+ * simulator): the signal id is `<slo>/burn-<tier>` (as in the alarm names), the level "critical"
+ * for the P1 policy and "warn" for P2/P3, and each window's pagingAlarmName is its composite. `composites` holds one spec per
  * composite (its long window's values under the composite's name), the alarm that pages.
  */
 export function burnRateAlarmSpecs(b: BurnRateAlarms): { readonly windows: AlarmSpec[]; readonly composites: AlarmSpec[] } {
   const spec = (w: BurnRateWindowAlarm, name: string, composite: BurnRateComposite): AlarmSpec => ({
     name,
-    signalId: w.slo.slo,
+    signalId: `${w.slo.slo}/burn-${w.tier.toLowerCase()}`,
     level: w.tier === "P1" ? "critical" : "warn",
     tier: w.tier,
     instance: w.slo.instance,

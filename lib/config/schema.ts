@@ -244,7 +244,7 @@ export const SlosSchema = z.strictObject({
         .default({}),
     })
     .prefault({}),
-  /** GPU fleet: share of GPU-minutes healthy (reporting, at or under the critical temperature, not throttled), per cluster. */
+  /** GPU fleet: share of GPU-minutes healthy (reporting, not over the critical temperature, not throttled), per cluster. */
   gpuFleet: z
     .strictObject({
       enabled: z.boolean().default(true),

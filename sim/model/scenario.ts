@@ -78,10 +78,41 @@ export interface ModelScenario {
 const H = 60;
 const DAY = 24 * H;
 
+/**
+ * The pages of one SLO's burn-rate composites (lib/catalog/slo.ts: signal `<slo>/burn-<tier>`).
+ * A fault that spends an SLO's error budget may legitimately raise them besides its own page.
+ */
+const sloPages = (slo: string, tiers: readonly ("p1" | "p2" | "p3")[] = ["p1", "p2", "p3"]): AlarmRef[] =>
+  tiers.map((t) => ({ signal: `${slo}/burn-${t}` }));
+
 /** The full run: 24 healthy hours with random noise, then every fault (two at once near the end). */
 export function fullModelScenario(): ModelScenario {
   const at = (h: number, m: number) => DAY + h * H + m;
   const faults: FaultSpec[] = [
+    {
+      // Issue 17: 4 % of gpt-4o's requests throttled for 5.5 h, under the retired threshold
+      // alarm's 5 % for ever: an 8x burn of the 99.5 % availability budget. Method: 5 % of the
+      // budget gone in 6 h pages P2 once the 6 h window's error ratio passes 6 x 0.5 = 3 %, that is
+      // after 4.5 h at 4 %; no P1 (14.4x needs 7.2 %). The 3-day ticket (P3) comes first.
+      id: "slow-burn",
+      title: "slow burn: 4 % of gpt-4o's requests throttled for 5.5 h (never over a 5 % threshold)",
+      atMin: at(0, 30),
+      durationMin: 330,
+      effects: [{ kind: "azure", deployment: "gpt-4o", condition: { throttledShare: 0.04 } }],
+      expect: { signal: "aoai-availability/burn-p2", level: "warn", deployment: "gpt-4o", tier: "P2", deadlineMin: 300 },
+      alsoMayPage: sloPages("aoai-availability", ["p3"]),
+    },
+    {
+      // Issue 17: 8 % of gpt-4o-mini's requests throttled for 12 min, which a "429 rate > 5 % for
+      // 10 of 14 min" threshold alarm pages: 1.6 % of the last hour's requests, under the fast
+      // burn's 7.2 % (14.4 x 0.5 %), and 0.27 % of the last 6 h, under the slow burn's 3 %. Must not page.
+      id: "short-spike",
+      title: "short 429 spike on gpt-4o-mini (8 % for 12 min): must not page",
+      atMin: at(3, 0),
+      durationMin: 12,
+      effects: [{ kind: "azure", deployment: "gpt-4o-mini", condition: { throttledShare: 0.08 } }],
+      expect: null,
+    },
     {
       id: "ecc",
       title: "uncorrectable ECC error on gb300-1 GPU_1",
@@ -130,7 +161,10 @@ export function fullModelScenario(): ModelScenario {
       atMin: at(4, 0),
       durationMin: 30,
       effects: [{ kind: "azure", deployment: "gpt-4o-mini", condition: { throttledShare: 0.3 } }],
-      expect: { signal: "aoai-429-rate", level: "warn", deployment: "gpt-4o-mini", tier: "P2", deadlineMin: 20 },
+      // 30 % of requests failing is a 60x burn of a 99.5 % availability budget: the fast-burn P1
+      // (aoai-429-rate, a P2 threshold alarm, is retired while the availability SLO is on).
+      expect: { signal: "aoai-availability/burn-p1", level: "critical", deployment: "gpt-4o-mini", tier: "P1", deadlineMin: 25 },
+      alsoMayPage: sloPages("aoai-availability", ["p2", "p3"]),
     },
     {
       id: "latency",
@@ -138,7 +172,11 @@ export function fullModelScenario(): ModelScenario {
       atMin: at(4, 50),
       durationMin: 40,
       effects: [{ kind: "azure", deployment: "gpt-4o", condition: { latencyFactor: 3.2 } }],
-      expect: { signal: "aoai-p99-latency", level: "warn", deployment: "gpt-4o", tier: "P2", deadlineMin: 30 },
+      // Every minute's P99 over the threshold: a 50x burn of dev's 98 % latency SLO. P1 once 28.8 %
+      // of the last hour's minutes are slow (17 min) and those minutes have landed from Log
+      // Analytics (11 min): about 30 min. aoai-p99-latency is retired while the latency SLO is on.
+      expect: { signal: "aoai-latency/burn-p1", level: "critical", deployment: "gpt-4o", tier: "P1", deadlineMin: 35 },
+      alsoMayPage: sloPages("aoai-latency", ["p2", "p3"]),
     },
     {
       id: "outage",
@@ -146,7 +184,9 @@ export function fullModelScenario(): ModelScenario {
       atMin: at(5, 50),
       durationMin: 20,
       effects: [{ kind: "azure", deployment: "gpt-4o-mini", condition: { serverErrorShare: 1 } }],
-      expect: { signal: "aoai-zero-success", level: "critical", deployment: "gpt-4o-mini", tier: "P1", deadlineMin: 15 },
+      // The availability fast burn pages P1; aoai-zero-success, demoted to P2, says "complete outage" in chat.
+      expect: { signal: "aoai-availability/burn-p1", level: "critical", deployment: "gpt-4o-mini", tier: "P1", deadlineMin: 15 },
+      alsoMayPage: [{ signal: "aoai-zero-success" }, ...sloPages("aoai-availability", ["p2", "p3"])],
     },
     {
       id: "network-outage",
@@ -155,6 +195,9 @@ export function fullModelScenario(): ModelScenario {
       durationMin: 30,
       effects: [{ kind: "bmc-status", nodes: "all", status: "unreachable" }],
       expect: { signal: "bmc-network-outage", level: "critical", tier: "P1", deadlineMin: 8 },
+      // The GPU fleet SLO's pages are suppressed with the rest; the slow-burn tiers may report the
+      // budget the outage spent once the suppression's extension is over.
+      alsoMayPage: sloPages("gpu-fleet", ["p2", "p3"]),
     },
     {
       id: "cluster-unreachable",
@@ -163,7 +206,7 @@ export function fullModelScenario(): ModelScenario {
       durationMin: 25,
       effects: [{ kind: "bmc-status", nodes: ["rack-4", "rack-5"], status: "unreachable" }],
       expect: { signal: "bmc-unreachable-share", level: "critical", cluster: "infer-b", tier: "P1", deadlineMin: 10 },
-      alsoMayPage: [{ signal: "bmc-telemetry-stale" }],
+      alsoMayPage: [{ signal: "bmc-telemetry-stale" }, ...sloPages("gpu-fleet")],
     },
     {
       id: "two-fans",
@@ -180,7 +223,8 @@ export function fullModelScenario(): ModelScenario {
       atMin: at(9, 0),
       durationMin: 25,
       effects: [{ kind: "gpu-throttled", node: "cray-1", gpu: 0 }],
-      expect: { signal: "gpu-throttled", level: "warn", cluster: "infer-b", tier: "P2", deadlineMin: 10 },
+      // One throttled GPU is a ticket while the GPU fleet SLO is on (gpu-throttled is demoted to P3).
+      expect: { signal: "gpu-throttled", level: "warn", cluster: "infer-b", tier: "P3", deadlineMin: 20 },
     },
     {
       id: "auth-failures",
@@ -189,7 +233,7 @@ export function fullModelScenario(): ModelScenario {
       durationMin: 25,
       effects: [{ kind: "bmc-status", nodes: ["apollo-1", "apollo-2", "gb300-1", "tower-1", "rack-1", "rack-2"], status: "auth_failed" }],
       expect: { signal: "bmc-unreachable-share", level: "critical", cluster: "train-a", tier: "P1", deadlineMin: 10 },
-      alsoMayPage: [{ signal: "bmc-telemetry-stale" }],
+      alsoMayPage: [{ signal: "bmc-telemetry-stale" }, ...sloPages("gpu-fleet")],
     },
     {
       id: "partial-data",
@@ -231,7 +275,8 @@ export function fullModelScenario(): ModelScenario {
       atMin: at(13, 2),
       durationMin: 25,
       effects: [{ kind: "azure", deployment: "gpt-4o", condition: { serverErrorShare: 1 } }],
-      expect: { signal: "aoai-zero-success", level: "critical", deployment: "gpt-4o", tier: "P1", deadlineMin: 15 },
+      expect: { signal: "aoai-availability/burn-p1", level: "critical", deployment: "gpt-4o", tier: "P1", deadlineMin: 15 },
+      alsoMayPage: [{ signal: "aoai-zero-success" }, ...sloPages("aoai-availability", ["p2", "p3"])],
     },
     {
       id: "brief-heat",

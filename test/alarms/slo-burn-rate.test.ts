@@ -98,28 +98,19 @@ describe("generated alarms for prod (targets from config/prod.json)", () => {
     }
   });
 
-  test("each window alarm's period is its window, so the metric math sees the window's sums", () => {
+  test("each window alarm is one datapoint whose period is the window plus the data's publish lag", () => {
     const byTier = { P1: [3600, 300], P2: [21_600, 1800], P3: [259_200, 21_600] } as const;
+    // Platform metrics reach CloudWatch 4 min late (3 min settle + 1 poll), Log Analytics minutes
+    // 11 min late (10 + 1), ingest aggregates within a minute: each window also spans those
+    // unpublished minutes, so it holds the method's window of data.
+    const lag = { "aoai-availability": 240, "aoai-latency": 660, "gpu-fleet": 60 } as const;
     for (const c of composites) {
-      expect([c.long.periodSeconds, c.short.periodSeconds], c.name).toEqual(byTier[c.tier]);
+      expect([c.long.windowSeconds, c.short.windowSeconds], c.name).toEqual(byTier[c.tier]);
+      expect([c.long.periodSeconds, c.short.periodSeconds], c.name).toEqual(byTier[c.tier].map((w) => w + lag[c.slo.slo]));
       expect(c.long.role).toBe("long");
       expect(c.short.role).toBe("short");
     }
-  });
-
-  test("windows mostly made of unpublished Azure minutes also look at the windows before them", () => {
-    // Platform metrics land 4 min late (3 min settle + 1 poll): a 5 min window is 4/5 empty, so
-    // 1 of 2 windows. Logs land 11 min late: a 5 min window needs 1 + ceil(11/5) = 4 windows,
-    // a 30 min one 1 + 1 (11 > 30/4). Long windows and GPU data (1 min) stay 1 of 1.
-    const n = (slo: string, tier: string, role: "long" | "short") =>
-      composites.find((c) => c.slo.slo === slo && c.tier === tier)![role].evaluationPeriods;
-    expect(n("aoai-availability", "P1", "short")).toBe(2);
-    expect(n("aoai-availability", "P2", "short")).toBe(1);
-    expect(n("aoai-latency", "P1", "short")).toBe(4);
-    expect(n("aoai-latency", "P2", "short")).toBe(2);
-    expect(n("aoai-latency", "P1", "long")).toBe(1);
-    expect(n("gpu-fleet", "P1", "short")).toBe(1);
-    for (const w of windows) expect(w.datapointsToAlarm).toBe(1);
+    for (const w of windows) expect([w.datapointsToAlarm, w.evaluationPeriods]).toEqual([1, 1]);
   });
 
   test("availability and GPU fleet are ratios of counts; latency is the percentile rank at the deployment's threshold", () => {
@@ -204,8 +195,8 @@ describe("the synthesised template", () => {
     expect(
       metrics.filter((m) => m.MetricStat).map((m) => [m.MetricStat!.Metric.MetricName, m.MetricStat!.Period, m.MetricStat!.Stat]),
     ).toEqual([
-      ["AoaiUnavailableRequests", 3600, "Sum"],
-      ["AoaiRequests", 3600, "Sum"],
+      ["AoaiUnavailableRequests", 3840, "Sum"],
+      ["AoaiRequests", 3840, "Sum"],
     ]);
   });
 });
@@ -315,7 +306,8 @@ describe("slow burn vs short spike (99.9 % availability, 1,000 requests a minute
     const out: Record<string, number | undefined> = {};
     for (const c of gpt4o) {
       for (let end = 1; end <= minutes; end++) {
-        if (ratio(end, c.long.periodSeconds / 60) > c.long.threshold && ratio(end, c.short.periodSeconds / 60) > c.short.threshold) {
+        // The method's windows (no publishing delay in this test).
+        if (ratio(end, c.long.windowSeconds / 60) > c.long.threshold && ratio(end, c.short.windowSeconds / 60) > c.short.threshold) {
           out[c.tier] = end;
           break;
         }
@@ -394,6 +386,6 @@ test("as catalog AlarmSpecs (for the simulator), each window pages through its c
   expect(windows).toHaveLength(b.windows.length);
   expect(composites.map((c) => c.name)).toEqual(b.composites.map((c) => c.name));
   const p1 = composites.find((c) => c.name === "FleetWatch/prod/aoai-availability/burn-p1/gpt-4o")!;
-  expect([p1.signalId, p1.level, p1.tier, p1.instance]).toEqual(["aoai-availability", "critical", "P1", { deployment: "gpt-4o" }]);
+  expect([p1.signalId, p1.level, p1.tier, p1.instance]).toEqual(["aoai-availability/burn-p1", "critical", "P1", { deployment: "gpt-4o" }]);
   for (const w of windows) expect(composites.map((c) => c.name)).toContain(w.pagingAlarmName);
 });

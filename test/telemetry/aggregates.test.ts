@@ -78,9 +78,9 @@ describe("fleet aggregates", () => {
     expect(values(snap("10.0.0.9", "2026-11-22T10:00:00.000Z", two))).toMatchObject({ gpusExpected: 2, gpusHealthy: 1 });
     const down = snap("10.0.0.9", "2026-11-22T10:01:00.000Z", [], { status: "unreachable" });
     expect(values(down)).toMatchObject({ gpusReporting: 0, gpusExpected: 2, gpusHealthy: 0 });
-    // No temperature reading is not a healthy GPU-minute either.
+    // A GPU listed without a temperature (some BMCs never expose it) is reporting and not known hot: healthy.
     const blind = snap("10.0.0.9", "2026-11-22T10:02:00.000Z", [{ kind: "gpu", id: "G1" }, gpu("G2", 60)]);
-    expect(values(blind)).toMatchObject({ gpusExpected: 2, gpusHealthy: 1 });
+    expect(values(blind)).toMatchObject({ gpusExpected: 2, gpusHealthy: 2 });
   });
 
   test("new uncorrectable ECC: counted when the count grows, not when it stays; an older replay is not news", () => {
