@@ -225,6 +225,9 @@ export function fullModelScenario(): ModelScenario {
       effects: [{ kind: "gpu-throttled", node: "cray-1", gpu: 0 }],
       // One throttled GPU is a ticket while the GPU fleet SLO is on (gpu-throttled is demoted to P3).
       expect: { signal: "gpu-throttled", level: "warn", cluster: "infer-b", tier: "P3", deadlineMin: 20 },
+      // One of infer-b's 10 GPUs throttled is 10 % of its GPU-minutes: with budget already spent
+      // earlier in the 6 h window, the GPU fleet SLO may page its slow burn.
+      alsoMayPage: sloPages("gpu-fleet", ["p2", "p3"]),
     },
     {
       id: "auth-failures",
@@ -259,7 +262,7 @@ export function fullModelScenario(): ModelScenario {
       durationMin: 35,
       effects: [{ kind: "ingest-slow", secondsPerRecord: 8 }],
       expect: { signal: "ingest-iterator-age", level: "warn", tier: "P2", deadlineMin: 25 },
-      alsoMayPage: [{ signal: "bmc-telemetry-stale" }, { signal: "bmc-unreachable-share" }],
+      alsoMayPage: [{ signal: "bmc-telemetry-stale" }, { signal: "bmc-unreachable-share" }, ...sloPages("gpu-fleet")],
     },
     {
       id: "concurrent-fan",
