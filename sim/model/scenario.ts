@@ -88,29 +88,33 @@ const sloPages = (slo: string, tiers: readonly ("p1" | "p2" | "p3")[] = ["p1", "
 /** The full run: 24 healthy hours with random noise, then every fault (two at once near the end). */
 export function fullModelScenario(): ModelScenario {
   const at = (h: number, m: number) => DAY + h * H + m;
-  const faults: FaultSpec[] = [
+  const slowBurn: FaultSpec[] = [
     {
-      // Issue 17: 4 % of gpt-4o's requests throttled for 5.5 h, under the retired threshold
-      // alarm's 5 % for ever: an 8x burn of the 99.5 % availability budget. Method: 5 % of the
-      // budget gone in 6 h pages P2 once the 6 h window's error ratio passes 6 x 0.5 = 3 %, that is
-      // after 4.5 h at 4 %; no P1 (14.4x needs 7.2 %). The 3-day ticket (P3) comes first.
+      // Issue 17: 5 % of gpt-4o-mini's requests throttled (2 of its ~40 a minute) for 5.5 h, never
+      // over the retired threshold alarm's "> 5 %": a 10x burn of dev's 99.5 % availability
+      // budget. Method: P2 when the 6 h window's error ratio passes 6 x 0.5 = 3 %, after about
+      // 3.6 h at 5 %; no P1 (14.4x needs 7.2 %). Earlier faults on gpt-4o-mini keep its 3-day
+      // window over 1x, so the P3 ticket comes first. Last, so no other fault shares its windows.
       id: "slow-burn",
-      title: "slow burn: 4 % of gpt-4o's requests throttled for 5.5 h (never over a 5 % threshold)",
-      atMin: at(0, 30),
+      title: "slow burn: 5 % of gpt-4o-mini's requests throttled for 5.5 h (never over a 5 % threshold)",
+      atMin: at(14, 30),
       durationMin: 330,
-      effects: [{ kind: "azure", deployment: "gpt-4o", condition: { throttledShare: 0.04 } }],
-      expect: { signal: "aoai-availability/burn-p2", level: "warn", deployment: "gpt-4o", tier: "P2", deadlineMin: 300 },
+      effects: [{ kind: "azure", deployment: "gpt-4o-mini", condition: { throttledShare: 0.05 } }],
+      expect: { signal: "aoai-availability/burn-p2", level: "warn", deployment: "gpt-4o-mini", tier: "P2", deadlineMin: 300 },
       alsoMayPage: sloPages("aoai-availability", ["p3"]),
     },
+  ];
+  const faults: FaultSpec[] = [
     {
-      // Issue 17: 8 % of gpt-4o-mini's requests throttled for 12 min, which a "429 rate > 5 % for
-      // 10 of 14 min" threshold alarm pages: 1.6 % of the last hour's requests, under the fast
-      // burn's 7.2 % (14.4 x 0.5 %), and 0.27 % of the last 6 h, under the slow burn's 3 %. Must not page.
+      // Issue 17: 8 % of gpt-4o's requests throttled (1 of its ~15 a minute, 6.7 %) for 12 min,
+      // which a "429 rate > 5 % for 10 of 14 min" threshold alarm pages: 1.3 % of the last hour's
+      // requests, under the fast burn's 7.2 % (14.4 x 0.5 %), and 0.2 % of the last 6 h, under
+      // the slow burn's 3 %. Must not page.
       id: "short-spike",
-      title: "short 429 spike on gpt-4o-mini (8 % for 12 min): must not page",
+      title: "short 429 spike on gpt-4o (8 % for 12 min): must not page",
       atMin: at(3, 0),
       durationMin: 12,
-      effects: [{ kind: "azure", deployment: "gpt-4o-mini", condition: { throttledShare: 0.08 } }],
+      effects: [{ kind: "azure", deployment: "gpt-4o", condition: { throttledShare: 0.08 } }],
       expect: null,
     },
     {
@@ -172,10 +176,10 @@ export function fullModelScenario(): ModelScenario {
       atMin: at(4, 50),
       durationMin: 40,
       effects: [{ kind: "azure", deployment: "gpt-4o", condition: { latencyFactor: 3.2 } }],
-      // Every minute's P99 over the threshold: a 50x burn of dev's 98 % latency SLO. P1 once 28.8 %
-      // of the last hour's minutes are slow (17 min) and those minutes have landed from Log
-      // Analytics (11 min): about 30 min. aoai-p99-latency is retired while the latency SLO is on.
-      expect: { signal: "aoai-latency/burn-p1", level: "critical", deployment: "gpt-4o", tier: "P1", deadlineMin: 35 },
+      // Every minute's P99 over the threshold: a 40x burn of dev's 97.5 % latency SLO. P1 once 36 %
+      // of the last hour's minutes are slow (22 min) and those minutes have landed from Log
+      // Analytics (11 min): about 35 min. aoai-p99-latency is retired while the latency SLO is on.
+      expect: { signal: "aoai-latency/burn-p1", level: "critical", deployment: "gpt-4o", tier: "P1", deadlineMin: 40 },
       alsoMayPage: sloPages("aoai-latency", ["p2", "p3"]),
     },
     {
@@ -290,7 +294,10 @@ export function fullModelScenario(): ModelScenario {
       expect: null,
     },
   ];
-  return { name: "full", warmupMinutes: 20, durationMinutes: at(14, 30), healthy: { fromMin: 0, toMin: DAY }, faults, noise: true };
+  faults.push(...slowBurn);
+  // 6 h of warm-up: the SLO alarms' long windows need history, or their first hours judge a
+  // 3-day budget on minutes of data (a deploy-time artefact, like "breaching" alarms' first ALARM).
+  return { name: "full", warmupMinutes: 6 * H, durationMinutes: at(20, 15), healthy: { fromMin: 0, toMin: DAY }, faults, noise: true };
 }
 
 /** A short scenario for tests: a dead fan and an overheating GPU after a brief healthy stretch, no noise. */
