@@ -1,6 +1,6 @@
 /**
  * npm run bench:ingest — the telemetry-ingest numbers the issue asks for. Last line:
- * bench:ingest components_per_s=<n> write_units_per_gpu_sample=<u> writerecords_per_1000_snapshots=<n> cw_metrics_at_100_gpus=<n> cw_metrics_at_10000_gpus=<n>
+ * bench:ingest components_per_s=<n> write_units_per_gpu_sample=<u> writerecords_per_1000_snapshots=<n> cw_metrics_at_100_gpus=<n> cw_metrics_at_10000_gpus=<n> influx_lines_per_s=<n> influx_bytes_per_gpu_sample=<n>
  *
  * - components_per_s: the pure transform (base64 + JSON + contract validation, dedupe, record
  *   shaping, size check, WriteRecords batching, aggregates) on this one thread, HGX snapshots.
@@ -10,12 +10,21 @@
  *   snapshots, counted by the local Timestream Write server.
  * - cw_metrics_at_*_gpus: distinct CloudWatch metrics (name + dimensions) in the EMF the handler
  *   prints for a fleet of that many GPUs, two clusters each.
+ * - influx_lines_per_s: the InfluxDB sink end to end on this one thread: points -> line protocol
+ *   (InfluxData's Point) -> gzip -> HTTP -> the local InfluxDB v2 write endpoint, which parses
+ *   and stores every line in the same process (so this is a lower bound for the ingest's share).
+ *   HGX snapshots in ingest-sized batches of 500 (9,000 lines: two requests of <= 5,000).
+ * - influx_bytes_per_gpu_sample: gzip bytes on the wire (request bodies as received) for those
+ *   snapshots divided by their GPU samples: every line of a snapshot (fans, PSUs, poll) is
+ *   charged to its 8 GPUs.
  */
 import type { KinesisStreamEvent } from "aws-lambda";
 import { assessSnapshots, FleetState } from "../lambdas/telemetry-ingest/aggregates";
 import { decodeSnapshot, type StreamRecord } from "../lambdas/telemetry-ingest/decode";
 import { dedupeSnapshots } from "../lambdas/telemetry-ingest/dedupe";
+import { InfluxSink } from "../lambdas/telemetry-ingest/influx-sink";
 import { buildWriteRequests, oversizeReason, pointBytes, shapeSnapshot } from "../lambdas/telemetry-ingest/records";
+import { startInfluxWriteServer } from "../test/support/influx-write-server";
 import { kinesisEventRecord, snapshotFor } from "../test/telemetry/fleet";
 import { distinctMetrics, startHarness } from "../test/telemetry/support/harness";
 
@@ -103,11 +112,42 @@ async function cloudWatchMetricsAt(gpus: number): Promise<number> {
   }
 }
 
+async function influxSink(): Promise<{ linesPerSecond: number; bytesPerGpuSample: number; requests: number }> {
+  const auth = { token: "bench-token", org: "fleetwatch", bucket: "gpu-telemetry" };
+  const server = await startInfluxWriteServer(auth);
+  try {
+    const sink = new InfluxSink({ url: server.url, ...auth, retry: { maxAttempts: 1, delayMs: () => 0, maxRetryAfterMs: 0 } });
+    const batches = Array.from({ length: 6 }, (_, b) =>
+      Array.from({ length: 500 }, (_, i) => shapeSnapshot(snapshotFor(b * 500 + i, AT, { clusters: ["train-a", "infer-b"] }), i)).flat(),
+    );
+    await sink.write(batches[0] ?? []); // warm-up (JIT, keep-alive connection)
+    const before = { bytes: server.stats.bytesOnWire, requests: server.stats.requests };
+    const measured = batches.slice(1);
+    const start = process.hrtime.bigint();
+    let lines = 0;
+    for (const points of measured) {
+      const r = await sink.write(points);
+      if (r.failed.length > 0 || r.rejected.length > 0) throw new Error("bench: influx writes failed");
+      lines += r.written;
+    }
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const gpuSamples = measured.flat().filter((p) => p.measureName === "gpu").length;
+    return {
+      linesPerSecond: Math.round(lines / seconds),
+      bytesPerGpuSample: Math.round((server.stats.bytesOnWire - before.bytes) / gpuSamples),
+      requests: server.stats.requests - before.requests,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
 const cps = componentsPerSecond();
 const units = writeUnitsPerGpuSample();
 const writes = await writeRecordsPer1000Snapshots();
 const at100 = await cloudWatchMetricsAt(100);
 const at10000 = await cloudWatchMetricsAt(10_000);
+const influx = await influxSink();
 
 console.log(`transform: ${cps} components/s on one thread (target >= 100000: ${cps >= 100_000 ? "met" : "MISSED"})`);
 console.log(
@@ -116,5 +156,8 @@ console.log(
 console.log(`1000 HGX snapshots (8 GPUs, 6 fans, 3 more components each) -> ${writes} WriteRecords calls`);
 console.log(`CloudWatch metrics: ${at100} at 100 GPUs, ${at10000} at 10000 GPUs (target: equal: ${at100 === at10000 ? "met" : "MISSED"})`);
 console.log(
-  `bench:ingest components_per_s=${cps} write_units_per_gpu_sample=${units.units} writerecords_per_1000_snapshots=${writes} cw_metrics_at_100_gpus=${at100} cw_metrics_at_10000_gpus=${at10000}`,
+  `InfluxDB sink: ${influx.linesPerSecond} lines/s end to end on one thread, ${influx.bytesPerGpuSample} gzip bytes on the wire per GPU sample, ${influx.requests} write requests for 2,500 HGX snapshots`,
+);
+console.log(
+  `bench:ingest components_per_s=${cps} write_units_per_gpu_sample=${units.units} writerecords_per_1000_snapshots=${writes} cw_metrics_at_100_gpus=${at100} cw_metrics_at_10000_gpus=${at10000} influx_lines_per_s=${influx.linesPerSecond} influx_bytes_per_gpu_sample=${influx.bytesPerGpuSample}`,
 );

@@ -7,6 +7,7 @@
 import { METRICS, type MetricDimension, type MetricKey } from "../lambdas/shared/metric-names";
 import { BURN_RATE_POLICIES, resolveSlos, SLO_PERIOD_DAYS, SLOS, type SloInstance } from "../lib/catalog/slo";
 import type { EnvironmentConfig } from "../lib/config/schema";
+import { capacityForecastRows, capacityHeadroomRows, engineeringIncidentRows, executiveIncidentRows } from "./incidents-capacity";
 import { logsInsightsQueries, queryText } from "./logs-insights/queries";
 import {
   type DashboardSpec,
@@ -28,7 +29,7 @@ const WEEK = 7 * DAY;
 /** The node drill-down variable: typed into the dashboard, substituted into log queries. */
 export const NODE_PATTERN = "__FW_NODE__";
 
-interface Context {
+export interface Context {
   readonly env: string;
   readonly clusters: readonly string[];
   readonly deployments: readonly { readonly name: string; readonly sloP99Ms: number }[];
@@ -37,7 +38,7 @@ interface Context {
   readonly config: EnvironmentConfig;
 }
 
-function context(config: EnvironmentConfig): Context {
+export function context(config: EnvironmentConfig): Context {
   const seen = new Map<string, { name: string; sloP99Ms: number }>();
   for (const account of config.azure?.accounts ?? []) {
     for (const d of account.deployments) {
@@ -58,7 +59,7 @@ function context(config: EnvironmentConfig): Context {
 
 // ---------- small builders ----------
 
-function metric(
+export function metric(
   id: string,
   key: MetricKey,
   dims: Partial<Record<MetricDimension, string>>,
@@ -69,11 +70,15 @@ function metric(
   return { kind: "metric", id, metric: key, dimensions: dims, stat, label, visible };
 }
 
-function expr(id: string, expression: string, label: string, visible = true): ExpressionQuery {
+export function expr(id: string, expression: string, label: string, visible = true): ExpressionQuery {
   return { kind: "expression", id, expression, label, visible };
 }
 
-function graph(title: string, queries: Query[], opts: Partial<Omit<GraphWidgetSpec, "type" | "title" | "queries">> = {}): GraphWidgetSpec {
+export function graph(
+  title: string,
+  queries: Query[],
+  opts: Partial<Omit<GraphWidgetSpec, "type" | "title" | "queries">> = {},
+): GraphWidgetSpec {
   return {
     type: "graph",
     title,
@@ -90,11 +95,11 @@ function graph(title: string, queries: Query[], opts: Partial<Omit<GraphWidgetSp
   };
 }
 
-function text(markdown: string, width = 24, height = 2): WidgetSpec {
+export function text(markdown: string, width = 24, height = 2): WidgetSpec {
   return { type: "text", title: "", width, height, markdown };
 }
 
-function perCluster(
+export function perCluster(
   c: Context,
   prefix: string,
   key: MetricKey,
@@ -107,7 +112,7 @@ function perCluster(
   );
 }
 
-function perDeployment(
+export function perDeployment(
   c: Context,
   prefix: string,
   key: MetricKey,
@@ -120,13 +125,13 @@ function perDeployment(
   );
 }
 
-function envMetric(c: Context, id: string, key: MetricKey, stat: string, label: string): MetricQuery {
+export function envMetric(c: Context, id: string, key: MetricKey, stat: string, label: string): MetricQuery {
   return metric(id, key, { Environment: c.env }, stat, label);
 }
 
-const ids = (qs: readonly Query[]) => qs.map((q) => q.id).join(", ");
+export const ids = (qs: readonly Query[]) => qs.map((q) => q.id).join(", ");
 
-function logsWidget(
+export function logsWidget(
   title: string,
   sources: LogsWidgetSpec["sources"],
   query: string,
@@ -165,11 +170,12 @@ function tokenSpendDaily(c: Context): { queries: Query[]; spendId: string } {
 }
 
 function gpuSpendDaily(c: Context): { queries: Query[]; spendId: string } {
-  const gpus = perCluster(c, "g", "gpusReporting", "Sum", (cl) => `${cl} GPU readings`, false);
+  // The environment total the gpu-spend alarm reads (one metric at any cluster count).
+  const gpus = metric("g", "gpusReportingInEnvironment", { Environment: c.env }, "Sum", "GPU readings, all clusters", false);
   return {
     queries: [
-      ...gpus,
-      expr("gpuh", `SUM([${ids(gpus)}]) * ${c.intervalSeconds} / 3600`, "GPU-hours", false),
+      gpus,
+      expr("gpuh", `g * ${c.intervalSeconds} / 3600`, "GPU-hours", false),
       expr("spend", `gpuh * ${c.budgets.gpuHourUsd}`, "GPU spend (USD/day)"),
     ],
     spendId: "spend",
@@ -242,7 +248,7 @@ function daysLeft(c: Context, what: string, spend: Spend, monthlyBudget: number)
 const spendSignal = (what: string) => (what === "GPU" ? "gpu-spend" : "aoai-spend");
 const spendCritical = (c: Context, what: string) => catalogThreshold(c.config, spendSignal(what), "critical");
 
-function usd(v: number): string {
+export function usd(v: number): string {
   return `$${v.toLocaleString("en-US")}`;
 }
 
@@ -370,15 +376,11 @@ export function sloBudgetRows(config: EnvironmentConfig, dashboard: "executive" 
 // ---------- executive ----------
 
 function slaQueries(c: Context): Query[] {
+  // Σ5xx / Σrequests over each period: counts, so busy minutes weigh more than quiet ones
+  // (an average 5xx % times the requests would weight them equally).
   const requests = perDeployment(c, "q", "aoaiRequests", "Sum", (d) => `${d} requests`, false);
-  const rates = perDeployment(c, "x", "aoai5xxRate", "Average", (d) => `${d} 5xx %`, false);
-  const failed = c.deployments.map((_, i) => expr(`f${i}`, `x${i} * q${i} / 100`, `${c.deployments[i]!.name} failed requests`, false));
-  return [
-    ...requests,
-    ...rates,
-    ...failed,
-    expr("avail", `100 * (1 - SUM([${ids(failed)}]) / SUM([${ids(requests)}]))`, "availability (%)"),
-  ];
+  const failed = perDeployment(c, "f", "aoai5xxRequests", "Sum", (d) => `${d} 5xx requests`, false);
+  return [...requests, ...failed, expr("avail", `100 * (1 - SUM([${ids(failed)}]) / SUM([${ids(requests)}]))`, "availability (%)")];
 }
 
 function requestsServed(c: Context): Query[] {
@@ -441,6 +443,7 @@ export function executiveDashboard(config: EnvironmentConfig): DashboardSpec {
         ...(hasAzure ? [spendVsDailyBudget(c, "Token", tokenSpendDaily, b.dailyTokenBudgetUsd)] : []),
         spendVsDailyBudget(c, "GPU", gpuSpendDaily, b.dailyGpuBudgetUsd, hasAzure ? 12 : 24),
       ],
+      ...executiveIncidentRows(c),
       [
         { type: "alarms", title: "Open P1 alarms (page: PagerDuty, 5 min)", width: 12, height: 4, tiers: ["P1"] },
         { type: "alarms", title: "Open P2 alarms (Slack/Teams, 30 min)", width: 12, height: 4, tiers: ["P2"] },
@@ -468,7 +471,13 @@ export function engineeringDashboard(config: EnvironmentConfig): DashboardSpec {
         metric("p50", "aoaiLatencyP50", { Environment: c.env, Deployment: d.name }, "Average", "P50"),
         metric("p95", "aoaiLatencyP95", { Environment: c.env, Deployment: d.name }, "Average", "P95"),
         metric("p99", "aoaiLatencyP99", { Environment: c.env, Deployment: d.name }, "Maximum", "P99"),
-        metric("ttft", "aoaiTimeToFirstToken", { Environment: c.env, Deployment: d.name }, "Average", "time to first token"),
+        metric(
+          "ttft",
+          "aoaiTimeToFirstToken",
+          { Environment: c.env, Deployment: d.name },
+          "Average",
+          "time to first token (streaming; PTU only)",
+        ),
       ],
       {
         width: 8,
@@ -635,13 +644,10 @@ export function engineeringDashboard(config: EnvironmentConfig): DashboardSpec {
         graph(
           "BMCs the poller could not reach (% of polled, network view)",
           [
-            ...perNode("pollerBmcsUnreachable", "Sum", "pu", "unreachable", false),
-            ...perNode("pollerBmcsPolled", "Sum", "pp", "polled", false),
-            expr(
-              "reach",
-              `100 * (${c.clusters.map((_, i) => `pu${i}`).join(" + ")}) / (${c.clusters.map((_, i) => `pp${i}`).join(" + ")})`,
-              "unreachable (% of polled)",
-            ),
+            // The environment totals the bmc-network-outage alarm reads.
+            metric("pu", "pollerBmcsUnreachableInEnvironment", { Environment: c.env }, "Sum", "unreachable", false),
+            metric("pp", "pollerBmcsPolledInEnvironment", { Environment: c.env }, "Sum", "polled", false),
+            expr("reach", "100 * pu / pp", "unreachable (% of polled)"),
           ],
           {
             width: 8,
@@ -692,6 +698,7 @@ export function engineeringDashboard(config: EnvironmentConfig): DashboardSpec {
           7,
         ),
       ],
+      ...engineeringIncidentRows(),
       ...azure,
       [
         text("## Pipeline health (monitoring the monitor)", 24, 1),
@@ -795,6 +802,7 @@ export function capacityDashboard(config: EnvironmentConfig): DashboardSpec {
         ),
       ],
       ...azure,
+      ...capacityHeadroomRows(c),
       ...sloBudgetRows(config, "capacity"),
       [
         burnRate(c, "GPU", gpuSpendDaily, b.dailyGpuBudgetUsd),
@@ -805,6 +813,7 @@ export function capacityDashboard(config: EnvironmentConfig): DashboardSpec {
           { width: 8, periodSeconds: DAY, yAxis: { min: 0, label: "GPUs" } },
         ),
       ],
+      ...capacityForecastRows(c),
     ),
   };
 }

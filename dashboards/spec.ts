@@ -68,7 +68,13 @@ export interface GraphWidgetSpec extends WidgetBase {
 }
 
 /** Logical log groups; the construct maps them to real log group names. */
-export type LogSource = "telemetry-ingest" | "redfish-poller" | "azure-openai-poller" | "p1-enricher";
+export type LogSource =
+  | "telemetry-ingest"
+  | "redfish-poller"
+  | "azure-openai-poller"
+  | "p1-enricher"
+  | "incident-recorder"
+  | "capacity-forecast";
 
 export interface LogsWidgetSpec extends WidgetBase {
   readonly type: "logs";

@@ -8,9 +8,11 @@ import { BurnRateAlarms } from "./alarms/burn-rate-alarms";
 import { SignalAlarms } from "./alarms/signal-alarms";
 import { AzureOpenAiPoller } from "./azure-openai/azure-openai-poller";
 import { AzureMonitorProvisioning } from "./azure-side/azure-monitor-provisioning";
+import { CapacityForecast } from "./capacity/capacity-forecast";
 import { alarmName } from "./catalog/resolve";
 import type { EnvironmentConfig } from "./config/schema";
 import { alarmsByTier, FleetWatchDashboards } from "./dashboards/fleetwatch-dashboards";
+import { IncidentRecorder } from "./incidents/incident-recorder";
 import { PagingTiers } from "./paging/paging-tiers";
 import { RedfishPoller } from "./redfish/redfish-poller";
 import { TelemetryPipeline } from "./telemetry/telemetry-pipeline";
@@ -36,6 +38,10 @@ export class FleetWatchStack extends Stack {
   /** Present when config.azure.provisionAzureSide is true. */
   readonly azureMonitor?: AzureMonitorProvisioning;
   readonly dashboards: FleetWatchDashboards;
+  /** Alarm state changes -> incidents (MTTR, incidents per tier). */
+  readonly incidents: IncidentRecorder;
+  /** Daily 30/60/90-day forecast and hourly regional quota headroom. */
+  readonly capacityForecast: CapacityForecast;
 
   constructor(scope: Construct, id: string, props: FleetWatchStackProps) {
     super(scope, id, props);
@@ -68,7 +74,7 @@ export class FleetWatchStack extends Stack {
     this.burnRateAlarms = new BurnRateAlarms(this, "SloAlarms", {
       config,
       paging: this.paging,
-      suppressors: { "bmc-network-outage": this.signalAlarms.alarms.get(alarmName(config.name, "bmc-network-outage", "critical")) },
+      suppressors: { "bmc-network-outage": this.signalAlarms.alarmRefs.get(alarmName(config.name, "bmc-network-outage", "critical")) },
     });
 
     // Azure side (diagnostic settings, saved KQL, log alerts, action group -> alert intake ->
@@ -76,6 +82,10 @@ export class FleetWatchStack extends Stack {
     if (AzureMonitorProvisioning.isEnabled(config)) {
       this.azureMonitor = new AzureMonitorProvisioning(this, "AzureMonitor", { config, topics: this.paging });
     }
+
+    // Incident history from the alarms' own state changes, and the capacity forecast/headroom.
+    this.incidents = new IncidentRecorder(this, "Incidents", { config });
+    this.capacityForecast = new CapacityForecast(this, "CapacityForecast", { config });
 
     // Dashboards (executive / engineering / capacity) and the on-call's saved queries: last, so
     // they can read every other construct's log groups and alarms.
@@ -86,8 +96,14 @@ export class FleetWatchStack extends Stack {
         "telemetry-ingest": this.telemetry.ingestFunction.logGroupRef,
         "azure-openai-poller": this.azureOpenAiPoller?.function.logGroupRef,
         "p1-enricher": this.paging.p1Enricher.logGroupRef,
+        "incident-recorder": this.incidents.function.logGroupRef,
+        "capacity-forecast": this.capacityForecast.function.logGroupRef,
       },
-      alarmsByTier: withBurnRateComposites(alarmsByTier(this.signalAlarms), this.burnRateAlarms),
+      // References by ARN: alarms in nested stacks (fleet scale) need no cross-stack outputs.
+      alarmsByTier: withBurnRateComposites(
+        alarmsByTier({ specs: this.signalAlarms.specs, alarms: this.signalAlarms.alarmRefs }),
+        this.burnRateAlarms,
+      ),
     });
   }
 }

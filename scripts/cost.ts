@@ -15,7 +15,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../lib/config/load";
 import type { EnvironmentConfig } from "../lib/config/schema";
-import { costReport, DEFAULT_ASSUMPTIONS, type LineItem, RECOMMENDED_RETENTION } from "../lib/cost/model";
+import { DEFAULT_INFLUXDB_ASSUMPTIONS, INFLUXDB_PRICES, influxDbEstimate, pointsOf } from "../lib/cost/influxdb";
+import { costReport, DEFAULT_ASSUMPTIONS, type LineItem, RECOMMENDED_RETENTION, representativeSnapshot } from "../lib/cost/model";
 import { readMeasuredSweep } from "../lib/cost/poller-sweep";
 import { PRICES_CHECKED_ON, PRICES_CHECKED_ON_VPC, PRICES_REGION } from "../lib/cost/prices";
 import { costDocBlock, costLine, DESIGNS, DOC_END, DOC_START } from "../lib/cost/summary";
@@ -120,4 +121,30 @@ if (values["write-docs"]) {
   writeFileSync(file, doc.slice(0, from) + block + doc.slice(to + DOC_END.length));
   console.log(`wrote the generated block of ${file}`);
 }
+// --- the telemetry store: LiveAnalytics (priced in the FleetWatch design) beside Timestream for InfluxDB (lib/cost/influxdb.ts) ---
+const liveAnalyticsUsd = report.fleetwatch.filter((i) => i.service === "Timestream").reduce((n, i) => n + i.usd, 0);
+const store = base.telemetryStore;
+const influx = influxDbEstimate(pointsOf(representativeSnapshot(assumptions, config)), nodes / intervalSeconds, {
+  ...DEFAULT_INFLUXDB_ASSUMPTIONS,
+  retentionDays: config.retention.timestreamMagneticDays,
+  multiAzStandby: store.kind === "influxdb-provisioned" && store.deploymentType === "WITH_MULTIAZ_STANDBY",
+});
+console.log(
+  `\nTelemetry store, per month (config/${values.config}.json uses ${store.kind}; the FleetWatch design above prices LiveAnalytics):`,
+);
+console.log(
+  `  ${"Timestream for LiveAnalytics".padEnd(30)} ${usd(liveAnalyticsUsd).padStart(10)}  writes, memory and magnetic store, queries`,
+);
+for (const i of influx.items) {
+  console.log(`  ${i.service.padEnd(30)} ${usd(i.usd).padStart(10)}  ${i.item}: ${Math.round(i.quantity)} ${i.unit}`);
+}
+console.log(
+  `  ${"Timestream for InfluxDB total".padEnd(30)} ${usd(influx.totalUsd).padStart(10)}  (${Math.round(influx.linesPerSecond)} lines/s; FleetWatch with it instead of LiveAnalytics: ${usd(report.totals.fleetwatch - liveAnalyticsUsd + influx.totalUsd)})`,
+);
+console.log(
+  `  InfluxDB rates: ${INFLUXDB_PRICES.source}, ${INFLUXDB_PRICES.verified} (the rate table did not render on ${INFLUXDB_PRICES.checked}; lib/cost/influxdb.ts)`,
+);
+console.log(
+  `cost_store liveanalytics_usd=${usd(liveAnalyticsUsd)} influxdb_usd=${usd(influx.totalUsd)} influxdb_class=${influx.instanceType} influxdb_storage_gib=${influx.storageGiB}`,
+);
 console.log(costLine({ nodes, gpusPerNode, intervalSeconds, configName: values.config! }, report));

@@ -71,4 +71,5 @@ try {
   await browser.close();
 }
 console.log(`index: ${relative(root, join(out, "index.html"))}`);
+console.log(`screenshots: ${pages.map((p) => relative(root, p.png)).join(", ")}`);
 if (failures) process.exit(1);

@@ -134,6 +134,8 @@ export class AzureTraffic {
       out.push(value("AzureOpenAIAvailabilityRate", {}, { average: requests > 0 ? (100 * (requests - failed)) / requests : 100 }));
       this.azure.metricValues.push(...out);
       this.rows.push({
+        // The poller's query groups by account (_ResourceId) and deployment.
+        Account: d.accountResourceId.toLowerCase(),
         Deployment: d.name,
         Minute: new Date(minute).toISOString(),
         Requests: requests,
@@ -153,6 +155,7 @@ export class AzureTraffic {
         {
           name: "PrimaryResult",
           columns: [
+            { name: "Account", type: "string" },
             { name: "Deployment", type: "string" },
             { name: "Minute", type: "datetime" },
             { name: "Requests", type: "long" },
@@ -162,7 +165,7 @@ export class AzureTraffic {
             { name: "P95", type: "real" },
             { name: "P99", type: "real" },
           ],
-          rows: this.rows.map((r) => [r.Deployment, r.Minute, r.Requests, r.Throttled, r.ServerErrors, r.P50, r.P95, r.P99]),
+          rows: this.rows.map((r) => [r.Account, r.Deployment, r.Minute, r.Requests, r.Throttled, r.ServerErrors, r.P50, r.P95, r.P99]),
         },
       ],
     });

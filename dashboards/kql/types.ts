@@ -4,14 +4,16 @@
  */
 
 /** Log Analytics tables the library reads; their declared schemas live in ./schemas. */
-export type KqlTable = "AppRequests" | "AzureDiagnostics" | "AzureMetrics";
+export type KqlTable = "AppRequests" | "AppDependencies" | "AzureDiagnostics" | "AzureMetrics";
 
 /**
  * Which request log a query is written for:
- * - "appRequests": Application Insights (workspace-based) `AppRequests` of the apps calling Azure OpenAI;
+ * - "appInsights": the calling apps' Application Insights (workspace-based): their outgoing calls to
+ *   Azure OpenAI are client (dependency) spans, so the OpenTelemetry GenAI attributes
+ *   (gen_ai.request.model, gen_ai.usage.*) land in `AppDependencies`;
  * - "azureDiagnostics": the Azure OpenAI `RequestResponse` category in `AzureDiagnostics`.
  */
-export type KqlFlavour = "appRequests" | "azureDiagnostics";
+export type KqlFlavour = "appInsights" | "azureDiagnostics";
 
 export type KqlParameterType = "real" | "long" | "string" | "timespan" | "dynamic" | "bool";
 
@@ -45,6 +47,11 @@ export interface KqlAlert {
   readonly dimensions: readonly string[];
   /** What the on-call should do first; goes into the rule's description. */
   readonly runbook: string;
+  /**
+   * The catalog signal CloudWatch already pages for the same condition (lib/catalog). The Azure
+   * rule then pages only while the AWS side is blind (docs/azure-side.md, "Who pages for what").
+   */
+  readonly cloudWatchTwin?: string;
 }
 
 export interface KqlQuery {
@@ -59,4 +66,6 @@ export interface KqlQuery {
   /** Query text without the parameter `let`s; render() prepends them. */
   readonly body: string;
   readonly alert?: KqlAlert;
+  /** Extra saved-search names runbooks use for this query (e.g. "aoai-429-by-caller"). */
+  readonly aliases?: readonly string[];
 }

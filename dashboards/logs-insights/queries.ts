@@ -43,7 +43,7 @@ export function logsInsightsQueries(): LogsQuerySpec[] {
       event: "fleetwatch.gpu",
       filter: [`event = "fleetwatch.gpu"`],
       stats: [
-        "max(temperatureC) as maxTempC, latest(temperatureLevel) as level, latest(throttleReasons.0) as throttleReason, latest(powerW) as powerW, max(collectedAt) as lastSeen by cluster, bmc, gpu",
+        "max(temperatureC) as maxTempC, latest(temperatureLevel) as level, latest(throttleReasons.0) as throttleReason, latest(powerW) as powerW, latest(collectedAt) as lastSeen by cluster, bmc, gpu",
       ],
       sort: "maxTempC desc",
       limit: 50,
@@ -69,7 +69,7 @@ export function logsInsightsQueries(): LogsQuerySpec[] {
       event: "fleetwatch.gpu",
       filter: [`event = "fleetwatch.gpu" and eccUncorrectable > 0`],
       stats: [
-        "max(eccUncorrectable) as eccUncorrectable, max(eccUncorrectableNew) as grewRecently, max(collectedAt) as lastSeen by cluster, bmc, gpu",
+        "max(eccUncorrectable) as eccUncorrectable, latest(eccUncorrectableNew) as grewRecently, latest(collectedAt) as lastSeen by cluster, bmc, gpu",
       ],
       sort: "eccUncorrectable desc",
       limit: 50,
@@ -82,7 +82,7 @@ export function logsInsightsQueries(): LogsQuerySpec[] {
       sources: ["telemetry-ingest"],
       event: "fleetwatch.fan",
       filter: [`event = "fleetwatch.fan"`],
-      stats: ["latest(rpm) as rpm, max(failedFansInChassis) as failedInChassis, max(collectedAt) as lastSeen by cluster, bmc, fan"],
+      stats: ["latest(rpm) as rpm, max(failedFansInChassis) as failedInChassis, latest(collectedAt) as lastSeen by cluster, bmc, fan"],
       sort: "failedInChassis desc",
       limit: 100,
       columns: ["cluster", "bmc", "fan", "rpm", "failedInChassis", "lastSeen"],
@@ -156,11 +156,16 @@ export function logsInsightsQueries(): LogsQuerySpec[] {
       id: "slow-bmcs",
       question: "Which shards sweep slowly, and which BMCs time out (the poller's 55 s budget)?",
       sources: ["redfish-poller"],
+      // "shard swept" has shard (no cluster/bmc), "BMC poll not ok" has cluster/bmc (no shard):
+      // one key that each event type fills, so neither groups under empty fields.
+      fields: [`coalesce(bmc, concat("shard ", shard)) as target`],
       filter: [`message = "shard swept" or (message = "BMC poll not ok" and errors.0 like /(?i)(timeout|timed out|ETIMEDOUT)/)`],
-      stats: ["max(sweepMs) as slowestSweepMs, count(errors.0) as timeouts, max(@timestamp) as lastSeen by shard, cluster, bmc"],
+      stats: [
+        "latest(cluster) as cluster, max(sweepMs) as slowestSweepMs, count(errors.0) as timeouts, max(@timestamp) as lastSeen by target",
+      ],
       sort: "slowestSweepMs desc",
       limit: 50,
-      columns: ["shard", "cluster", "bmc", "slowestSweepMs", "timeouts", "lastSeen"],
+      columns: ["target", "cluster", "slowestSweepMs", "timeouts", "lastSeen"],
       reads: ["message", "sweepMs", "errors", "shard", "cluster", "bmc"],
     },
     {
@@ -196,6 +201,72 @@ export function logsInsightsQueries(): LogsQuerySpec[] {
       limit: 50,
       columns: ["level", "message", "lines", "lastSeen"],
       reads: ["level", "message"],
+    },
+    ...incidentAndCapacityQueries(),
+  ];
+}
+
+/**
+ * Queries over the incident recorder's `fleetwatch.incident` lines and the capacity-forecast
+ * Lambda's `fleetwatch.quota_headroom`, `fleetwatch.forecast` and `fleetwatch.forecast_crossing`
+ * lines (lambdas/incident-recorder/incidents.ts, lambdas/capacity-forecast/run-*.ts).
+ */
+export function incidentAndCapacityQueries(): LogsQuerySpec[] {
+  return [
+    {
+      id: "incidents",
+      question: "Which incidents resolved last, how long did they take, did they flap?",
+      sources: ["incident-recorder"],
+      event: "fleetwatch.incident",
+      fields: ["durationSeconds / 60 as durationMinutes"],
+      filter: [`event = "fleetwatch.incident" and action = "resolved"`],
+      stats: [
+        "latest(durationMinutes) as minutes, max(flaps) as flaps, max(@timestamp) as resolvedAt, latest(startedAt) as started by incidentId, tier, signal, scope",
+      ],
+      sort: "resolvedAt desc",
+      limit: 50,
+      columns: ["resolvedAt", "tier", "signal", "scope", "minutes", "flaps", "started", "incidentId"],
+      reads: ["event", "action", "durationSeconds", "flaps", "startedAt", "incidentId", "tier", "signal", "scope"],
+    },
+    {
+      id: "quota-headroom",
+      question: "How much of each region's quota is left, per model and deployment type?",
+      sources: ["capacity-forecast"],
+      event: "fleetwatch.quota_headroom",
+      filter: [`event = "fleetwatch.quota_headroom"`],
+      stats: [
+        "latest(headroomPercent) as headroomPct, latest(limit) as quota, latest(used) as used, latest(deployedByFleetWatch) as fleetWatch, latest(deployments) as fleetWatchDeployments by region, quotaName",
+      ],
+      sort: "headroomPct asc",
+      limit: 100,
+      columns: ["region", "quotaName", "headroomPct", "quota", "used", "fleetWatch", "fleetWatchDeployments"],
+      reads: ["event", "headroomPercent", "limit", "used", "deployedByFleetWatch", "deployments", "region", "quotaName"],
+    },
+    {
+      id: "forecast-backtest",
+      question: "How wrong was the forecast method on each series' own past (7 and 28 days ahead)?",
+      sources: ["capacity-forecast"],
+      event: "fleetwatch.forecast",
+      filter: [`event = "fleetwatch.forecast"`],
+      stats: [
+        "latest(backtestMape7dPercent) as mape7dPct, latest(backtestMape28dPercent) as mape28dPct, latest(slopePerDay) as slopePerDay, latest(points) as days by series",
+      ],
+      sort: "mape7dPct desc",
+      limit: 100,
+      columns: ["series", "mape7dPct", "mape28dPct", "slopePerDay", "days"],
+      reads: ["event", "backtestMape7dPercent", "backtestMape28dPercent", "slopePerDay", "points", "series"],
+    },
+    {
+      id: "forecast-crossings",
+      question: "When does each projection cross its quota or budget line?",
+      sources: ["capacity-forecast"],
+      event: "fleetwatch.forecast_crossing",
+      filter: [`event = "fleetwatch.forecast_crossing"`],
+      stats: ["latest(crossesOn) as crossing, latest(daysToCross) as days, latest(lineValue) as lineAt by series, line"],
+      sort: "days asc",
+      limit: 100,
+      columns: ["series", "line", "crossing", "days", "lineAt"],
+      reads: ["event", "crossesOn", "daysToCross", "lineValue", "series", "line"],
     },
   ];
 }

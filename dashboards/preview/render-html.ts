@@ -72,6 +72,16 @@ function sampleMetric(q: MetricQuery, ctx: SampleContext, seed: string): number[
       const gpus = (c.budgets.dailyGpuBudgetUsd * 0.85) / Math.max(c.budgets.gpuHourUsd, 0.01) / 24 / c.redfish.clusters.length;
       return gen(() => gpus * (ctx.periodSeconds / c.redfish.intervalSeconds) * (0.95 + r() * 0.1));
     }
+    case "gpusReportingInEnvironment": {
+      const gpus = (c.budgets.dailyGpuBudgetUsd * 0.85) / Math.max(c.budgets.gpuHourUsd, 0.01) / 24;
+      return gen(() => gpus * (ctx.periodSeconds / c.redfish.intervalSeconds) * (0.95 + r() * 0.1));
+    }
+    case "pollerBmcsPolledInEnvironment":
+      return gen(() => bmcsPerCluster * c.redfish.clusters.length * perMinute);
+    case "pollerBmcsUnreachableInEnvironment":
+      return gen((i) => (r() * 2 + 15 * spike(i)) * c.redfish.clusters.length * perMinute);
+    case "aoai5xxRequests":
+      return gen((i) => (600 + 200 * wave(i)) * 0.002 * (1 + 4 * spike(i)) * perMinute);
     case "fansFailed":
       return gen((i) => (i > n * 0.5 ? 1 : 0) + (i > n * 0.9 ? 1 : 0));
     case "maxFansFailedPerChassis":
@@ -128,6 +138,43 @@ function sampleMetric(q: MetricQuery, ctx: SampleContext, seed: string): number[
       return gen(() => ((c.budgets.dailyTokenBudgetUsd * 0.85) / deployments) * (ctx.periodSeconds / 86_400) * (0.85 + r() * 0.35));
     case "aoaiTeamEstimatedCost":
       return gen(() => (c.budgets.dailyTokenBudgetUsd / deployments) * (ctx.periodSeconds / 86_400));
+    case "incidentsOpened":
+    case "incidentsResolved": {
+      // Per tier per period: P1 rare, P3 most often.
+      const rate = { P1: 0.4, P2: 1.5, P3: 3 }[q.dimensions.Tier as "P1" | "P2" | "P3"] ?? 1;
+      return gen(() => Math.round(rate * (ctx.periodSeconds / (7 * 86_400)) * (0.5 + r() * 1.5)));
+    }
+    case "incidentResolutionSeconds": {
+      // Minutes to resolve: P1 about 45, P2 about 90, P3 a day; times the incidents in the period.
+      const minutes = { P1: 45, P2: 90, P3: 1440 }[q.dimensions.Tier as "P1" | "P2" | "P3"] ?? 60;
+      const rate = { P1: 0.4, P2: 1.5, P3: 3 }[q.dimensions.Tier as "P1" | "P2" | "P3"] ?? 1;
+      return gen(() => Math.max(1, rate * (ctx.periodSeconds / (7 * 86_400))) * minutes * 60 * (0.6 + r() * 0.8));
+    }
+    case "forecastTokensPerDay":
+    case "forecastRequestsPerDay":
+    case "forecastTokensPercentOfQuota":
+    case "forecastTokenSpendPercentOfBudget":
+    case "forecastGpusReporting":
+    case "forecastGpuSpendPercentOfBudget": {
+      // Each day's projection for its horizon: growing, the longer horizons higher.
+      const h = Number(q.dimensions.HorizonDays ?? 30);
+      const base =
+        key === "forecastTokensPerDay"
+          ? 1.3e8
+          : key === "forecastRequestsPerDay"
+            ? 9e5
+            : key === "forecastGpusReporting"
+              ? (c.budgets.dailyGpuBudgetUsd * 0.85) / Math.max(c.budgets.gpuHourUsd, 0.01) / 24 / c.redfish.clusters.length
+              : 70;
+      return gen((i) => base * (1 + (0.002 * h + (0.1 * i) / n) * (1 + r() * 0.05)));
+    }
+    case "forecastDaysToQuota":
+    case "forecastDaysToBudget":
+    case "forecastGpuDaysToBudget":
+      return gen((i) => Math.round(120 - (40 * i) / n + r() * 5));
+    case "azureQuotaHeadroomPercent":
+    case "azureQuotaHeadroomMinPercent":
+      return gen((i) => 45 - (30 * i) / n + r() * 3);
     default:
       // A metric added to the registry after this table: small counts, clearly sample data.
       return gen(() => Math.round(r() * 5 * perMinute));
@@ -283,6 +330,24 @@ function sampleCell(column: string, row: number, r: () => number, config: Enviro
       "TLS: unable to verify the first certificate",
     ][row % 3]!;
   if (column === "level") return ["critical", "warn"][row % 2]!;
+  if (column === "tier") return ["P1", "P2", "P3"][row % 3]!;
+  if (column === "flaps") return String(row % 3 === 1 ? 1 : 0);
+  if (column === "signal") return ["gpu-temperature", "aoai-429-rate", "aoai-tpm-quota", "fan-failed", "bmc-telemetry-stale"][row % 5]!;
+  if (column === "scope") return row % 2 ? cluster : (deployments[0] ?? "environment");
+  if (column === "resolvedAt" || column === "started") return `sample −${row * 7 + 2} h`;
+  if (column === "incidentId") return `FleetWatch/${config.name}/…@sample`;
+  if (column === "region")
+    return (config.azure?.accounts ?? [])[row % Math.max(1, config.azure?.accounts.length ?? 1)]?.region ?? "swedencentral";
+  if (column === "quotaName") return ["OpenAI.Standard.gpt-4o", "OpenAI.GlobalStandard.gpt-4o-mini", "AccountCount"][row % 3]!;
+  if (column === "fleetWatchDeployments") return deployments[row % Math.max(1, deployments.length)] ?? "";
+  if (column === "series")
+    return `${deployments[row % Math.max(1, deployments.length)] ?? cluster}/${["tokens", "requests", "gpus"][row % 3]}`;
+  if (column === "line") return ["quota", "budget"][row % 2]!;
+  if (column === "crossing") return `sample 2027-0${1 + (row % 9)}-1${row % 10}`;
+  if (/Pct$/.test(column)) return (8 + row * 4.5 + r()).toFixed(1);
+  if (column === "quota") return String(450 - row * 50);
+  if (column === "used") return String(Math.round((450 - row * 50) * (0.9 - row * 0.05)));
+  if (column === "fleetWatch") return String(Math.round((450 - row * 50) * (0.6 - row * 0.05)));
   if (/reason|Reason/.test(column)) return ["HwSlowdown", "SwPowerCap", "ThermalLimit"][row % 3]!;
   return String(Math.max(0, Math.round((12 - row * 2) * (0.6 + r()))));
 }

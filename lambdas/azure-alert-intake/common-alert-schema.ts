@@ -60,7 +60,15 @@ export const CommonAlertSchema = z.object({
         investigationLink: z.string().optional(),
       })
       .loose(),
-    alertContext: z.object({ conditionType: z.string().optional(), condition: Condition.optional() }).loose().nullish(),
+    // Log search alerts v2 put the rule's custom properties here, not in data.customProperties.
+    alertContext: z
+      .object({
+        conditionType: z.string().optional(),
+        condition: Condition.optional(),
+        properties: z.record(z.string(), z.string().nullable()).nullish(),
+      })
+      .loose()
+      .nullish(),
     customProperties: z.record(z.string(), z.string().nullable()).nullish(),
   }),
 });

@@ -4,38 +4,90 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { LambdaFunctionURLEvent, APIGatewayProxyStructuredResultV2 as LambdaFunctionURLResult } from "aws-lambda";
+import { z } from "zod";
+import { type EntraSettings, entraVerifier } from "./entra-token";
 import { handleIntake, type IntakePorts } from "./intake";
 import { originOfTopic, type Tier, type TierNotification } from "./routing";
 
 export interface IntakeEnvironment {
-  readonly tokenSecretArn: string;
+  /** Shared URL token (fallback); absent when only Entra ID-signed calls are accepted. */
+  readonly tokenSecretArn?: string;
   readonly topicArns: Readonly<Record<Tier, string>>;
+  /** Secure webhook: verify the Entra ID token of every call. */
+  readonly entra?: EntraSettings;
+  /** The catalog's Azure telemetry staleness alarm: rules with a CloudWatch twin page only while it is not OK. */
+  readonly stalenessAlarmName?: string;
 }
 
-function environmentFrom(env: NodeJS.ProcessEnv): IntakeEnvironment {
-  const need = (key: string): string => {
-    const value = env[key];
-    if (!value) throw new Error(`environment variable ${key} is not set`);
-    return value;
-  };
+const EnvSchema = z.object({
+  INTAKE_TOKEN_SECRET_ARN: z.string().min(1).optional(),
+  TOPIC_ARN_P1: z.string().startsWith("arn:"),
+  TOPIC_ARN_P2: z.string().startsWith("arn:"),
+  TOPIC_ARN_P3: z.string().startsWith("arn:"),
+  ENTRA_TENANT_ID: z.string().min(1).optional(),
+  ENTRA_AUDIENCE: z.string().min(1).optional(),
+  ENTRA_AUTHORITY_HOST: z.url().optional(),
+  STALENESS_ALARM_NAME: z.string().min(1).optional(),
+});
+
+export function environmentFrom(env: NodeJS.ProcessEnv): IntakeEnvironment {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`azure-alert-intake environment is invalid: ${z.prettifyError(parsed.error)}`);
+  const e = parsed.data;
+  const entra =
+    e.ENTRA_TENANT_ID && e.ENTRA_AUDIENCE
+      ? {
+          tenantId: e.ENTRA_TENANT_ID,
+          audience: e.ENTRA_AUDIENCE,
+          authorityHost: e.ENTRA_AUTHORITY_HOST ?? "https://login.microsoftonline.com",
+        }
+      : undefined;
+  if (!entra && !e.INTAKE_TOKEN_SECRET_ARN)
+    throw new Error("azure-alert-intake: set ENTRA_TENANT_ID + ENTRA_AUDIENCE (secure webhook) or INTAKE_TOKEN_SECRET_ARN (URL token)");
   return {
-    tokenSecretArn: need("INTAKE_TOKEN_SECRET_ARN"),
-    topicArns: { P1: need("TOPIC_ARN_P1"), P2: need("TOPIC_ARN_P2"), P3: need("TOPIC_ARN_P3") },
+    tokenSecretArn: e.INTAKE_TOKEN_SECRET_ARN,
+    topicArns: { P1: e.TOPIC_ARN_P1, P2: e.TOPIC_ARN_P2, P3: e.TOPIC_ARN_P3 },
+    entra,
+    stalenessAlarmName: e.STALENESS_ALARM_NAME,
   };
 }
 
 /** Builds the handler; tests pass clients pointed at local fakes. */
-export function createIntakeHandler(options: { env: IntakeEnvironment; sns: SNSClient; secrets: SecretsProvider; logger: Logger }) {
-  const { env, sns, secrets, logger } = options;
+export function createIntakeHandler(options: {
+  env: IntakeEnvironment;
+  sns: SNSClient;
+  secrets: SecretsProvider;
+  logger: Logger;
+  cloudWatch?: CloudWatchClient;
+}) {
+  const { env, sns, secrets, logger, cloudWatch } = options;
+  const tokenSecretArn = env.tokenSecretArn;
+  const stalenessAlarm = env.stalenessAlarmName;
   const ports: IntakePorts = {
-    expectedToken: async () => {
-      // Cached for 5 minutes: a rotated token is picked up without a redeploy.
-      const token = await secrets.get(env.tokenSecretArn, { maxAge: 300 });
-      if (typeof token !== "string" || token.length === 0) throw new Error("the intake token secret is empty");
-      return token;
-    },
+    ...(env.entra ? { verifyBearer: entraVerifier(env.entra) } : {}),
+    ...(tokenSecretArn
+      ? {
+          expectedToken: async () => {
+            // Cached for 5 minutes: a rotated token is picked up without a redeploy.
+            const token = await secrets.get(tokenSecretArn, { maxAge: 300 });
+            if (typeof token !== "string" || token.length === 0) throw new Error("the intake token secret is empty");
+            return token;
+          },
+        }
+      : {}),
+    ...(stalenessAlarm && cloudWatch
+      ? {
+          awsSideBlind: async () => {
+            const out = await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: [stalenessAlarm], AlarmTypes: ["MetricAlarm"] }));
+            const state = out.MetricAlarms?.[0]?.StateValue;
+            // Missing alarm or INSUFFICIENT_DATA: we cannot vouch that CloudWatch sees Azure.
+            return state !== "OK";
+          },
+        }
+      : {}),
     publish: async (n: TierNotification) => {
       await sns.send(
         new PublishCommand({
@@ -62,6 +114,7 @@ export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunc
     sns: new SNSClient({}),
     secrets: new SecretsProvider(),
     logger: new Logger(),
+    cloudWatch: new CloudWatchClient({}),
   });
   return cached(event);
 };

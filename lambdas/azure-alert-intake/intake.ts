@@ -6,12 +6,26 @@
 import type { LambdaFunctionURLEvent, APIGatewayProxyStructuredResultV2 as LambdaFunctionURLResult } from "aws-lambda";
 import { z } from "zod";
 import { CommonAlertSchema } from "./common-alert-schema";
-import { type AwsOrigin, type TierNotification, toNotification } from "./routing";
+import type { BearerCheck } from "./entra-token";
+import { type AwsOrigin, customProperty, type TierNotification, toNotification } from "./routing";
 import { tokenMatches } from "./token";
 
+/** Custom property of FleetWatch's rules naming the catalog alarm CloudWatch pages for the same condition. */
+export const CLOUDWATCH_TWIN_PROPERTY = "fleetwatch-cloudwatch-twin";
+
 export interface IntakePorts {
-  /** The shared secret the action group's webhook URL carries as ?token=. */
-  readonly expectedToken: () => Promise<string>;
+  /**
+   * Entra ID-signed webhook (secure webhook): verifies the Authorization header. When set, it is
+   * the way in; the URL token is accepted only if `expectedToken` is also set (documented fallback).
+   */
+  readonly verifyBearer?: (authorization: string | undefined) => Promise<BearerCheck>;
+  /** The shared secret the action group's webhook URL carries as ?token= (fallback). */
+  readonly expectedToken?: () => Promise<string>;
+  /**
+   * Whether the AWS side is blind to Azure (the Azure telemetry staleness alarm is not OK). A rule
+   * with a CloudWatch twin pages only then: otherwise CloudWatch already pages the same outage.
+   */
+  readonly awsSideBlind?: () => Promise<boolean>;
   readonly publish: (notification: TierNotification) => Promise<void>;
   /** Region/account stamped into the CloudWatch-alarm-shaped message. */
   readonly origin: AwsOrigin;
@@ -29,14 +43,30 @@ const reply = (statusCode: number, body: Record<string, unknown>): LambdaFunctio
 
 export async function handleIntake(event: LambdaFunctionURLEvent, ports: IntakePorts): Promise<LambdaFunctionURLResult> {
   if (event.requestContext?.http?.method !== "POST") return reply(405, { error: "POST only" });
-  let expected: string;
-  try {
-    expected = await ports.expectedToken();
-  } catch (error) {
-    ports.log("error", "cannot read the intake token", { error: error instanceof Error ? error.message : String(error) });
-    return reply(503, { error: "temporarily unavailable, retry" });
+  const authorization = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === "authorization")?.[1];
+  let authenticated = false;
+  if (ports.verifyBearer && authorization) {
+    const check = await ports.verifyBearer(authorization);
+    if (!check.ok) {
+      // The reason names the failed check (issuer, audience, signature...), never the token.
+      ports.log("warn", "rejected an alert delivery with an invalid Entra ID token", {
+        sourceIp: event.requestContext?.http?.sourceIp,
+        reason: check.reason,
+      });
+      return reply(401, { error: "unauthorized" });
+    }
+    authenticated = true;
+  } else if (ports.expectedToken) {
+    let expected: string;
+    try {
+      expected = await ports.expectedToken();
+    } catch (error) {
+      ports.log("error", "cannot read the intake token", { error: error instanceof Error ? error.message : String(error) });
+      return reply(503, { error: "temporarily unavailable, retry" });
+    }
+    authenticated = tokenMatches(event.queryStringParameters?.token, expected);
   }
-  if (!tokenMatches(event.queryStringParameters?.token, expected)) {
+  if (!authenticated) {
     // Never log the presented token, the query string or the body of an unauthenticated call.
     ports.log("warn", "rejected an unauthenticated alert delivery", { sourceIp: event.requestContext?.http?.sourceIp });
     return reply(401, { error: "unauthorized" });
@@ -54,6 +84,19 @@ export async function handleIntake(event: LambdaFunctionURLEvent, ports: IntakeP
     const reason = z.prettifyError(parsed.error);
     ports.log("warn", "alert payload is not the common alert schema", { reason });
     return reply(400, { error: "not an Azure Monitor common alert schema payload", reason });
+  }
+  const twin = customProperty(parsed.data, CLOUDWATCH_TWIN_PROPERTY);
+  if (twin && parsed.data.data.essentials.monitorCondition === "Fired" && ports.awsSideBlind) {
+    // One page per outage: CloudWatch pages this condition while it can see Azure. If we cannot
+    // tell (DescribeAlarms failed), page: a duplicate is better than silence.
+    const blind = await ports.awsSideBlind().catch(() => true);
+    if (!blind) {
+      ports.log("info", "not paged: CloudWatch pages this condition", {
+        alertRule: parsed.data.data.essentials.alertRule,
+        cloudWatchTwin: twin,
+      });
+      return reply(202, { paged: false, cloudWatchTwin: twin });
+    }
   }
   const notification = toNotification(parsed.data, ports.origin);
   try {

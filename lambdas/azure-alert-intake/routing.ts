@@ -5,8 +5,9 @@
  * FleetWatch alarm: ALARM opens, OK with the same AlarmName resolves. Pure: no SDK.
  *
  * Tier decision, in order:
- *  1. customProperties["fleetwatch-tier"] = P1 | P2 | P3 — set by the rules FleetWatch creates,
- *     so a rule's catalog tier wins over its Azure severity;
+ *  1. the custom property "fleetwatch-tier" = P1 | P2 | P3 — set by the rules FleetWatch creates,
+ *     so a rule's catalog tier wins over its Azure severity. Log search alerts v2 carry custom
+ *     properties in data.alertContext.properties, other alerts in data.customProperties;
  *  2. otherwise the severity: Sev0 (Critical) and Sev1 (Error) -> P1, Sev2 (Warning) -> P2,
  *     Sev3 (Informational) and Sev4 (Verbose) -> P3.
  * A Resolved alert goes to the same tier as its Fired alert (both are derived the same way).
@@ -34,8 +35,17 @@ export interface TierNotification {
   readonly attributes: Readonly<Record<string, string>>;
 }
 
+/**
+ * A custom property of the alert rule. Log search alerts v2 deliver them in alertContext.properties
+ * (common alert schema, "Sample log search alert v2"); others in data.customProperties.
+ * https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-common-schema
+ */
+export function customProperty(alert: CommonAlert, name: string): string | undefined {
+  return alert.data.alertContext?.properties?.[name] ?? alert.data.customProperties?.[name] ?? undefined;
+}
+
 export function tierFor(alert: CommonAlert): Tier {
-  const declared = alert.data.customProperties?.[TIER_PROPERTY]?.trim().toUpperCase();
+  const declared = customProperty(alert, TIER_PROPERTY)?.trim().toUpperCase();
   if (declared === "P1" || declared === "P2" || declared === "P3") return declared;
   return SEVERITY_TIER[alert.data.essentials.severity];
 }

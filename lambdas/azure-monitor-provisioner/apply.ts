@@ -6,6 +6,7 @@
  * the others.
  */
 
+import { claimDiagnosticCategories } from "./brownfield";
 import { type AzureSidePlan, type PlannedResource, resourcesOf } from "./plan";
 import type { AzureMonitorPort } from "./port";
 
@@ -62,7 +63,22 @@ export async function applyPlan(
   const [group] = byKind("actionGroup");
   if (!group) throw new ProvisioningError("plan has no action group");
   const actionGroupId = await step(describeStep("put", group), log, () => port.putActionGroup(group.spec, webhookUri, env));
-  for (const r of byKind("diagnosticSetting")) await step(describeStep("put", r), log, () => port.putDiagnosticSetting(r.spec));
+  for (const r of byKind("diagnosticSetting")) {
+    // Brownfield: what another setting already sends to the workspace is not claimed again (409).
+    const existing = await step(`list diagnostic settings of ${r.spec.accountResourceId}`, log, () =>
+      port.listDiagnosticSettings(r.spec.accountResourceId),
+    );
+    const claim = claimDiagnosticCategories(r.spec, existing);
+    if (Object.keys(claim.coveredBy).length > 0)
+      log("categories already exported by another diagnostic setting", { resource: r.key, coveredBy: claim.coveredBy });
+    if (claim.logCategories.length === 0 && !claim.allMetrics) {
+      // Everything already arrives: a FleetWatch setting of ours from an earlier deploy is removed.
+      await step(describeStep("delete", r), log, () => port.deleteDiagnosticSetting(r.spec));
+      continue;
+    }
+    const spec = { ...r.spec, logCategories: claim.logCategories, allMetrics: claim.allMetrics };
+    await step(describeStep("put", r), log, () => port.putDiagnosticSetting(spec));
+  }
   for (const r of byKind("savedSearch")) await step(describeStep("put", r), log, () => port.putSavedSearch(r.spec, env));
   const locations = new Map<string, string>();
   for (const r of byKind("alertRule")) {

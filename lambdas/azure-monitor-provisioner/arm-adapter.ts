@@ -7,6 +7,7 @@
 import { MonitorClient } from "@azure/arm-monitor";
 import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
 import type { TokenCredential } from "@azure/core-auth";
+import type { ExistingDiagnosticSetting } from "./brownfield";
 import type { AzureMonitorPort } from "./port";
 
 export interface ArmClientOptions {
@@ -67,10 +68,11 @@ export function createArmPort(credential: TokenCredential, options: ArmClientOpt
   const oi = (subscriptionId: string): OperationalInsightsManagementClient => {
     const existing = insights.get(subscriptionId);
     if (existing) return existing;
-    // core-client derives the token scope from the endpoint unless told: pin ARM's audience.
+    // core-client derives the token scope from the endpoint unless told: pin ARM's audience, the
+    // one of this cloud (Azure Government and China have their own; a public-cloud token is refused).
     const created = new OperationalInsightsManagementClient(credential, subscriptionId, {
       ...clientOptions,
-      credentialScopes: [ARM_SCOPE],
+      credentialScopes: [scope],
     });
     insights.set(subscriptionId, created);
     return created;
@@ -92,13 +94,43 @@ export function createArmPort(credential: TokenCredential, options: ArmClientOpt
         tags: tagsFor(environment),
         groupShortName: spec.shortName,
         enabled: true,
-        webhookReceivers: [{ name: spec.webhookReceiverName, serviceUri: webhookUri, useCommonAlertSchema: true }],
+        webhookReceivers: [
+          {
+            name: spec.webhookReceiverName,
+            serviceUri: webhookUri,
+            useCommonAlertSchema: true,
+            // Secure webhook: Azure Monitor sends an Entra ID token for our app registration.
+            ...(spec.secureWebhook
+              ? {
+                  useAadAuth: true,
+                  objectId: spec.secureWebhook.objectId,
+                  identifierUri: spec.secureWebhook.identifierUri,
+                  tenantId: spec.secureWebhook.tenantId,
+                }
+              : {}),
+          },
+        ],
       });
       return result.id ?? `${spec.resourceGroupId}/providers/Microsoft.Insights/actionGroups/${spec.name}`;
     },
     async deleteActionGroup(spec) {
       const rg = parse(`${spec.resourceGroupId}/`);
       await ignoreNotFound(() => monitor(rg.subscriptionId).actionGroups.delete(rg.resourceGroup, spec.name));
+    },
+    async listDiagnosticSettings(resourceId) {
+      const account = parse(resourceId);
+      const out: ExistingDiagnosticSetting[] = [];
+      for await (const s of monitor(account.subscriptionId).diagnosticSettings.list(uri(resourceId))) {
+        out.push({
+          name: s.name ?? "",
+          workspaceId: s.workspaceId,
+          enabledCategories: [
+            ...(s.logs ?? []).filter((x) => x.enabled).map((x) => x.category ?? x.categoryGroup ?? ""),
+            ...(s.metrics ?? []).filter((x) => x.enabled).map((x) => x.category ?? ""),
+          ].filter(Boolean),
+        });
+      }
+      return out;
     },
     async putDiagnosticSetting(spec) {
       const account = parse(spec.accountResourceId);
@@ -153,6 +185,7 @@ export function createArmPort(credential: TokenCredential, options: ArmClientOpt
         },
         // Resolved notifications flow to the same tier, so incidents close themselves.
         autoMitigate: true,
+        skipQueryValidation: spec.skipQueryValidation,
         actions: { actionGroups: [target.actionGroupId], customProperties: { ...spec.customProperties } },
       });
     },

@@ -110,7 +110,9 @@ async function run(
     // A new physical id makes CloudFormation send Delete for the old one: leave the diff to it.
     previous = physicalIdFor(old) === physicalId ? old : undefined;
   }
-  const summary = await applyPlan(desired, previous, await deps.port(), await deps.webhookUri(intakeUrl), log);
+  // Secure webhook: Entra ID signs every call, so the URL carries no token (readable by anyone who can read the action group).
+  const webhookUri = desired.actionGroup.secureWebhook ? intakeUrl : await deps.webhookUri(intakeUrl);
+  const summary = await applyPlan(desired, previous, await deps.port(), webhookUri, log);
   return { physicalId, data: summaryData(summary) };
 }
 

@@ -7,7 +7,7 @@
  * was created: delete removes exactly the resources of the plan it is given, nothing listed or
  * guessed. No secret is part of a plan (the webhook token is added at apply time).
  */
-import { KQL_LIBRARY, queryKey } from "../../dashboards/kql/library";
+import { flavourKey, KQL_LIBRARY, queryKey } from "../../dashboards/kql/library";
 import { applicableOverrides, renderQuery } from "../../dashboards/kql/render";
 import type { KqlQuery, KqlTable } from "../../dashboards/kql/types";
 
@@ -38,6 +38,8 @@ export interface ActionGroupPlan {
   /** At most 12 characters (Azure limit); shown in SMS/e-mail. */
   readonly shortName: string;
   readonly webhookReceiverName: string;
+  /** Entra ID-signed webhook (useAadAuth): the URL then carries no token. */
+  readonly secureWebhook?: { readonly tenantId: string; readonly objectId: string; readonly identifierUri: string };
 }
 
 export interface AlertRulePlan {
@@ -56,6 +58,12 @@ export interface AlertRulePlan {
   readonly threshold: number;
   readonly dimensions: readonly string[];
   readonly customProperties: Readonly<Record<string, string>>;
+  /**
+   * Skip ARM's query validation: in a fresh workspace AzureDiagnostics/AppDependencies do not exist
+   * until the first logs land, and validation would fail the first deploy. The queries are checked
+   * by Microsoft's KQL parser against the documented schemas in CI instead (test/kql).
+   */
+  readonly skipQueryValidation: boolean;
 }
 
 export interface AzureSidePlan {
@@ -72,6 +80,7 @@ export interface PlanInput {
   readonly accounts: readonly { readonly resourceId: string; readonly deployments: readonly { name: string; sloP99Ms: number }[] }[];
   readonly workspaces: readonly { readonly resourceId: string; readonly tables: readonly ("AzureDiagnostics" | "AppRequests")[] }[];
   readonly library?: readonly KqlQuery[];
+  readonly secureWebhook?: { readonly tenantId: string; readonly applicationObjectId: string; readonly identifierUri: string };
 }
 
 const RESOURCE_GROUP_ID = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)\//i;
@@ -84,12 +93,19 @@ export function resourceGroupIdOf(resourceId: string): string {
 
 export const resourceNameOf = (resourceId: string): string => resourceId.split("/").filter(Boolean).at(-1) ?? resourceId;
 
-/** Tables a workspace can answer: AzureMetrics arrives with the diagnostics (AllMetrics). */
+/**
+ * Tables a workspace can answer: AzureMetrics arrives with the diagnostics (AllMetrics), and a
+ * workspace-based Application Insights writes AppDependencies next to AppRequests.
+ */
 function availableTables(tables: readonly string[]): Set<KqlTable> {
   const available = new Set(tables as KqlTable[]);
   if (available.has("AzureDiagnostics")) available.add("AzureMetrics");
+  if (available.has("AppRequests")) available.add("AppDependencies");
   return available;
 }
+
+/** Custom property naming the catalog alarm CloudWatch pages for the same condition. */
+export const CLOUDWATCH_TWIN_PROPERTY = "fleetwatch-cloudwatch-twin";
 
 export function buildPlan(input: PlanInput): AzureSidePlan {
   const library = input.library ?? KQL_LIBRARY;
@@ -101,7 +117,9 @@ export function buildPlan(input: PlanInput): AzureSidePlan {
     );
   }
   const sloByDeployment = Object.fromEntries(input.accounts.flatMap((a) => a.deployments.map((d) => [d.name, d.sloP99Ms])));
-  const render = (q: KqlQuery) => renderQuery(q, applicableOverrides(q, { sloByDeployment }));
+  // A workspace is often shared: queries read only this environment's accounts.
+  const accountResourceIds = input.accounts.map((a) => a.resourceId.toLowerCase());
+  const render = (q: KqlQuery) => renderQuery(q, applicableOverrides(q, { sloByDeployment, accountResourceIds }));
 
   const diagnosticSettings = input.accounts.map((account) => ({
     accountResourceId: account.resourceId,
@@ -124,8 +142,17 @@ export function buildPlan(input: PlanInput): AzureSidePlan {
         category: SAVED_SEARCH_CATEGORY,
         query: render(q),
       });
+      // The names the catalog's runbooks use ("KQL saved search aoai-slow-requests").
+      for (const alias of q.aliases ?? [])
+        savedSearches.push({
+          workspaceResourceId: workspace.resourceId,
+          savedSearchId: `${prefix}-${alias}-${flavourKey(q.flavour)}`,
+          displayName: `${alias}: ${q.name}`,
+          category: SAVED_SEARCH_CATEGORY,
+          query: render(q),
+        });
       if (!q.alert) continue;
-      const flavour = q.flavour === "appRequests" ? "apprequests" : "diagnostics";
+      const flavour = flavourKey(q.flavour);
       alertRules.push({
         resourceGroupId: resourceGroupIdOf(workspace.resourceId),
         name: `${prefix}-${q.alert.signal}-${flavour}-${resourceNameOf(workspace.resourceId)}`,
@@ -145,7 +172,9 @@ export function buildPlan(input: PlanInput): AzureSidePlan {
           "fleetwatch-tier": q.alert.tier,
           "fleetwatch-signal": q.alert.signal,
           "fleetwatch-environment": input.environment,
+          ...(q.alert.cloudWatchTwin ? { [CLOUDWATCH_TWIN_PROPERTY]: q.alert.cloudWatchTwin } : {}),
         },
+        skipQueryValidation: true,
       });
     }
   }
@@ -160,6 +189,15 @@ export function buildPlan(input: PlanInput): AzureSidePlan {
       name: `${prefix}-paging`,
       shortName: `fw-${input.environment}`.slice(0, 12),
       webhookReceiverName: "fleetwatch-intake",
+      ...(input.secureWebhook
+        ? {
+            secureWebhook: {
+              tenantId: input.secureWebhook.tenantId,
+              objectId: input.secureWebhook.applicationObjectId,
+              identifierUri: input.secureWebhook.identifierUri,
+            },
+          }
+        : {}),
     },
     alertRules,
   };

@@ -3,6 +3,7 @@
  * and arm-adapter.ts implements it with @azure/arm-monitor and @azure/arm-operationalinsights.
  * Deletes must treat "already gone" as success (that is what makes delete idempotent).
  */
+import type { ExistingDiagnosticSetting } from "./brownfield";
 import type { ActionGroupPlan, AlertRulePlan, DiagnosticSettingPlan, SavedSearchPlan } from "./plan";
 
 export interface AzureMonitorPort {
@@ -10,6 +11,8 @@ export interface AzureMonitorPort {
   /** Returns the action group's ARM id. */
   putActionGroup(spec: ActionGroupPlan, webhookUri: string, environment: string): Promise<string>;
   deleteActionGroup(spec: ActionGroupPlan): Promise<void>;
+  /** Every diagnostic setting on the resource, whoever created it (read-only: others' are never changed). */
+  listDiagnosticSettings(resourceId: string): Promise<ExistingDiagnosticSetting[]>;
   putDiagnosticSetting(spec: DiagnosticSettingPlan): Promise<void>;
   deleteDiagnosticSetting(spec: DiagnosticSettingPlan): Promise<void>;
   putSavedSearch(spec: SavedSearchPlan, environment: string): Promise<void>;

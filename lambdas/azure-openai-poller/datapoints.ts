@@ -9,29 +9,6 @@ import { type DeploymentQuota, utilisationPercent } from "./quota";
 
 export const METRIC_NAMESPACE_AOAI = "Microsoft.CognitiveServices/accounts";
 
-/** Platform metrics split by deployment and status code (one getBatch call per resource batch). */
-export const REQUEST_METRICS = {
-  names: ["AzureOpenAIRequests"],
-  aggregation: "total",
-  filter: "ModelDeploymentName eq '*' and StatusCode eq '*'",
-} as const;
-
-/** Platform metrics split by deployment only (a second getBatch call per resource batch). */
-export const DEPLOYMENT_METRICS = {
-  names: [
-    "ProcessedPromptTokens",
-    "GeneratedTokens",
-    "TokenTransaction",
-    "AzureOpenAITimeToResponse",
-    "AzureOpenAINormalizedTTFTInMS",
-    "AzureOpenAITTLTInMS",
-    "AzureOpenAIAvailabilityRate",
-    "AzureOpenAIProvisionedManagedUtilizationV2",
-  ],
-  aggregation: "total,average",
-  filter: "ModelDeploymentName eq '*'",
-} as const;
-
 export type Source = "metrics" | "logs";
 
 export interface Datapoint {
@@ -55,9 +32,17 @@ export interface DeploymentContext {
 export interface PlatformContext {
   /** Lower-case account resource id -> deployment name -> deployment. */
   readonly deployments: ReadonlyMap<string, ReadonlyMap<string, DeploymentContext>>;
-  /** Deployment name -> quota (absent when ARM could not be read). */
+  /** deploymentKey(account, name) -> quota (absent when ARM could not be read). */
   readonly quotas: ReadonlyMap<string, DeploymentQuota>;
   readonly prices: Readonly<Record<string, ModelPrice>>;
+}
+
+/**
+ * Every Azure fact is keyed by account and deployment: two accounts (regions) commonly both have
+ * a "gpt-4o" deployment, and ARM lists deployments FleetWatch does not watch too.
+ */
+export function deploymentKey(accountResourceId: string, deploymentName: string): string {
+  return `${accountResourceId.toLowerCase()}|${deploymentName}`;
 }
 
 export function deploymentScope(name: string): string {
@@ -78,8 +63,9 @@ interface MinuteAccumulator {
 }
 
 const AVERAGE_METRICS: Record<string, MetricKey> = {
-  AzureOpenAITimeToResponse: "aoaiTimeToResponse",
-  AzureOpenAINormalizedTTFTInMS: "aoaiTimeToFirstToken",
+  // Time to Response is the streaming time to first token; the normalised metric is per token.
+  AzureOpenAITimeToResponse: "aoaiTimeToFirstToken",
+  AzureOpenAINormalizedTTFTInMS: "aoaiNormalizedTimeToFirstByte",
   AzureOpenAITTLTInMS: "aoaiTimeToLastToken",
   AzureOpenAIAvailabilityRate: "aoaiAvailability",
   AzureOpenAIProvisionedManagedUtilizationV2: "aoaiProvisionedUtilization",
@@ -97,6 +83,7 @@ export interface PlatformResult {
 
 export function platformDatapoints(series: readonly MetricSeries[], ctx: PlatformContext): PlatformResult {
   const acc = new Map<string, Map<number, MinuteAccumulator>>();
+  const owners = new Map<string, DeploymentContext>();
   const unknown = new Set<string>();
   for (const s of series) {
     const deploymentName = s.dimensions.modeldeploymentname;
@@ -106,10 +93,12 @@ export function platformDatapoints(series: readonly MetricSeries[], ctx: Platfor
       unknown.add(`${s.resourceId}:${deploymentName}`);
       continue;
     }
-    let minutes = acc.get(deployment.name);
+    const key = deploymentKey(deployment.accountResourceId, deployment.name);
+    let minutes = acc.get(key);
     if (!minutes) {
       minutes = new Map();
-      acc.set(deployment.name, minutes);
+      acc.set(key, minutes);
+      owners.set(key, deployment);
     }
     for (const p of s.points) {
       const minute = minuteOf(p.timestamp);
@@ -122,8 +111,8 @@ export function platformDatapoints(series: readonly MetricSeries[], ctx: Platfor
     }
   }
   const datapoints: Datapoint[] = [];
-  for (const [name, minutes] of acc) {
-    const deployment = findDeployment(ctx, name) as DeploymentContext;
+  for (const [key, minutes] of acc) {
+    const deployment = owners.get(key) as DeploymentContext;
     for (const [minute, m] of minutes) datapoints.push(...minuteDatapoints(deployment, minute, m, ctx));
   }
   return { datapoints, unknownDeployments: [...unknown].sort() };
@@ -161,21 +150,13 @@ function accumulate(m: MinuteAccumulator, s: MetricSeries, p: MetricSeries["poin
   }
 }
 
-function findDeployment(ctx: PlatformContext, name: string): DeploymentContext | undefined {
-  for (const byName of ctx.deployments.values()) {
-    const d = byName.get(name);
-    if (d) return d;
-  }
-  return undefined;
-}
-
 function minuteDatapoints(d: DeploymentContext, minute: number, m: MinuteAccumulator, ctx: PlatformContext): Datapoint[] {
   const out: Datapoint[] = [];
   const push = (metric: MetricKey, value: number | undefined) => {
     if (value === undefined || !Number.isFinite(value)) return;
     out.push({ scope: deploymentScope(d.name), deployment: d.name, metric, minute, value, source: "metrics" });
   };
-  const quota = ctx.quotas.get(d.name);
+  const quota = ctx.quotas.get(deploymentKey(d.accountResourceId, d.name));
   if (m.requests !== undefined) {
     push("aoaiRequests", m.requests);
     // Rates and successes only mean something with traffic; "traffic but zero successes"
@@ -188,6 +169,7 @@ function minuteDatapoints(d: DeploymentContext, minute: number, m: MinuteAccumul
       push("aoai429Rate", (c.s429 / m.requests) * 100);
       push("aoai4xxRate", (c.s4xx / m.requests) * 100);
       push("aoai5xxRate", (c.s5xx / m.requests) * 100);
+      push("aoai5xxRequests", c.s5xx);
     }
     push("aoaiRpmUtilization", utilisationPercent(m.requests, quota?.requestsPerMinute));
   }
@@ -196,6 +178,8 @@ function minuteDatapoints(d: DeploymentContext, minute: number, m: MinuteAccumul
   const tokens =
     m.tokenTransactions ?? (m.prompt !== undefined || m.generated !== undefined ? (m.prompt ?? 0) + (m.generated ?? 0) : undefined);
   push("aoaiTokens", tokens);
+  // Tokens processed / TPM quota. The limiter admits a request on prompt tokens + max_tokens, so
+  // 429s can start below 100 %: this is a lower bound of the limiter's count (docs/azure-openai.md).
   if (tokens !== undefined && !quota?.provisioned) push("aoaiTpmUtilization", utilisationPercent(tokens, quota?.tokensPerMinute));
   const price = ctx.prices[d.model];
   if (price && (m.prompt !== undefined || m.generated !== undefined)) {
@@ -205,7 +189,7 @@ function minuteDatapoints(d: DeploymentContext, minute: number, m: MinuteAccumul
     const key = AVERAGE_METRICS[azureName] as MetricKey;
     push(key, values.reduce((a, b) => a + b, 0) / values.length);
   }
-  // For provisioned deployments the PTU utilisation is the quota utilisation.
+  // Provisioned: PTU utilisation V2 is the limiter's own measure (429 at >= 100 %), the best predictor there is.
   if (quota?.provisioned) {
     const ptu = out.find((p) => p.metric === "aoaiProvisionedUtilization");
     if (ptu) push("aoaiTpmUtilization", ptu.value);
@@ -224,13 +208,21 @@ function minuteValue(v: unknown): number | undefined {
   return Number.isFinite(t) ? minuteOf(t) : undefined;
 }
 
-/** P50/P95/P99 per deployment and minute from the AzureDiagnostics query. */
-export function logLatencyDatapoints(result: LogsResult, known: ReadonlySet<string>): Datapoint[] {
+/**
+ * P50/P95/P99 per deployment and minute from the AzureDiagnostics query, which groups by account
+ * (_ResourceId) and deployment: a row counts only for the account the deployment belongs to.
+ */
+export function logLatencyDatapoints(
+  result: LogsResult,
+  deployments: ReadonlyMap<string, ReadonlyMap<string, DeploymentContext>>,
+): Datapoint[] {
   const out: Datapoint[] = [];
   for (const row of result.rows) {
-    const deployment = typeof row.Deployment === "string" ? row.Deployment : undefined;
+    const name = typeof row.Deployment === "string" ? row.Deployment : undefined;
+    const account = typeof row.Account === "string" ? row.Account.toLowerCase() : undefined;
     const minute = minuteValue(row.Minute);
-    if (!deployment || !known.has(deployment) || minute === undefined) continue;
+    const deployment = name && account ? deployments.get(account)?.get(name)?.name : undefined;
+    if (!deployment || minute === undefined) continue;
     const pairs: [MetricKey, unknown][] = [
       ["aoaiLatencyP50", row.P50],
       ["aoaiLatencyP95", row.P95],

@@ -67,8 +67,14 @@ export function describeAzureError(err: unknown, ctx: ErrorContext, secrets: rea
     message =
       `Entra ID rejected ${sp} in tenant ${ctx.tenantId ?? "?"}${aadsts ? ` (${aadsts})` : ""}: ` +
       `check tenantId/clientId/clientSecret in Secrets Manager secret ${ctx.secretName ?? "?"} (an expired client secret is the usual cause). ${detail}`;
+  } else if (ctx.service === "metrics" && facts.status === 401 && !/Audience/i.test(facts.code ?? "")) {
+    // metrics:getBatch is a subscription-level API: without Monitoring Reader on the subscription
+    // itself it answers 401, even with the role on every resource.
+    // https://learn.microsoft.com/azure/azure-monitor/essentials/migrate-to-batch-api#troubleshooting
+    message = `${sp} needs Monitoring Reader on subscription ${ctx.subscriptionId ?? "?"} (the subscription itself, not only the accounts) to read metrics with getBatch (${ctx.scope ?? ""}). ${detail}`;
   } else if (denied && ctx.service === "metrics") {
-    message = `${sp} needs Monitoring Reader on subscription ${ctx.subscriptionId ?? "?"} to read metrics (${ctx.scope ?? ""}). ${detail}`;
+    // 403 from getBatch: the subscription is not registered for the Microsoft.Insights provider.
+    message = `metrics:getBatch was refused on subscription ${ctx.subscriptionId ?? "?"}: register the Microsoft.Insights resource provider there (az provider register --namespace Microsoft.Insights) (${ctx.scope ?? ""}). ${detail}`;
   } else if (denied && ctx.service === "logs") {
     message = `${sp} needs Log Analytics Reader on workspace ${ctx.scope ?? "?"} (subscription ${ctx.subscriptionId ?? "?"}) to run queries. ${detail}`;
   } else if (denied && ctx.service === "deployments") {

@@ -14,19 +14,31 @@ function kqlDatetime(d: Date): string {
   return `datetime(${d.toISOString()})`;
 }
 
-export function deploymentLatencyQuery(deployments: readonly string[], start: Date, end: Date): string {
+/**
+ * A workspace is commonly shared by several accounts and environments, and deployment names repeat
+ * across accounts (every region has its "gpt-4o"): filter and group by the account (_ResourceId).
+ */
+export function deploymentLatencyQuery(
+  accounts: readonly { readonly resourceId: string; readonly deployments: readonly string[] }[],
+  start: Date,
+  end: Date,
+): string {
+  const ids = accounts.map((a) => kqlString(a.resourceId.toLowerCase()));
+  const names = [...new Set(accounts.flatMap((a) => a.deployments))];
   return [
     "AzureDiagnostics",
     `| where TimeGenerated >= ${kqlDatetime(start)} and TimeGenerated < ${kqlDatetime(end)}`,
     '| where ResourceProvider == "MICROSOFT.COGNITIVESERVICES" and Category == "RequestResponse"',
+    "| extend Account = tolower(_ResourceId)",
+    `| where Account in (${ids.join(", ")})`,
     "| extend Deployment = tostring(parse_json(properties_s).modelDeploymentName)",
-    `| where Deployment in (${deployments.map(kqlString).join(", ")})`,
+    `| where Deployment in (${names.map(kqlString).join(", ")})`,
     "| summarize Requests = count(),",
     '    Throttled = countif(ResultSignature == "429"),',
     '    ServerErrors = countif(ResultSignature startswith "5"),',
     "    P50 = percentile(DurationMs, 50), P95 = percentile(DurationMs, 95), P99 = percentile(DurationMs, 99)",
-    "    by Deployment, Minute = bin(TimeGenerated, 1m)",
-    "| order by Minute asc, Deployment asc",
+    "    by Account, Deployment, Minute = bin(TimeGenerated, 1m)",
+    "| order by Minute asc, Account asc, Deployment asc",
   ].join("\n");
 }
 

@@ -9,16 +9,16 @@ import { groupIntoBatches, parseResourceId, type ResourceBatch } from "./batchin
 import {
   appRoleMinutes,
   type Datapoint,
-  DEPLOYMENT_METRICS,
   type DeploymentContext,
+  deploymentKey,
   deploymentScope,
   logLatencyDatapoints,
   minuteOf,
   platformDatapoints,
-  REQUEST_METRICS,
 } from "./datapoints";
 import { describeAzureError, type ErrorContext, type PollError } from "./errors";
 import { appRoleLatencyQuery, deploymentLatencyQuery } from "./kql";
+import { METRIC_CALLS, METRIC_FAMILIES, type MetricFamily } from "./metric-families";
 import type {
   DeploymentsReader,
   LogsReader,
@@ -85,9 +85,11 @@ export interface PollSummary {
   readonly claimConflicts: number;
   readonly partialLogQueries: number;
   readonly errors: readonly PollError[];
-  /** Platform metrics were read: what AzureTelemetryStalenessSeconds measures. */
+  /** The requests family was read completely: what AzureTelemetryStalenessSeconds measures. */
   readonly azureReadOk: boolean;
   readonly stalenessSeconds: number;
+  /** Seconds since each metric family was last read completely. */
+  readonly familyStalenessSeconds: Readonly<Record<MetricFamily, number>>;
 }
 
 /** Published when Azure has never been read successfully: clearly "blind", far above any alarm threshold. */
@@ -138,30 +140,39 @@ export async function pollOnce(deps: PollDependencies, now: number): Promise<Pol
       end,
       errors,
       { ready: 0, waiting: 0, alreadyPublished: 0, claimConflicts: 0, partialLogQueries: 0 },
-      false,
+      new Map(METRIC_FAMILIES.map((f) => [f, false])),
     );
 
   const quotas = await readQuotas(deps, now, fail);
-  let metricsOk = true;
+  // One call per family and batch, each with the one aggregation its metrics support. A failed
+  // call costs its family; a per-metric errorCode costs that metric (and its family's freshness).
+  const familyOk = new Map<MetricFamily, boolean>(METRIC_FAMILIES.map((f) => [f, true]));
   const series: MetricSeries[] = [];
   const batches = groupIntoBatches(settings.accounts);
   await Promise.all(
     batches.flatMap((batch) =>
-      [REQUEST_METRICS, DEPLOYMENT_METRICS].map(async (spec) => {
+      METRIC_CALLS.map(async (call) => {
         try {
-          series.push(
-            ...(await deps.metrics.query({
-              batch,
-              metricNames: spec.names,
-              aggregation: spec.aggregation,
-              filter: spec.filter,
-              start,
-              end,
-            })),
-          );
+          const answer = await deps.metrics.query({
+            batch,
+            metricNames: call.names,
+            aggregation: call.aggregation,
+            filter: call.filter,
+            start,
+            end,
+          });
+          series.push(...answer.series);
+          for (const e of answer.errors) {
+            familyOk.set(call.family, false);
+            fail(Object.assign(new Error(`${e.metric} of ${e.resourceId}: ${e.code} ${e.message}`.trim()), { code: e.code }), {
+              service: "metrics",
+              subscriptionId: batch.subscriptionId,
+              scope: `${e.metric} (${call.family})`,
+            });
+          }
         } catch (err) {
-          metricsOk = false;
-          fail(err, { service: "metrics", subscriptionId: batch.subscriptionId, scope: batchScope(batch) });
+          familyOk.set(call.family, false);
+          fail(err, { service: "metrics", subscriptionId: batch.subscriptionId, scope: `${call.family}: ${batchScope(batch)}` });
         }
       }),
     ),
@@ -176,7 +187,14 @@ export async function pollOnce(deps: PollDependencies, now: number): Promise<Pol
   for (const ws of settings.workspaces) {
     const wsSubscription = ws.resourceId ? parseResourceId(ws.resourceId).subscriptionId : undefined;
     for (const table of ws.tables) {
-      const kql = table === "AzureDiagnostics" ? deploymentLatencyQuery([...known], start, end) : appRoleLatencyQuery(start, end);
+      const kql =
+        table === "AzureDiagnostics"
+          ? deploymentLatencyQuery(
+              settings.accounts.map((a) => ({ resourceId: a.resourceId, deployments: a.deployments.map((d) => d.name) })),
+              start,
+              end,
+            )
+          : appRoleLatencyQuery(start, end);
       try {
         const result = await deps.logs.query(ws.workspaceId, kql, start, end);
         if (result.partialError !== undefined) {
@@ -189,7 +207,7 @@ export async function pollOnce(deps: PollDependencies, now: number): Promise<Pol
           });
           continue;
         }
-        if (table === "AzureDiagnostics") logDatapoints.push(...logLatencyDatapoints(result, known));
+        if (table === "AzureDiagnostics") logDatapoints.push(...logLatencyDatapoints(result, byAccount));
         else
           for (const r of appRoleMinutes(result))
             log.info("app role minute", { workspaceId: ws.workspaceId, ...r, minute: new Date(r.minute).toISOString() });
@@ -248,9 +266,9 @@ export async function pollOnce(deps: PollDependencies, now: number): Promise<Pol
     });
   }
 
-  // Staleness follows the platform metrics: they carry requests and successes, which the
-  // zero-success P1 trusts. A Log Analytics or ARM failure is an error, not blindness.
-  const azureReadOk = metricsOk;
+  // Staleness follows the platform metrics, per family. The environment-level figure is the
+  // requests family: it carries requests and successes, which the zero-success P1 trusts.
+  // A Log Analytics or ARM failure is an error, not blindness.
   if (!logsOk) log.warn("Log Analytics could not be read: latency percentiles are missing for this poll");
   return finish(
     deps,
@@ -259,7 +277,7 @@ export async function pollOnce(deps: PollDependencies, now: number): Promise<Pol
     end,
     errors,
     { ready: data.length, waiting: selection.waiting, alreadyPublished: selection.alreadyPublished, claimConflicts, partialLogQueries },
-    azureReadOk,
+    familyOk,
   );
 }
 
@@ -279,19 +297,28 @@ async function finish(
   end: Date,
   errors: PollError[],
   counts: Counts,
-  azureReadOk: boolean,
+  familyOk: ReadonlyMap<MetricFamily, boolean>,
 ): Promise<PollSummary> {
   const { settings, log } = deps;
-  let lastSuccess = await deps.watermark.readLastSuccess();
-  if (azureReadOk) {
-    await deps.watermark.writeLastSuccess(now);
-    lastSuccess = now;
-  }
-  const stalenessSeconds = lastSuccess === undefined ? NEVER_READ_STALENESS_SECONDS : Math.max(0, Math.round((now - lastSuccess) / 1000));
   const at = new Date(now);
   const envDims = { Environment: settings.environment };
+  const familyStalenessSeconds = {} as Record<MetricFamily, number>;
+  for (const family of METRIC_FAMILIES) {
+    let lastSuccess = await deps.watermark.readLastSuccess(family);
+    if (familyOk.get(family)) {
+      await deps.watermark.writeLastSuccess(now, family);
+      lastSuccess = now;
+    }
+    familyStalenessSeconds[family] =
+      lastSuccess === undefined ? NEVER_READ_STALENESS_SECONDS : Math.max(0, Math.round((now - lastSuccess) / 1000));
+  }
+  const azureReadOk = familyOk.get("requests") === true;
+  const stalenessSeconds = familyStalenessSeconds.requests;
   await deps.publisher.publish([
     health("azureTelemetryStaleness", stalenessSeconds, envDims, at),
+    ...METRIC_FAMILIES.map((family) =>
+      health("azureTelemetryFamilyStaleness", familyStalenessSeconds[family], { ...envDims, MetricFamily: family }, at),
+    ),
     health("azurePollErrors", errors.length, envDims, at),
   ]);
   const summary: PollSummary = {
@@ -305,6 +332,7 @@ async function finish(
     errors,
     azureReadOk,
     stalenessSeconds,
+    familyStalenessSeconds,
   };
   log.info("poll finished", { ...summary, errors: errors.map((e) => e.message) });
   return summary;
@@ -333,7 +361,8 @@ async function readQuotas(
         quotas = deps.quotaCache?.stale(a.resourceId);
       }
     }
-    for (const [name, q] of quotas ?? []) out.set(name, q);
+    // Keyed by account and deployment: another account's (or an unwatched) deployment of the same name never leaks in.
+    for (const [name, q] of quotas ?? []) out.set(deploymentKey(a.resourceId, name), q);
   }
   return out;
 }

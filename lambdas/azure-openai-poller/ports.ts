@@ -32,8 +32,21 @@ export interface MetricsQuery {
   readonly end: Date;
 }
 
+/** A metric the service could not serve inside an otherwise successful call (per-metric `errorCode`). */
+export interface MetricError {
+  readonly resourceId: string;
+  readonly metric: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface MetricsAnswer {
+  readonly series: MetricSeries[];
+  readonly errors: MetricError[];
+}
+
 export interface MetricsReader {
-  query(q: MetricsQuery): Promise<MetricSeries[]>;
+  query(q: MetricsQuery): Promise<MetricsAnswer>;
 }
 
 export interface LogsResult {
@@ -58,8 +71,9 @@ export interface WatermarkStore {
   /** Atomically mark names as published for (scope, minute); false when any was already marked. */
   claim(scopeKey: string, minute: number, metricNames: readonly string[]): Promise<boolean>;
   release(scopeKey: string, minute: number, metricNames: readonly string[]): Promise<void>;
-  readLastSuccess(): Promise<number | undefined>;
-  writeLastSuccess(at: number): Promise<void>;
+  /** When the metric family (default "requests") was last read completely. */
+  readLastSuccess(family?: string): Promise<number | undefined>;
+  writeLastSuccess(at: number, family?: string): Promise<void>;
 }
 
 export interface PublishedDatum {

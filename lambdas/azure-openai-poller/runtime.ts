@@ -73,6 +73,7 @@ export function createPoller(settings: PollerSettings, options: RuntimeOptions):
           errors: [e],
           azureReadOk: false,
           stalenessSeconds: staleness,
+          familyStalenessSeconds: { requests: staleness, tokens: staleness, performance: staleness },
         };
       }
       if (!built || built.sp.clientSecret !== sp.clientSecret || built.sp.clientId !== sp.clientId || built.sp.tenantId !== sp.tenantId) {

@@ -7,12 +7,14 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { SNSEvent } from "aws-lambda";
+import { alarmStateReader } from "./alarm-state";
 import { readSnapshotWindow } from "./kinesis-window";
 import { forwardPage } from "./page";
 
 const logger = new Logger();
 const sns = new SNSClient({});
 const kinesis = new KinesisClient({});
+const currentState = alarmStateReader();
 const deliveryTopicArn = process.env.DELIVERY_TOPIC_ARN ?? "";
 const streamName = process.env.TELEMETRY_STREAM_NAME;
 const windowMinutes = Number(process.env.WINDOW_MINUTES ?? "10");
@@ -21,6 +23,7 @@ export async function handler(event: SNSEvent): Promise<void> {
   for (const record of event.Records) {
     const result = await forwardPage(record.Sns.Subject ?? undefined, record.Sns.Message, {
       windowMinutes,
+      currentState,
       ...(streamName
         ? {
             readWindow: (cluster: string, from: Date, to: Date) =>

@@ -15,6 +15,14 @@ export interface PageDependencies {
   readonly log?: (message: string, fields: Record<string, unknown>) => void;
   /** Minutes of snapshots before the state change to look at. */
   readonly windowMinutes: number;
+  /** The alarm's state now (CloudWatch DescribeAlarms); undefined when it cannot be read. */
+  readonly currentState?: (alarmName: string) => Promise<AlarmStateNow | undefined>;
+}
+
+export interface AlarmStateNow {
+  readonly state: CloudWatchAlarmMessage["NewStateValue"];
+  readonly reason: string;
+  readonly updatedAt: Date;
 }
 
 export interface ForwardedPage {
@@ -35,7 +43,40 @@ export async function forwardPage(subject: string | undefined, text: string, dep
   const outSubject = alarmSubject(message);
   await deps.publish(outSubject, out);
   const offenders = Array.isArray(enriched.FleetWatchOffenders) ? enriched.FleetWatchOffenders.length : 0;
+  if (message.NewStateValue === "ALARM") await resolveIfAlreadyOk(message, deps);
   return { subject: outSubject, message: out, offenders };
+}
+
+/**
+ * OK notifications pass straight through while an ALARM waits for its node lookup, so the OK
+ * can reach PagerDuty first and leave the incident the ALARM then opens unresolved. After the
+ * ALARM is out, read the alarm's state: if it has since returned to OK, send that OK again,
+ * now behind the ALARM (an extra OK for a resolved incident is a no-op in PagerDuty). Checked
+ * after publishing: an OK recorded later is notified after this ALARM anyway.
+ */
+async function resolveIfAlreadyOk(message: CloudWatchAlarmMessage, deps: PageDependencies): Promise<void> {
+  if (!deps.currentState) return;
+  let now: AlarmStateNow | undefined;
+  try {
+    now = await deps.currentState(message.AlarmName);
+  } catch (err) {
+    deps.log?.("could not read the alarm's current state after forwarding an ALARM", { error: (err as Error).message });
+    return;
+  }
+  if (now?.state !== "OK") return;
+  const alarmAt = Date.parse(message.StateChangeTime.replace(/\+0000$/, "Z"));
+  if (Number.isFinite(alarmAt) && now.updatedAt.getTime() <= alarmAt) return;
+  const ok: CloudWatchAlarmMessage = {
+    ...message,
+    OldStateValue: "ALARM",
+    NewStateValue: "OK",
+    NewStateReason: now.reason,
+    StateChangeTime: now.updatedAt.toISOString().replace(/Z$/, "+0000"),
+  };
+  delete (ok as Record<string, unknown>).FleetWatchOffenders;
+  delete (ok as Record<string, unknown>).FleetWatchNote;
+  deps.log?.("alarm was already OK when its ALARM page went out; re-sent the OK after it", { alarmName: message.AlarmName });
+  await deps.publish(alarmSubject(ok), JSON.stringify(ok));
 }
 
 async function enrich(message: CloudWatchAlarmMessage, deps: PageDependencies): Promise<CloudWatchAlarmMessage> {

@@ -137,7 +137,11 @@ export async function runShard(event: ShardEvent, deps: ShardDeps): Promise<Shar
       pollerSweepDuration: sweepMs,
     });
   }
-  deps.metrics.environment({ pollerSnapshotsUndelivered: sink.failed.length });
+  deps.metrics.environment({
+    pollerSnapshotsUndelivered: sink.failed.length,
+    pollerBmcsPolledInEnvironment: snapshots.length,
+    pollerBmcsUnreachableInEnvironment: snapshots.filter((s) => s.status === "unreachable").length,
+  });
   for (const s of snapshots) {
     if (s.status !== "ok")
       deps.log.warn("BMC poll not ok", { cluster: s.cluster, bmc: s.bmc, status: s.status, errors: s.errors, requests: s.requests });

@@ -9,7 +9,7 @@
 
 export const METRIC_NAMESPACE = "FleetWatch";
 
-export type MetricDimension = "Environment" | "Cluster" | "Deployment" | "Team";
+export type MetricDimension = "Environment" | "Cluster" | "Deployment" | "Team" | "MetricFamily" | "Tier" | "HorizonDays";
 export type MetricUnit = "Count" | "Percent" | "Milliseconds" | "Seconds" | "None";
 
 export interface MetricSpec {
@@ -19,13 +19,19 @@ export interface MetricSpec {
   /** The dimension set the metric is published with (exactly this set). */
   readonly dimensions: readonly MetricDimension[];
   /** Which component publishes it. */
-  readonly emitter: "redfish-poller" | "telemetry-ingest" | "azure-openai-poller";
+  readonly emitter: "redfish-poller" | "telemetry-ingest" | "azure-openai-poller" | "incident-recorder" | "capacity-forecast";
   readonly description: string;
 }
 
 const fleet = ["Environment", "Cluster"] as const;
 const env = ["Environment"] as const;
 const deployment = ["Environment", "Deployment"] as const;
+/** Paging tier: P1, P2, P3 (three values). */
+const tier = ["Environment", "Tier"] as const;
+/** Forecast horizon: "30", "60", "90" (three values). */
+const deploymentHorizon = ["Environment", "Deployment", "HorizonDays"] as const;
+const clusterHorizon = ["Environment", "Cluster", "HorizonDays"] as const;
+const envHorizon = ["Environment", "HorizonDays"] as const;
 
 function m(
   name: string,
@@ -50,6 +56,22 @@ export const METRICS = {
   ),
   pollerRequests: m("PollerRequests", "Count", fleet, "redfish-poller", "HTTP requests made to BMCs"),
   pollerSweepDuration: m("PollerSweepDurationMs", "Milliseconds", fleet, "redfish-poller", "Wall time of one shard sweep"),
+  // Environment totals of the two counts above, so the fleet-wide BMC network outage alarm is one
+  // ratio of two metrics whatever the number of clusters (an alarm expression takes at most 10).
+  pollerBmcsPolledInEnvironment: m(
+    "PollerBmcsPolledInEnvironment",
+    "Count",
+    env,
+    "redfish-poller",
+    "BMCs polled in this sweep, all clusters of the environment",
+  ),
+  pollerBmcsUnreachableInEnvironment: m(
+    "PollerBmcsUnreachableInEnvironment",
+    "Count",
+    env,
+    "redfish-poller",
+    "BMCs that did not answer, all clusters of the environment",
+  ),
   pollerSnapshotsUndelivered: m(
     "PollerSnapshotsUndelivered",
     "Count",
@@ -71,6 +93,14 @@ export const METRICS = {
     "GPUs whose uncorrectable ECC count grew since their previous snapshot",
   ),
   gpusReporting: m("GpusReporting", "Count", fleet, "telemetry-ingest", "GPUs present in ingested snapshots (GPU-hours = sum x interval)"),
+  // The environment total, so GPU spend is one metric whatever the number of clusters.
+  gpusReportingInEnvironment: m(
+    "GpusReportingInEnvironment",
+    "Count",
+    env,
+    "telemetry-ingest",
+    "GPUs present in ingested snapshots, all clusters of the environment",
+  ),
   fansFailed: m("FansFailed", "Count", fleet, "telemetry-ingest", "Fans failed or below their critical threshold"),
   maxFansFailedPerChassis: m(
     "MaxFansFailedPerChassis",
@@ -122,10 +152,19 @@ export const METRICS = {
     "azure-openai-poller",
     "Requests answered 429 or 5xx (the availability SLO's bad events)",
   ),
+  // A count, so availability over any range is Σ5xx / Σrequests (an average of per-minute rates
+  // times the requests would weight quiet minutes like busy ones).
+  aoai5xxRequests: m("Aoai5xxRequests", "Count", deployment, "azure-openai-poller", "Requests answered 5xx"),
   aoai429Rate: m("Aoai429RatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 429"),
   aoai4xxRate: m("Aoai4xxRatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 4xx (429 included)"),
   aoai5xxRate: m("Aoai5xxRatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 5xx"),
-  aoaiTimeToFirstToken: m("AoaiTimeToFirstTokenMs", "Milliseconds", deployment, "azure-openai-poller", "Normalized time to first token"),
+  aoaiTimeToFirstToken: m(
+    "AoaiTimeToFirstTokenMs",
+    "Milliseconds",
+    deployment,
+    "azure-openai-poller",
+    "Average time to the first response of streaming requests (platform metric AzureOpenAITimeToResponse; provisioned deployments only)",
+  ),
   aoaiLatencyP50: m("AoaiLatencyP50Ms", "Milliseconds", deployment, "azure-openai-poller", "Request latency, 50th percentile (logs)"),
   aoaiLatencyP95: m("AoaiLatencyP95Ms", "Milliseconds", deployment, "azure-openai-poller", "Request latency, 95th percentile (logs)"),
   aoaiLatencyP99: m("AoaiLatencyP99Ms", "Milliseconds", deployment, "azure-openai-poller", "Request latency, 99th percentile (logs)"),
@@ -137,7 +176,7 @@ export const METRICS = {
     "Percent",
     deployment,
     "azure-openai-poller",
-    "Tokens per minute against the deployment's quota",
+    "Tokens processed (TokenTransaction) as % of the TPM quota; provisioned: PTU utilisation V2. A lower bound of what the rate limiter counts (it reserves max_tokens)",
   ),
   aoaiRpmUtilization: m(
     "AoaiRpmUtilizationPercent",
@@ -160,12 +199,12 @@ export const METRICS = {
     "azure-openai-poller",
     "Estimated spend (USD) per team",
   ),
-  aoaiTimeToResponse: m(
-    "AoaiTimeToResponseMs",
+  aoaiNormalizedTimeToFirstByte: m(
+    "AoaiNormalizedTimeToFirstBytePerTokenMs",
     "Milliseconds",
     deployment,
     "azure-openai-poller",
-    "Average time to response (platform metric AzureOpenAITimeToResponse)",
+    "Time to first byte normalised per prompt token (platform metric AzureOpenAINormalizedTTFTInMS): a diagnostic ratio, not a wait",
   ),
   aoaiTimeToLastToken: m(
     "AoaiTimeToLastTokenMs",
@@ -195,7 +234,104 @@ export const METRICS = {
     "azure-openai-poller",
     "Seconds since Azure was last read successfully",
   ),
+  azureTelemetryFamilyStaleness: m(
+    "AzureMetricFamilyStalenessSeconds",
+    "Seconds",
+    ["Environment", "MetricFamily"],
+    "azure-openai-poller",
+    "Seconds since one family of Azure platform metrics (requests, tokens, performance) was last read completely",
+  ),
   azurePollErrors: m("AzurePollErrors", "Count", env, "azure-openai-poller", "Azure calls that failed after retries"),
+
+  // --- incident-recorder: alarm state changes become incidents (lambdas/incident-recorder) ---
+  incidentsOpened: m("IncidentsOpened", "Count", tier, "incident-recorder", "Incidents opened (an alarm entered ALARM; flaps excluded)"),
+  incidentsResolved: m("IncidentsResolved", "Count", tier, "incident-recorder", "Incidents resolved for the first time (flaps excluded)"),
+  incidentResolutionSeconds: m(
+    "IncidentResolutionSeconds",
+    "Seconds",
+    tier,
+    "incident-recorder",
+    "Seconds added to incidents' durations when they resolve; MTTR = Sum / IncidentsResolved Sum",
+  ),
+
+  // --- capacity-forecast: daily projections and regional quota headroom (lambdas/capacity-forecast) ---
+  forecastRequestsPerDay: m(
+    "ForecastAoaiRequestsPerDay",
+    "Count",
+    deploymentHorizon,
+    "capacity-forecast",
+    "Projected requests per day, HorizonDays ahead",
+  ),
+  forecastTokensPerDay: m(
+    "ForecastAoaiTokensPerDay",
+    "Count",
+    deploymentHorizon,
+    "capacity-forecast",
+    "Projected tokens per day, HorizonDays ahead",
+  ),
+  forecastTokensPercentOfQuota: m(
+    "ForecastAoaiTokensPercentOfQuota",
+    "Percent",
+    deploymentHorizon,
+    "capacity-forecast",
+    "Projected tokens per day against the deployment's TPM capacity x 1,440",
+  ),
+  forecastTokenSpendPercentOfBudget: m(
+    "ForecastAoaiSpendPercentOfBudget",
+    "Percent",
+    deploymentHorizon,
+    "capacity-forecast",
+    "Projected token spend per day against the deployment's daily budget",
+  ),
+  forecastGpusReporting: m(
+    "ForecastGpusReporting",
+    "Count",
+    clusterHorizon,
+    "capacity-forecast",
+    "Projected GPUs reporting (daily average)",
+  ),
+  forecastGpuSpendPercentOfBudget: m(
+    "ForecastGpuSpendPercentOfBudget",
+    "Percent",
+    envHorizon,
+    "capacity-forecast",
+    "Projected GPU spend per day (all clusters) against the daily GPU budget",
+  ),
+  forecastDaysToQuota: m(
+    "ForecastDaysToQuota",
+    "None",
+    deployment,
+    "capacity-forecast",
+    "Days until projected tokens per day cross the deployment's capacity (only when within 365 days)",
+  ),
+  forecastDaysToBudget: m(
+    "ForecastDaysToBudget",
+    "None",
+    deployment,
+    "capacity-forecast",
+    "Days until projected token spend crosses the deployment's daily budget (only when within 365 days)",
+  ),
+  forecastGpuDaysToBudget: m(
+    "ForecastGpuDaysToBudget",
+    "None",
+    env,
+    "capacity-forecast",
+    "Days until projected GPU spend crosses the daily GPU budget (only when within 365 days)",
+  ),
+  azureQuotaHeadroomPercent: m(
+    "AzureQuotaHeadroomPercent",
+    "Percent",
+    deployment,
+    "capacity-forecast",
+    "Subscription quota left in the region and model row this deployment draws from (100 x (limit - used) / limit)",
+  ),
+  azureQuotaHeadroomMinPercent: m(
+    "AzureQuotaHeadroomMinPercent",
+    "Percent",
+    env,
+    "capacity-forecast",
+    "Lowest regional quota headroom over every region and model the environment deploys",
+  ),
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricKey = keyof typeof METRICS;

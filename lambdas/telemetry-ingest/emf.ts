@@ -40,7 +40,30 @@ export function publishAggregates(metrics: Metrics, groups: readonly MetricGroup
     }
     metrics.publishStoredMetrics();
   }
+  publishEnvironmentTotals(metrics, groups, nowMs);
   return outsideWindow;
+}
+
+/** GpusReporting summed over the clusters of each minute, with {Environment} only (GPU spend reads it). */
+function publishEnvironmentTotals(metrics: Metrics, groups: readonly MetricGroup[], nowMs: number): void {
+  const totals = new Map<string, { environment: string; minuteMs: number; gpus: number }>();
+  for (const group of groups) {
+    if (group.minuteMs < nowMs - CLOUDWATCH_TIMESTAMP_WINDOW.pastMs || group.minuteMs > nowMs + CLOUDWATCH_TIMESTAMP_WINDOW.futureMs)
+      continue;
+    const gpus = group.values.gpusReporting;
+    if (gpus === undefined) continue;
+    const key = `${group.environment}|${group.minuteMs}`;
+    const total = totals.get(key) ?? { environment: group.environment, minuteMs: group.minuteMs, gpus: 0 };
+    total.gpus += gpus;
+    totals.set(key, total);
+  }
+  const spec = METRICS.gpusReportingInEnvironment;
+  for (const total of totals.values()) {
+    metrics.addDimensions({ Environment: total.environment });
+    metrics.setTimestamp(total.minuteMs);
+    metrics.addMetric(spec.name, unit(spec.unit), total.gpus);
+    metrics.publishStoredMetrics();
+  }
 }
 
 export function publishRejections(metrics: Metrics, environment: string, rejected: number, nowMs: number): void {

@@ -1,5 +1,6 @@
 /**
- * telemetry-ingest: Kinesis (BMC snapshots) -> Timestream + fleet aggregates (EMF) + findings
+ * telemetry-ingest: Kinesis (BMC snapshots) -> the configured store (Timestream for InfluxDB,
+ * Timestream for LiveAnalytics, or none) + fleet aggregates (EMF) + findings
  * (structured logs). Thin: wiring only; the work is in ingest.ts and the modules it calls.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
@@ -12,7 +13,7 @@ import { createMetrics, publishAggregates, publishRejections } from "./emf";
 import { type IngestDeps, ingestBatch } from "./ingest";
 import { readSettings } from "./settings";
 import { SqsDeadLetterWriter } from "./sqs-dead-letters";
-import { TimestreamSink, timestreamClient } from "./timestream-sink";
+import { createSink } from "./store-sink";
 
 export function toStreamRecords(event: KinesisStreamEvent): StreamRecord[] {
   return event.Records.map((r) => ({
@@ -64,12 +65,7 @@ export async function handler(event: KinesisStreamEvent): Promise<KinesisStreamB
   if (!production) {
     const settings = readSettings(process.env);
     const state = new FleetState();
-    const sink = new TimestreamSink({
-      client: timestreamClient(settings.TIMESTREAM_ENDPOINT ? { endpoint: settings.TIMESTREAM_ENDPOINT } : {}),
-      database: settings.TIMESTREAM_DATABASE,
-      tables: { components: settings.TIMESTREAM_TABLE_COMPONENTS, snapshots: settings.TIMESTREAM_TABLE_SNAPSHOTS },
-      concurrency: settings.TIMESTREAM_WRITE_CONCURRENCY,
-    });
+    const sink = await createSink(settings);
     const deadLetters = new SqsDeadLetterWriter(new SQSClient({}), settings.DEAD_LETTER_QUEUE_URL);
     const options = {
       gpuTemperature: { warnC: settings.GPU_TEMPERATURE_WARN_C, criticalC: settings.GPU_TEMPERATURE_CRITICAL_C },

@@ -5,13 +5,14 @@
  * through a composite alarm whose actions are suppressed while the explaining alarm is in ALARM.
  * Pipeline alarms on AWS resources exist only when that resource was passed in.
  */
-import { Duration } from "aws-cdk-lib";
+import { ArnFormat, Duration, NestedStack, Stack } from "aws-cdk-lib";
 import {
   Alarm,
   AlarmRule,
   AlarmState,
   ComparisonOperator,
   CompositeAlarm,
+  type IAlarm,
   type IMetric,
   MathExpression,
   Metric,
@@ -29,6 +30,7 @@ import { resolveAlarms } from "../catalog/resolve";
 import type { AlarmSpec, MathInput, PipelineResource } from "../catalog/types";
 import type { EnvironmentConfig } from "../config/schema";
 import type { PagingTiers } from "../paging/paging-tiers";
+import { planAlarmStacks } from "./alarm-stacks";
 
 export interface SignalAlarmsProps {
   readonly config: EnvironmentConfig;
@@ -70,6 +72,13 @@ const MISSING: Record<AlarmSpec["treatMissingData"], TreatMissingData> = {
 export class SignalAlarms extends Construct {
   /** Every alarm the catalog asked for and that was created, by alarm name (composites included). */
   readonly alarms = new Map<string, Alarm | CompositeAlarm>();
+  /**
+   * The same alarms as seen from the main stack: the alarm itself, or (for an alarm in a nested
+   * stack) a reference by its ARN, so dashboards and rules there need no cross-stack output.
+   */
+  readonly alarmRefs = new Map<string, IAlarm>();
+  /** Nested stacks holding per-cluster/per-deployment alarms at fleet scale (lib/alarms/alarm-stacks.ts). */
+  readonly nestedStacks: NestedStack[] = [];
   /** Catalog alarms not created because their resource was not passed in, with the reason. */
   readonly skipped: { readonly name: string; readonly reason: string }[] = [];
   readonly specs: readonly AlarmSpec[];
@@ -89,6 +98,34 @@ export class SignalAlarms extends Construct {
       pagingDeliveryFailures: paging.deliveryFailures,
     };
 
+    const plan = planAlarmStacks(this.specs);
+    const scopeOf = (spec: AlarmSpec): Construct => {
+      const group = plan.get(spec.name);
+      if (group === undefined) return this;
+      this.nestedStacks[group] ??= new NestedStack(this, `AlarmGroup${group + 1}`, {
+        description: `FleetWatch ${config.name}: per-cluster and per-deployment alarms, group ${group + 1}`,
+      });
+      return this.nestedStacks[group];
+    };
+    const register = (name: string, alarm: Alarm | CompositeAlarm, scope: Construct) => {
+      this.alarms.set(name, alarm);
+      this.alarmRefs.set(
+        name,
+        scope === this
+          ? alarm
+          : Alarm.fromAlarmArn(
+              this,
+              `${constructId(name)}Ref`,
+              Stack.of(this).formatArn({
+                service: "cloudwatch",
+                resource: "alarm",
+                resourceName: name,
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            ),
+      );
+    };
+
     const metricAlarms = new Map<string, Alarm>();
     for (const spec of this.specs) {
       const metric = this.metricFor(spec, resources);
@@ -96,7 +133,7 @@ export class SignalAlarms extends Construct {
         this.skipped.push({ name: spec.name, reason: `needs ${spec.source.kind === "resource" ? spec.source.resource : "?"}, not wired` });
         continue;
       }
-      const alarm = new Alarm(this, constructId(spec.name), {
+      const alarm = new Alarm(scopeOf(spec), constructId(spec.name), {
         alarmName: spec.name,
         alarmDescription: spec.description,
         metric,
@@ -108,7 +145,7 @@ export class SignalAlarms extends Construct {
         actionsEnabled: true,
       });
       metricAlarms.set(spec.name, alarm);
-      this.alarms.set(spec.name, alarm);
+      register(spec.name, alarm, scopeOf(spec));
     }
 
     for (const spec of this.specs) {
@@ -117,7 +154,7 @@ export class SignalAlarms extends Construct {
       const topic = this.topicFor(spec, paging);
       const suppressor = spec.suppressedByAlarm ? metricAlarms.get(spec.suppressedByAlarm) : undefined;
       if (spec.suppressedByAlarm && suppressor) {
-        const composite = new CompositeAlarm(this, `${constructId(spec.name)}Paging`, {
+        const composite = new CompositeAlarm(scopeOf(spec), `${constructId(spec.name)}Paging`, {
           compositeAlarmName: spec.pagingAlarmName,
           alarmDescription: spec.description,
           alarmRule: AlarmRule.fromAlarm(alarm, AlarmState.ALARM),
@@ -126,7 +163,7 @@ export class SignalAlarms extends Construct {
           actionsSuppressorExtensionPeriod: SUPPRESSOR_EXTENSION,
         });
         addActions(composite, topic);
-        this.alarms.set(spec.pagingAlarmName, composite);
+        register(spec.pagingAlarmName, composite, scopeOf(spec));
       } else {
         addActions(alarm, topic);
       }
@@ -135,7 +172,7 @@ export class SignalAlarms extends Construct {
     if (config.remediation.gpuOverheatEvent) {
       const overheat = this.specs
         .filter((s) => s.signalId === REMEDIATION_SIGNAL.signalId && s.level === REMEDIATION_SIGNAL.level)
-        .map((s) => metricAlarms.get(s.name)?.alarmArn)
+        .map((s) => (metricAlarms.has(s.name) ? this.alarmRefs.get(s.name)?.alarmArn : undefined))
         .filter((arn): arn is string => arn !== undefined);
       if (overheat.length > 0) {
         this.remediationBus = new EventBus(this, "RemediationBus", { eventBusName: `fleetwatch-${config.name}-remediation` });

@@ -19,6 +19,7 @@ import { type PollerSettings, SETTINGS_ENV_VAR } from "../../lambdas/azure-opena
 import { METRIC_NAMESPACE } from "../../lambdas/shared/metric-names";
 import type { AzureConfig, DeploymentConfig, EnvironmentConfig } from "../config/schema";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
+import { SCHEDULED_POLLER_ASYNC } from "../constructs/invoke-limits";
 import { acknowledgeNag } from "../constructs/nag";
 import { logRetention } from "../constructs/retention";
 import { pollerSettings } from "./poller-settings";
@@ -99,6 +100,8 @@ export class AzureOpenAiPoller extends Construct {
       timeout: Duration.seconds(90),
       description: `FleetWatch ${config.name}: polls Azure OpenAI metrics, logs and quotas`,
       environment: { [SETTINGS_ENV_VAR]: JSON.stringify({ ...settings, watermarkTable: this.table.tableName }) },
+      // Scheduled: a failed poll is superseded by the next one, never retried by Lambda on top of it.
+      ...SCHEDULED_POLLER_ASYNC,
     });
     this.table.grantReadWriteData(this.function);
     Secret.fromSecretNameV2(this, "Credentials", azure.credentialsSecretName).grantRead(this.function);

@@ -1,16 +1,20 @@
 /**
  * AzureAlertIntake: the HTTPS endpoint Azure Monitor's action group webhook calls. A Lambda
- * Function URL (no API Gateway to run) authenticated by a shared token that Secrets Manager
- * generates — it never appears in the template — compared in constant time by the Lambda,
- * which maps the common alert schema onto the P1/P2/P3 topic.
+ * Function URL (no API Gateway to run). Calls are authenticated by an Entra ID token the action
+ * group signs (secure webhook, verified against the tenant's keys) or, as the documented
+ * fallback, by a shared URL token Secrets Manager generates (never in the template), compared in
+ * constant time. The Lambda maps the common alert schema onto the P1/P2/P3 topic, and pages an
+ * Azure alert that duplicates a CloudWatch alarm only while the staleness alarm says AWS is blind.
  */
-import { Duration } from "aws-cdk-lib";
+import { ArnFormat, Duration, Stack } from "aws-cdk-lib";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { type FunctionUrl, FunctionUrlAuthType } from "aws-cdk-lib/aws-lambda";
 import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
+import { RESERVED_CONCURRENCY } from "../constructs/invoke-limits";
 import { acknowledgeNag } from "../constructs/nag";
 
 /** The paging topics an Azure alert can land in (PagingTiers exposes exactly these). */
@@ -24,6 +28,17 @@ export interface AzureAlertIntakeProps {
   readonly environmentName: string;
   readonly logRetention: RetentionDays;
   readonly topics: PagingTopics;
+  /**
+   * The catalog alarm on Azure telemetry staleness. Azure log alerts that duplicate a CloudWatch
+   * alarm page only while it is not OK (docs/azure-side.md, "Who pages for what").
+   * @default - every Azure alert pages at its tier
+   */
+  readonly stalenessAlarmName?: string;
+  /**
+   * Entra ID-signed webhook: verify the token (issuer, audience, signature against the tenant's keys).
+   * @default - the URL token (fallback) authenticates calls
+   */
+  readonly secureWebhook?: { readonly tenantId: string; readonly audience: string; readonly authorityHost: string };
 }
 
 export class AzureAlertIntake extends Construct {
@@ -51,15 +66,40 @@ export class AzureAlertIntake extends Construct {
       memorySize: 256,
       // Azure's webhook call times out after 10 s; answer (or fail with 503) well before.
       timeout: Duration.seconds(8),
+      // A cap for the public URL and a guarantee for real alerts (lib/constructs/invoke-limits.ts).
+      reservedConcurrentExecutions: RESERVED_CONCURRENCY.azureAlertIntake,
       description: `FleetWatch ${props.environmentName}: Azure Monitor alerts (common alert schema) -> P1/P2/P3 topics`,
       environment: {
-        INTAKE_TOKEN_SECRET_ARN: this.tokenSecret.secretArn,
+        // The URL token is the fallback: with a secure webhook only Entra ID-signed calls get in.
+        ...(props.secureWebhook
+          ? {
+              ENTRA_TENANT_ID: props.secureWebhook.tenantId,
+              ENTRA_AUDIENCE: props.secureWebhook.audience,
+              ENTRA_AUTHORITY_HOST: props.secureWebhook.authorityHost,
+            }
+          : { INTAKE_TOKEN_SECRET_ARN: this.tokenSecret.secretArn }),
         TOPIC_ARN_P1: props.topics.p1.topicArn,
         TOPIC_ARN_P2: props.topics.p2.topicArn,
         TOPIC_ARN_P3: props.topics.p3.topicArn,
+        ...(props.stalenessAlarmName ? { STALENESS_ALARM_NAME: props.stalenessAlarmName } : {}),
       },
     });
-    this.tokenSecret.grantRead(this.function);
+    if (!props.secureWebhook) this.tokenSecret.grantRead(this.function);
+    if (props.stalenessAlarmName) {
+      this.function.addToRolePolicy(
+        new PolicyStatement({
+          actions: ["cloudwatch:DescribeAlarms"],
+          resources: [
+            Stack.of(this).formatArn({
+              service: "cloudwatch",
+              resource: "alarm",
+              resourceName: props.stalenessAlarmName,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ],
+        }),
+      );
+    }
     for (const topic of [props.topics.p1, props.topics.p2, props.topics.p3]) topic.grantPublish(this.function);
     // The Function URL is public by design (Azure cannot sign AWS requests); the token in the
     // URL authenticates every call inside the function.

@@ -13,6 +13,7 @@ import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import { type AzureSidePlan, buildPlan } from "../../lambdas/azure-monitor-provisioner/plan";
 import { CLOUD_ENDPOINTS } from "../../lambdas/azure-openai-poller/settings";
+import { alarmName } from "../catalog/resolve";
 import type { EnvironmentConfig } from "../config/schema";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { logRetention } from "../constructs/retention";
@@ -45,7 +46,12 @@ export class AzureMonitorProvisioning extends Construct {
     if (!azure?.provisionAzureSide) {
       throw new Error("AzureMonitorProvisioning needs azure.provisionAzureSide: true in the environment config");
     }
-    this.plan = buildPlan({ environment: config.name, accounts: azure.accounts, workspaces: azure.workspaces });
+    this.plan = buildPlan({
+      environment: config.name,
+      accounts: azure.accounts,
+      workspaces: azure.workspaces,
+      ...(azure.secureWebhook ? { secureWebhook: { tenantId: azure.tenantId, ...azure.secureWebhook } } : {}),
+    });
     // An Update event carries the old and the new plan; keep both well inside Lambda's 256 KiB
     // asynchronous payload limit.
     const planBytes = Buffer.byteLength(JSON.stringify(this.plan));
@@ -55,15 +61,26 @@ export class AzureMonitorProvisioning extends Construct {
       );
     }
     const retention = logRetention(config.retention.logDays);
+    const endpoints = CLOUD_ENDPOINTS[azure.cloud];
 
     this.intake = new AzureAlertIntake(this, "AlertIntake", {
       environmentName: config.name,
       logRetention: retention,
       topics: props.topics,
+      // Log alerts that duplicate a catalog alarm page only while this alarm says AWS is blind.
+      stalenessAlarmName: alarmName(config.name, "azure-telemetry-stale", "warn"),
+      ...(azure.secureWebhook
+        ? {
+            secureWebhook: {
+              tenantId: azure.tenantId,
+              audience: azure.secureWebhook.identifierUri,
+              authorityHost: endpoints.authorityHost,
+            },
+          }
+        : {}),
     });
 
     const credentials = Secret.fromSecretNameV2(this, "AzureCredentials", azure.credentialsSecretName);
-    const endpoints = CLOUD_ENDPOINTS[azure.cloud];
     this.provisioner = new FleetWatchFunction(this, "Provisioner", {
       lambdaName: "azure-monitor-provisioner",
       environmentName: config.name,

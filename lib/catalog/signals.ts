@@ -4,7 +4,8 @@
  * environment (see resolve.ts). Dashboards and the README alarm table read this too.
  */
 import { AZURE_PUBLISH_LAG_PERIODS, type MetricKey } from "../../lambdas/shared/metric-names";
-import type { CatalogContext, MathInput, MetricSource, SignalDefinition } from "./types";
+import { CAPACITY_SIGNALS } from "./signals-capacity";
+import type { CatalogContext, MetricSource, SignalDefinition } from "./types";
 
 const fw = (metric: MetricKey): MetricSource => ({ kind: "fleetwatch", metric });
 
@@ -18,15 +19,6 @@ const lambdaErrors = (resource: "redfishPollerFunction" | "azurePollerFunction" 
 const ENGINEERING = "Engineering dashboard";
 const CAPACITY = "Capacity dashboard";
 const EXECUTIVE = "Executive dashboard";
-
-/** Sum over every cluster of one per-cluster metric, as metric-math inputs named <prefix><i>. */
-function perCluster(ctx: CatalogContext, prefix: string, input: Omit<MathInput, "dimensions">): Record<string, MathInput> {
-  const inputs: Record<string, MathInput> = {};
-  ctx.clusters.forEach((cluster, i) => {
-    inputs[`${prefix}${i}`] = { ...input, dimensions: { Cluster: cluster } };
-  });
-  return inputs;
-}
 
 function deploymentOf(ctx: CatalogContext, name: string | undefined) {
   const d = ctx.deployments.find((x) => x.name === name);
@@ -225,17 +217,18 @@ export const SIGNALS: readonly SignalDefinition[] = [
     title: "BMC network outage",
     catalogRow: "BMC unreachable or telemetry stale",
     scope: "environment",
-    source: (ctx) => {
-      const unreachable = perCluster(ctx, "u", { metric: "pollerBmcsUnreachable", statistic: "Sum" });
-      const polled = perCluster(ctx, "p", { metric: "pollerBmcsPolled", statistic: "Sum" });
-      return {
-        kind: "math",
-        expression: `100 * (${Object.keys(unreachable).join(" + ")}) / (${Object.keys(polled).join(" + ")})`,
-        label: "BMCs unreachable across the environment (%)",
-        inputs: { ...unreachable, ...polled },
-      };
-    },
-    metricText: "100 × ΣPollerBmcsUnreachable / ΣPollerBmcsPolled over all clusters",
+    // Environment totals the poller publishes: two metrics whatever the number of clusters
+    // (an alarm expression may hold at most 10), so the suppression holds at any fleet size.
+    source: () => ({
+      kind: "math",
+      expression: "100 * u / p",
+      label: "BMCs unreachable across the environment (%)",
+      inputs: {
+        u: { metric: "pollerBmcsUnreachableInEnvironment", statistic: "Sum" },
+        p: { metric: "pollerBmcsPolledInEnvironment", statistic: "Sum" },
+      },
+    }),
+    metricText: "100 × PollerBmcsUnreachableInEnvironment / PollerBmcsPolledInEnvironment (all clusters)",
     unit: "%",
     statistic: "Sum",
     periodSeconds: 60,
@@ -253,17 +246,17 @@ export const SIGNALS: readonly SignalDefinition[] = [
     catalogRow: "Spend vs daily budget",
     scope: "environment",
     source: (ctx) => {
-      const inputs = perCluster(ctx, "g", { metric: "gpusReporting", statistic: "Sum" });
       // GPU-hours = Σ GPUs reporting × poll interval; projected to a day from the alarm period.
+      // One environment total (the ingest publishes it), whatever the number of clusters.
       const hoursPerSample = ctx.pollIntervalSeconds / 3600;
       return {
         kind: "math",
-        expression: `100 * (${Object.keys(inputs).join(" + ")}) * ${hoursPerSample} * ${ctx.gpuHourUsd} * 86400 / PERIOD(g0) / ${ctx.dailyGpuBudgetUsd}`,
+        expression: `100 * g * ${hoursPerSample} * ${ctx.gpuHourUsd} * 86400 / PERIOD(g) / ${ctx.dailyGpuBudgetUsd}`,
         label: "GPU spend, projected per day (% of daily budget)",
-        inputs,
+        inputs: { g: { metric: "gpusReportingInEnvironment", statistic: "Sum" } },
       };
     },
-    metricText: "GpusReporting × interval × budgets.gpuHourUsd, as % of budgets.dailyGpuBudgetUsd",
+    metricText: "GpusReportingInEnvironment × interval × budgets.gpuHourUsd, as % of budgets.dailyGpuBudgetUsd",
     unit: "% of budget",
     statistic: "Sum",
     periodSeconds: 3600,
@@ -587,6 +580,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
     lookAt: `${EXECUTIVE} > Token spend vs budget; ${CAPACITY} > budget burn; KQL saved search "aoai-top-callers"`,
     runbook: "Find the caller/team driving the tokens; throttle or stop a runaway client; raise dailyBudgetUsd if intended.",
   },
+  ...CAPACITY_SIGNALS,
 ];
 
 export const SIGNAL_IDS: readonly string[] = SIGNALS.map((s) => s.id);

@@ -6,6 +6,7 @@
  * resolved at run time (Lambdas) or at deploy time (CloudFormation dynamic references).
  */
 import { z } from "zod";
+import { DEFAULT_TELEMETRY_STORE, TelemetryStoreSchema, telemetryStoreIssues } from "./telemetry-store";
 
 /** Commercial, GovCloud and China regions where Lambda, Kinesis and CloudWatch exist. */
 export const AWS_REGIONS = [
@@ -75,6 +76,12 @@ export const NetworkSchema = z.strictObject({
   subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "a subnet id like subnet-0123456789abcdef0")).min(1),
   /** CIDRs of the BMC networks: the poller's security group allows HTTPS egress to these only. */
   bmcCidrs: z.array(z.cidrv4()).min(1),
+  /**
+   * Where the poller reaches the AWS APIs it calls (Kinesis, Secrets Manager) on 443: the CIDRs
+   * of the subnets holding those interface VPC endpoints. ["0.0.0.0/0"] only when it goes out
+   * through a NAT gateway. Default: ["0.0.0.0/0"], with a synth warning.
+   */
+  awsApiEgressCidrs: z.array(z.cidrv4()).min(1).optional(),
 });
 
 export const ClusterSchema = z.strictObject({
@@ -152,6 +159,18 @@ export const AzureSchema = z.strictObject({
   provisionAzureSide: z.boolean().default(false),
   /** Which Azure cloud the accounts live in: sets the Entra ID, ARM, metrics and Log Analytics endpoints. */
   cloud: z.enum(["AzurePublicCloud", "AzureUSGovernment", "AzureChinaCloud"]).default("AzurePublicCloud"),
+  /**
+   * Entra ID-signed action group webhook (docs/azure-side.md): the app registration the action
+   * group gets tokens for. Without it the webhook URL carries a shared token (fallback).
+   */
+  secureWebhook: z
+    .strictObject({
+      /** Object id of the app registration's service principal (action group `objectId`). */
+      applicationObjectId: z.uuid(),
+      /** Application ID URI, e.g. api://fleetwatch-alert-intake: the token's audience. */
+      identifierUri: z.string().min(1),
+    })
+    .optional(),
 });
 
 export const PagingSchema = z.strictObject({
@@ -271,23 +290,29 @@ export const RetentionSchema = z.strictObject({
   timestreamMagneticDays: z.number().int().min(1).max(73000).default(90),
 });
 
-export const EnvironmentConfigSchema = z.strictObject({
-  name: name("environment name"),
-  account: z.string().regex(/^\d{12}$/, "a 12-digit AWS account id"),
-  region: z.enum(AWS_REGIONS, { error: (i) => `unknown AWS region ${JSON.stringify(i.input)}; allowed: ${AWS_REGIONS.join(", ")}` }),
-  redfish: RedfishSchema,
-  azure: AzureSchema.optional(),
-  paging: PagingSchema,
-  /** Per-signal overrides of the signal catalog's defaults, keyed by signal id. */
-  thresholds: z.record(z.string(), ThresholdOverrideSchema).default({}),
-  budgets: BudgetsSchema,
-  /** Service level objectives and their burn-rate alarms (lib/catalog/slo.ts). */
-  slos: SlosSchema.prefault({}),
-  retention: RetentionSchema.default({ logDays: 30, timestreamMemoryHours: 2, timestreamMagneticDays: 90 }),
-  /** Off by default: publish an EventBridge event on sustained GPU overheating for a drain job. */
-  remediation: z.strictObject({ gpuOverheatEvent: z.boolean().default(false) }).default({ gpuOverheatEvent: false }),
-  tags: z.record(z.string(), z.string()).default({}),
-});
+export const EnvironmentConfigSchema = z
+  .strictObject({
+    name: name("environment name"),
+    account: z.string().regex(/^\d{12}$/, "a 12-digit AWS account id"),
+    region: z.enum(AWS_REGIONS, { error: (i) => `unknown AWS region ${JSON.stringify(i.input)}; allowed: ${AWS_REGIONS.join(", ")}` }),
+    redfish: RedfishSchema,
+    azure: AzureSchema.optional(),
+    paging: PagingSchema,
+    /** Per-signal overrides of the signal catalog's defaults, keyed by signal id. */
+    thresholds: z.record(z.string(), ThresholdOverrideSchema).default({}),
+    budgets: BudgetsSchema,
+    /** Service level objectives and their burn-rate alarms (lib/catalog/slo.ts). */
+    slos: SlosSchema.prefault({}),
+    retention: RetentionSchema.default({ logDays: 30, timestreamMemoryHours: 2, timestreamMagneticDays: 90 }),
+    /** Off by default: publish an EventBridge event on sustained GPU overheating for a drain job. */
+    remediation: z.strictObject({ gpuOverheatEvent: z.boolean().default(false) }).default({ gpuOverheatEvent: false }),
+    tags: z.record(z.string(), z.string()).default({}),
+    /** Where per-component telemetry is stored (lib/config/telemetry-store.ts, docs/telemetry.md). */
+    telemetryStore: TelemetryStoreSchema.default(DEFAULT_TELEMETRY_STORE),
+  })
+  .superRefine((config, ctx) => {
+    for (const issue of telemetryStoreIssues(config)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+  });
 
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfigSchema>;
 export type ClusterConfig = z.infer<typeof ClusterSchema>;

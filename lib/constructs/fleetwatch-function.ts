@@ -6,7 +6,7 @@
 
 import { resolve } from "node:path";
 import { type Duration, RemovalPolicy } from "aws-cdk-lib";
-import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Architecture, LoggingFormat, Runtime } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
@@ -27,6 +27,27 @@ export interface FleetWatchFunctionProps
   readonly memorySize: number;
   /** Chosen per function: no default, so every function states its own. */
   readonly timeout: Duration;
+}
+
+/**
+ * The network-interface actions a Lambda function in a VPC needs on its execution role
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html, "Required IAM
+ * permissions"; the same set as the AWS managed policy AWSLambdaVPCAccessExecutionRole,
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html).
+ */
+export const VPC_NETWORK_INTERFACE_ACTIONS = [
+  "ec2:CreateNetworkInterface",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribeSubnets",
+  "ec2:DeleteNetworkInterface",
+  "ec2:AssignPrivateIpAddresses",
+  "ec2:UnassignPrivateIpAddresses",
+] as const;
+
+function vpcNetworkInterfaceStatement(): PolicyStatement {
+  // DescribeNetworkInterfaces works only on "*", and Lambda creates and deletes ENIs whose ids
+  // are not known in advance: the documented policy is on all resources.
+  return new PolicyStatement({ sid: "LambdaVpcNetworkInterfaces", actions: [...VPC_NETWORK_INTERFACE_ACTIONS], resources: ["*"] });
 }
 
 export class FleetWatchFunction extends NodejsFunction {
@@ -75,6 +96,18 @@ export class FleetWatchFunction extends NodejsFunction {
     });
     this.logGroupRef = logGroup;
     logGroup.grantWrite(role);
+    // CDK attaches AWSLambdaVPCAccessExecutionRole only to a role it creates itself; with our own
+    // role, a function in a VPC gets the ENI rights here. Lambda checks them when the function is
+    // created (CreateFunction fails without them), so the role's policy must exist before it;
+    // the function depends on the role's whole subtree, its DefaultPolicy included.
+    if (rest.vpc) {
+      role.addToPrincipalPolicy(vpcNetworkInterfaceStatement());
+      acknowledgeNag(
+        role,
+        "AwsSolutions-IAM5[Resource::*]",
+        "Lambda's documented VPC permissions: DescribeNetworkInterfaces works only on *, and the ENIs Lambda creates and deletes have no id before they exist.",
+      );
+    }
     acknowledgeNag(
       this,
       "AwsSolutions-L1",

@@ -10,7 +10,7 @@
 
 import { fleetWatchDashboards } from "../../dashboards/definitions";
 import type { LogSource } from "../../dashboards/spec";
-import { METRICS } from "../../lambdas/shared/metric-names";
+import { METRICS, type MetricKey } from "../../lambdas/shared/metric-names";
 import type { BmcSnapshot, Component } from "../../lambdas/shared/snapshot";
 import {
   buildWriteRequests,
@@ -282,19 +282,60 @@ function ampIngestUsd(samples: number): number {
   return (first / 1e7) * PRICES.ampIngestFirst2B.usd + (next / 1e7) * PRICES.ampIngestNext250B.usd;
 }
 
-/** How many CloudWatch metrics (metric name x dimension values) the registry yields for this config. */
-export function cloudwatchMetricCount(config: EnvironmentConfig): number {
+/**
+ * Metrics published once a day (capacity-forecast's forecast run). CloudWatch prorates custom
+ * metrics by the hour and meters only the hours in which a metric receives data
+ * (https://aws.amazon.com/cloudwatch/pricing/), so one of these costs 1/24 of a metric sent
+ * every hour.
+ */
+const DAILY_METRICS: ReadonlySet<MetricKey> = new Set<MetricKey>([
+  "forecastRequestsPerDay",
+  "forecastTokensPerDay",
+  "forecastTokensPercentOfQuota",
+  "forecastTokenSpendPercentOfBudget",
+  "forecastGpusReporting",
+  "forecastGpuSpendPercentOfBudget",
+  "forecastDaysToQuota",
+  "forecastDaysToBudget",
+  "forecastGpuDaysToBudget",
+]);
+
+/** Metric name x dimension values, per registry metric, for this config. */
+function metricInstances(config: EnvironmentConfig): { key: MetricKey; count: number }[] {
   const clusters = config.redfish.clusters.length;
   const deployments = new Set((config.azure?.accounts ?? []).flatMap((a) => a.deployments.map((d) => d.name))).size;
   const teams = new Set((config.azure?.accounts ?? []).flatMap((a) => a.deployments.map((d) => d.team))).size;
-  let n = 0;
-  for (const m of Object.values(METRICS)) {
-    const dims = m.dimensions as readonly string[];
-    if (m.emitter === "azure-openai-poller" && !config.azure) continue;
-    n += dims.includes("Cluster") ? clusters : dims.includes("Deployment") ? deployments : dims.includes("Team") ? teams : 1;
+  // Tier: P1, P2, P3; HorizonDays: 30, 60, 90.
+  const values: Record<string, number> = {
+    Environment: 1,
+    Cluster: clusters,
+    Deployment: deployments,
+    Team: teams,
+    Tier: 3,
+    HorizonDays: 3,
+  };
+  const out: { key: MetricKey; count: number }[] = [];
+  for (const [key, m] of Object.entries(METRICS) as [MetricKey, (typeof METRICS)[MetricKey]][]) {
+    const azureOnly = m.emitter === "azure-openai-poller" || key === "azureQuotaHeadroomPercent" || key === "azureQuotaHeadroomMinPercent";
+    if (azureOnly && !config.azure) continue;
+    if ((m.dimensions as readonly string[]).includes("Deployment") && !config.azure) continue;
+    out.push({ key, count: (m.dimensions as readonly string[]).reduce((n, d) => n * (values[d] ?? 1), 1) });
   }
-  return n;
+  return out;
 }
+
+/** How many CloudWatch metrics (metric name x dimension values) the registry yields for this config. */
+export function cloudwatchMetricCount(config: EnvironmentConfig): number {
+  return metricInstances(config).reduce((n, m) => n + m.count, 0);
+}
+
+/** What CloudWatch bills: metric-months, daily metrics at 1/24 (see DAILY_METRICS). */
+export function cloudwatchBilledMetrics(config: EnvironmentConfig): number {
+  return metricInstances(config).reduce((n, m) => n + (DAILY_METRICS.has(m.key) ? m.count / 24 : m.count), 0);
+}
+
+/** Alarm state changes the incident recorder logs in a month (ALARM and OK of ~150 incidents). */
+const INCIDENT_STATE_CHANGES_PER_MONTH = 300;
 
 /** TLS records, HTTP headers and the SigV4 signature around each PutRecords payload (assumed 10 %). */
 const HTTPS_OVERHEAD = 1.1;
@@ -454,14 +495,14 @@ export function costReport(config: EnvironmentConfig, a: CostAssumptions): CostR
   );
 
   // --- CloudWatch ---
-  const metricCount = cloudwatchMetricCount(config);
+  const billedMetrics = cloudwatchBilledMetrics(config);
   fw.push(
     item(
       "CloudWatch",
-      "custom metrics (fixed by the registry, not by fleet size)",
-      metricCount,
-      "metrics",
-      cloudwatchMetricsUsd(metricCount),
+      "custom metrics (fixed by the registry, not by fleet size; daily ones prorated)",
+      billedMetrics,
+      "metric-months",
+      cloudwatchMetricsUsd(billedMetrics),
     ),
   );
   const alarms = resolveAlarms(config);
@@ -491,7 +532,14 @@ export function costReport(config: EnvironmentConfig, a: CostAssumptions): CostR
   const pollerLogBytes =
     shards * pollsPerMonth * (platformLines + 1200 + 900 * config.redfish.clusters.length) + snapshotsPerMonth * 0.005 * 600;
   const azureLogBytes = azureInvocations * (platformLines + 1500);
-  const logsGb = (ingestLogBytes + pollerLogBytes + azureLogBytes) / GB;
+  // incident-recorder: one line per alarm state change (a few hundred a month); capacity-forecast:
+  // two lines per forecast series a day, one per quota row an hour (section "Forecast" in docs/dashboards.md).
+  const deploymentCount = (config.azure?.accounts ?? []).reduce((n, acc) => n + acc.deployments.length, 0);
+  const incidentLogBytes = INCIDENT_STATE_CHANGES_PER_MONTH * (platformLines + 900);
+  const forecastLogBytes =
+    30.4 * (platformLines + (3 * deploymentCount + config.redfish.clusters.length + 1) * 2 * 450) +
+    (config.azure ? HOURS_PER_MONTH * (platformLines + (deploymentCount + 1) * 450) : 0);
+  const logsGb = (ingestLogBytes + pollerLogBytes + azureLogBytes + incidentLogBytes + forecastLogBytes) / GB;
   fw.push(item("CloudWatch", "logs ingestion (structured logs + EMF)", logsGb, "GB", logsGb * PRICES.cloudwatchLogsIngestGb.usd));
   const storedLogsGb = logsGb * (config.retention.logDays / 30.4);
   fw.push(
@@ -510,6 +558,8 @@ export function costReport(config: EnvironmentConfig, a: CostAssumptions): CostR
     "redfish-poller": pollerLogBytes / HOURS_PER_MONTH,
     "azure-openai-poller": azureLogBytes / HOURS_PER_MONTH,
     "p1-enricher": 0,
+    "incident-recorder": incidentLogBytes / HOURS_PER_MONTH,
+    "capacity-forecast": forecastLogBytes / HOURS_PER_MONTH,
   };
   const scans = dashboardLogScans(config, a, logBytesPerHour);
   fw.push(
@@ -655,7 +705,7 @@ export function costReport(config: EnvironmentConfig, a: CostAssumptions): CostR
       timestreamRecordsPerSnapshot: points.length,
       timestreamWriteBytesPerSnapshot: writeBytesPerSnapshot,
       timestreamStoredBytesPerSnapshot: storedBytesPerSnapshot,
-      cloudwatchMetrics: metricCount,
+      cloudwatchMetrics: cloudwatchMetricCount(config),
       alarms: alarms.length,
     },
   };

@@ -10,7 +10,7 @@
  * references ({{resolve:secretsmanager:<name>:SecretString:::}}): CloudFormation resolves them
  * at deploy time, so the URL is never in config, code, the synthesised template or its outputs.
  */
-import { Annotations, Duration, SecretValue, Stack } from "aws-cdk-lib";
+import { Annotations, ArnFormat, Duration, SecretValue, Stack } from "aws-cdk-lib";
 import { CfnMicrosoftTeamsChannelConfiguration, LoggingLevel, SlackChannelConfiguration } from "aws-cdk-lib/aws-chatbot";
 import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { IStream } from "aws-cdk-lib/aws-kinesis";
@@ -23,8 +23,12 @@ import type { Tier } from "../catalog/types";
 import { ConfigError } from "../config/load";
 import type { EnvironmentConfig } from "../config/schema";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
+import { RESERVED_CONCURRENCY } from "../constructs/invoke-limits";
 import { acknowledgeNag } from "../constructs/nag";
 import { logRetention } from "../constructs/retention";
+
+/** The Kinesis calls the enricher makes (lambdas/p1-enricher/kinesis-window.ts). */
+export const P1_ENRICHER_STREAM_ACTIONS = ["kinesis:ListShards", "kinesis:GetShardIterator", "kinesis:GetRecords"] as const;
 
 export interface PagingTiersProps {
   readonly config: EnvironmentConfig;
@@ -62,14 +66,37 @@ export class PagingTiers extends Construct {
       description: `FleetWatch ${config.name}: encrypts the paging topics`,
       enableKeyRotation: true,
     });
+    // Each service may use the key only on behalf of this account's own resources (aws:SourceAccount,
+    // aws:SourceArn: the confused-deputy guard of
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+    // and https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
     // sns.amazonaws.com: SNS writes undeliverable pages into the KMS-encrypted delivery-failure queue.
-    for (const service of ["cloudwatch.amazonaws.com", "chatbot.amazonaws.com", "sns.amazonaws.com"]) {
+    const sourceArns: Record<string, string | undefined> = {
+      "cloudwatch.amazonaws.com": stack.formatArn({
+        service: "cloudwatch",
+        resource: "alarm",
+        resourceName: `FleetWatch/${config.name}/*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+      // Chatbot is scoped to the account only: its calls are not documented to carry aws:SourceArn.
+      "chatbot.amazonaws.com": undefined,
+      "sns.amazonaws.com": stack.formatArn({
+        service: "sns",
+        resource: `fleetwatch-${config.name}-*`,
+        arnFormat: ArnFormat.NO_RESOURCE_NAME,
+      }),
+    };
+    for (const [service, sourceArn] of Object.entries(sourceArns)) {
       this.key.addToResourcePolicy(
         new PolicyStatement({
           sid: `Allow${service.split(".")[0]}ToUseTheKey`,
           principals: [new ServicePrincipal(service)],
           actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
           resources: ["*"],
+          conditions: {
+            StringEquals: { "aws:SourceAccount": stack.account },
+            ...(sourceArn ? { ArnLike: { "aws:SourceArn": sourceArn } } : {}),
+          },
         }),
       );
     }
@@ -128,6 +155,8 @@ export class PagingTiers extends Construct {
       },
       // Async invocations from SNS: retried twice by Lambda; p1-enricher-errors pages PagerDuty directly.
       retryAttempts: 2,
+      // Never throttled by the rest of the account (lib/constructs/invoke-limits.ts).
+      reservedConcurrentExecutions: RESERVED_CONCURRENCY.p1Enricher,
     });
     this.p1Delivery.grantPublish(this.p1Enricher);
     acknowledgeNag(
@@ -135,7 +164,20 @@ export class PagingTiers extends Construct {
       "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
       "Publishing to a KMS-encrypted SNS topic needs GenerateDataKey on that one key; the wildcard is the action family, the resource is the key.",
     );
-    props.telemetryStream?.grantRead(this.p1Enricher);
+    // Only what kinesis-window.ts calls (grantRead would add SubscribeToShard, ListStreams, ...).
+    if (props.telemetryStream) {
+      props.telemetryStream.grant(this.p1Enricher, ...P1_ENRICHER_STREAM_ACTIONS);
+      props.telemetryStream.encryptionKey?.grantDecrypt(this.p1Enricher);
+    }
+    // The ALARM/OK ordering check (page.ts) reads the paged alarm's state. Composite alarms (the
+    // suppressed signals' paging alarms) are only returned when DescribeAlarms is allowed on *
+    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html).
+    this.p1Enricher.addToRolePolicy(new PolicyStatement({ actions: ["cloudwatch:DescribeAlarms"], resources: ["*"] }));
+    acknowledgeNag(
+      this.p1Enricher.role!,
+      "AwsSolutions-IAM5[Resource::*]",
+      "cloudwatch:DescribeAlarms returns composite alarms only when allowed on * (API reference); read-only, one alarm per P1 page.",
+    );
     this.p1.addSubscription(new LambdaSubscription(this.p1Enricher));
 
     const pagerDutySecret = config.paging.p1.pagerDutyIntegrationUrlSecretName;

@@ -27,6 +27,7 @@ import { Construct } from "constructs";
 import { buildInventory, type Inventory } from "../../lambdas/shared/redfish/inventory";
 import type { EnvironmentConfig } from "../config/schema";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
+import { SCHEDULED_POLLER_ASYNC } from "../constructs/invoke-limits";
 import { acknowledgeNag } from "../constructs/nag";
 import { logRetention } from "../constructs/retention";
 
@@ -102,11 +103,23 @@ export class RedfishPoller extends Construct {
       for (const port of [...ports].sort((a, b) => a - b))
         this.securityGroup.addEgressRule(Peer.ipv4(cidr), Port.tcp(port), `Redfish to BMCs in ${cidr}`);
     }
-    this.securityGroup.addEgressRule(
-      Peer.anyIpv4(),
-      Port.tcp(443),
-      "Kinesis and Secrets Manager APIs (through NAT or interface endpoints)",
-    );
+    // The AWS APIs (Kinesis, Secrets Manager): the interface endpoints' subnets when configured;
+    // anywhere on 443 only for a NAT path, which the config must then say (or gets a warning).
+    const awsApiCidrs = redfish.network.awsApiEgressCidrs ?? ["0.0.0.0/0"];
+    if (!redfish.network.awsApiEgressCidrs) {
+      Annotations.of(this).addWarningV2(
+        "fleetwatch:pollerEgressAnywhere",
+        "redfish.network.awsApiEgressCidrs is not set: the poller may open HTTPS to 0.0.0.0/0 for the AWS APIs; set it to your interface VPC endpoints' subnet CIDRs",
+      );
+    }
+    for (const cidr of awsApiCidrs) {
+      if (redfish.network.bmcCidrs.includes(cidr) && ports.has(443)) continue;
+      this.securityGroup.addEgressRule(
+        cidr === "0.0.0.0/0" ? Peer.anyIpv4() : Peer.ipv4(cidr),
+        Port.tcp(443),
+        `AWS APIs (Kinesis, Secrets Manager) via ${cidr === "0.0.0.0/0" ? "NAT" : `endpoints in ${cidr}`}`,
+      );
+    }
 
     this.function = new FleetWatchFunction(this, "Function", {
       lambdaName: "redfish-poller",
@@ -119,6 +132,8 @@ export class RedfishPoller extends Construct {
       vpc,
       vpcSubnets: { subnets },
       securityGroups: [this.securityGroup],
+      // Scheduled: a failed sweep is superseded by the next one, never retried by Lambda on top of it.
+      ...SCHEDULED_POLLER_ASYNC,
       environment: {
         STREAM_NAME: stream.streamName,
         // Bound the V8 heap to half the function's memory: left alone, V8 grows lazily towards the

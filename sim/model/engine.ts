@@ -233,6 +233,15 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
           fw("pollerSweepDuration", dims, endAt, sweepMs, emfAt);
         }
         fw("pollerSnapshotsUndelivered", { Environment: env }, endAt, 0, emfAt);
+        // The environment totals the poller publishes with them (run-shard.ts; bmc-network-outage reads these).
+        fw("pollerBmcsPolledInEnvironment", { Environment: env }, endAt, snapshots.length, emfAt);
+        fw(
+          "pollerBmcsUnreachableInEnvironment",
+          { Environment: env },
+          endAt,
+          snapshots.filter((s) => s.status === "unreachable").length,
+          emfAt,
+        );
         aws("redfishPollerFunction", "Errors", endAt - (endAt % MIN), 0, endAt);
         scheduleEsm(endAt);
       });
@@ -268,6 +277,10 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
     for (const g of groups)
       for (const [key, value] of Object.entries(g.values))
         fw(key as MetricKey, { Environment: g.environment, Cluster: g.cluster }, g.minuteMs, value as number, emfAt);
+    // The environment total the ingest publishes per minute (emf.ts; gpu-spend reads it).
+    const gpusPerMinute = new Map<number, number>();
+    for (const g of groups) gpusPerMinute.set(g.minuteMs, (gpusPerMinute.get(g.minuteMs) ?? 0) + (g.values.gpusReporting ?? 0));
+    for (const [minuteMs, gpus] of gpusPerMinute) fw("gpusReportingInEnvironment", { Environment: env }, minuteMs, gpus, emfAt);
   };
   const invoke = (at: number, batch: { snapshot: BmcSnapshot; arrivedAt: number }[], attempt: number) => {
     if (batch.length === 0) return;

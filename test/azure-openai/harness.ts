@@ -44,6 +44,8 @@ let tableCounter = 0;
 
 export async function startHarness(overrides: Partial<PollerSettings> = {}): Promise<Harness> {
   const azure = await new AzureFakeServer(PRINCIPAL).start();
+  azure.accountRegions.set(ACCOUNT_SWC.toLowerCase(), "swedencentral");
+  azure.accountRegions.set(ACCOUNT_EUS.toLowerCase(), "eastus");
   const aws = await new AwsFake().start();
   aws.secrets.set(SECRET_NAME, JSON.stringify(PRINCIPAL));
   const watermark = await startWatermarkTable(`fw-watermark-${++tableCounter}`);

@@ -27,7 +27,11 @@ interface Traffic {
   readonly statuses?: Record<string, number>;
   readonly prompt?: number;
   readonly generated?: number;
+  /** Streaming time to first response (AzureOpenAITimeToResponse). */
   readonly ttftMs?: number;
+  /** AzureOpenAINormalizedTTFTInMS: per prompt token. */
+  readonly normalizedTtftMs?: number;
+  readonly ttltMs?: number;
 }
 
 function seed(azure: AzureFakeServer, t: Traffic): void {
@@ -50,10 +54,21 @@ function seed(azure: AzureFakeServer, t: Traffic): void {
       total: (t.prompt ?? 0) + (t.generated ?? 0),
     });
   if (t.ttftMs !== undefined)
-    azure.metricValues.push({ resourceId, metric: "AzureOpenAINormalizedTTFTInMS", dimensions: dims, timestamp, average: t.ttftMs });
+    azure.metricValues.push({ resourceId, metric: "AzureOpenAITimeToResponse", dimensions: dims, timestamp, average: t.ttftMs });
+  if (t.normalizedTtftMs !== undefined)
+    azure.metricValues.push({
+      resourceId,
+      metric: "AzureOpenAINormalizedTTFTInMS",
+      dimensions: dims,
+      timestamp,
+      average: t.normalizedTtftMs,
+    });
+  if (t.ttltMs !== undefined)
+    azure.metricValues.push({ resourceId, metric: "AzureOpenAITTLTInMS", dimensions: dims, timestamp, average: t.ttltMs });
 }
 
 const DIAGNOSTICS_COLUMNS = [
+  { name: "Account", type: "string" },
   { name: "Deployment", type: "string" },
   { name: "Minute", type: "datetime" },
   { name: "Requests", type: "long" },
@@ -63,6 +78,8 @@ const DIAGNOSTICS_COLUMNS = [
   { name: "P95", type: "real" },
   { name: "P99", type: "real" },
 ];
+
+const SWC = ACCOUNT_SWC.toLowerCase();
 
 function seedDeployments(azure: AzureFakeServer): void {
   azure.deployments.set(ACCOUNT_SWC.toLowerCase(), [
@@ -108,9 +125,9 @@ describe("one poll", () => {
         {
           columns: DIAGNOSTICS_COLUMNS,
           rows: [
-            ["gpt-4o", iso(minuteAgo(12)), 40, 2, 0, 800, 2000, 4000],
+            [SWC, "gpt-4o", iso(minuteAgo(12)), 40, 2, 0, 800, 2000, 4000],
             // Logs settle after 10 minutes: this one waits.
-            ["gpt-4o", iso(minuteAgo(5)), 40, 2, 0, 900, 2100, 4100],
+            [SWC, "gpt-4o", iso(minuteAgo(5)), 40, 2, 0, 900, 2100, 4100],
           ],
         },
       ],
@@ -131,7 +148,8 @@ describe("one poll", () => {
     expect(value("AoaiPromptTokens")).toEqual([6000]);
     expect(value("AoaiGeneratedTokens")).toEqual([2000]);
     expect(value("AoaiTokens")).toEqual([8000]);
-    expect(value("AoaiTimeToFirstTokenMs")).toEqual([350]);
+    // Time to Response does not exist for Standard deployments: no TTFT, and that is no error.
+    expect(value("AoaiTimeToFirstTokenMs")).toEqual([]);
     // 8,000 / 60,000 TPM and 100 / 360 RPM from properties.rateLimits.
     expect(value("AoaiTpmUtilizationPercent")[0]).toBeCloseTo(13.333, 2);
     expect(value("AoaiRpmUtilizationPercent")[0]).toBeCloseTo(27.778, 2);
@@ -162,8 +180,9 @@ describe("one poll", () => {
       latencyP99Ms: 4000,
     });
 
-    // Two regions -> two batches; two getBatch calls each. One Logs query per table, one ARM list per account.
-    expect(h.azure.countOf("metrics")).toBe(4);
+    // Two regions -> two batches; one getBatch call per metric family (requests, tokens, performance) each.
+    // One Logs query per table, one ARM list per account.
+    expect(h.azure.countOf("metrics")).toBe(6);
     expect(h.azure.countOf("logs")).toBe(2);
     expect(h.azure.countOf("deployments")).toBe(2);
   });
@@ -254,7 +273,7 @@ describe("late data", () => {
 describe("logs", () => {
   test("a partial Log Analytics result is flagged and not published as complete", async () => {
     h.azure.logs.get(WORKSPACE_ID)?.set("AzureDiagnostics", {
-      tables: [{ columns: DIAGNOSTICS_COLUMNS, rows: [["gpt-4o", iso(minuteAgo(15)), 10, 0, 0, 500, 700, 900]] }],
+      tables: [{ columns: DIAGNOSTICS_COLUMNS, rows: [[SWC, "gpt-4o", iso(minuteAgo(15)), 10, 0, 0, 500, 700, 900]] }],
       error: {
         code: "PartialError",
         message: "There were some errors when processing your query.",
@@ -314,7 +333,7 @@ describe("failures", () => {
     });
     const summary = await h.poller.poll(NOW);
     expect(summary.errors).toEqual([]);
-    expect(h.azure.countOf("metrics")).toBe(5);
+    expect(h.azure.countOf("metrics")).toBe(7);
     expect(h.azure.requests.filter((r) => r.route === "metrics").map((r) => r.status)).toContain(429);
     const retry = h.logs.find((l) => l.message === "Azure call retried");
     expect(retry?.attributes).toMatchObject({ status: 429, delayMs: 1000 });
@@ -363,15 +382,27 @@ describe("failures", () => {
     expect(h.aws.named("AzurePollErrors").map((d) => d.value)).toEqual([0, 1]);
   });
 
-  test("a missing role assignment is reported with the fix: role and subscription", async () => {
+  test("point 8: getBatch 401 means no Monitoring Reader on the subscription; ARM 403 names its role", async () => {
     h.azure.deniedSubscriptions.add(SUB_A);
     const summary = await h.poller.poll(NOW);
     const metrics = summary.errors.find((e) => e.service === "metrics");
-    expect(metrics?.status).toBe(403);
+    expect(metrics?.status).toBe(401);
     expect(metrics?.message).toContain(`the service principal ${PRINCIPAL.clientId} needs Monitoring Reader on subscription ${SUB_A}`);
     const arm = summary.errors.find((e) => e.service === "deployments");
     expect(arm?.message).toContain(`needs Reader or Monitoring Reader on subscription ${SUB_A}`);
     expect(summary.stalenessSeconds).toBe(86_400);
+  });
+
+  test("point 8: getBatch 403 means the subscription is not registered for Microsoft.Insights", async () => {
+    h.azure.unregisteredSubscriptions.add(SUB_A);
+    const summary = await h.poller.poll(NOW);
+    const metrics = summary.errors.filter((e) => e.service === "metrics");
+    expect(metrics.length).toBeGreaterThan(0);
+    for (const e of metrics) {
+      expect(e.status).toBe(403);
+      expect(e.message).toContain(`register the Microsoft.Insights resource provider`);
+      expect(e.message).not.toContain("needs Monitoring Reader");
+    }
   });
 
   test("a wrong client secret is reported naming the secret to fix, never its value", async () => {
@@ -444,4 +475,146 @@ test("the client secret never appears in logs, errors, metrics or SDK debug outp
   expect(everything).not.toContain(encodeURIComponent(PRINCIPAL.clientSecret));
   // It did travel where it must: the token request body.
   expect(h.azure.requests.some((r) => r.route === "token" && r.body.includes(encodeURIComponent(PRINCIPAL.clientSecret)))).toBe(true);
+});
+
+describe("issue 19: numbers that mean what Microsoft's metrics mean", () => {
+  test("point 1: getBatch calls ask each metric only for an aggregation it supports; a per-metric error costs that metric, not the minute; staleness is per family", async () => {
+    const m = minuteAgo(5);
+    seed(h.azure, { deployment: "gpt-4o", at: m, statuses: { "200": 50 }, prompt: 1000, generated: 500, ttltMs: 900 });
+    // Azure answers 200 with errorCode on one metric of the performance call.
+    h.azure.metricErrors.set("AzureOpenAITTLTInMS", { code: "InternalServerError", message: "Metric values could not be retrieved." });
+    const summary = await h.poller.poll(NOW);
+
+    // Every call succeeded (the fake answers 400 to an aggregation a metric does not support).
+    expect(h.azure.requests.filter((r) => r.route === "metrics").map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const aggregations = h.azure.requests.filter((r) => r.route === "metrics").map((r) => r.query.get("aggregation"));
+    expect(new Set(aggregations)).toEqual(new Set(["total", "average"]));
+    // Requests and tokens of the minute are published; only TTLT is missing.
+    expect(at("AoaiRequests", "gpt-4o", m).map((d) => d.value)).toEqual([50]);
+    expect(at("AoaiTokens", "gpt-4o", m).map((d) => d.value)).toEqual([1500]);
+    expect(at("AoaiTimeToLastTokenMs", "gpt-4o", m)).toEqual([]);
+    expect(summary.errors.map((e) => [e.service, e.code])).toEqual([
+      ["metrics", "InternalServerError"],
+      ["metrics", "InternalServerError"],
+    ]);
+    expect(summary.errors[0]?.message).toContain("AzureOpenAITTLTInMS");
+    // The zero-success P1 trusts the requests family: it is fresh; the performance family is not.
+    expect(summary.azureReadOk).toBe(true);
+    expect(summary.familyStalenessSeconds).toEqual({ requests: 0, tokens: 0, performance: 86_400 });
+    expect(h.aws.named("AzureTelemetryStalenessSeconds").map((d) => d.value)).toEqual([0]);
+    const family = (f: string) => h.aws.named("AzureMetricFamilyStalenessSeconds").filter((d) => d.dimensions.MetricFamily === f)[0]?.value;
+    expect([family("requests"), family("tokens"), family("performance")]).toEqual([0, 0, 86_400]);
+  });
+
+  test("point 1: the fake rejects what Azure rejects: mixing Total-only and Average-only metrics in one call is a 400", async () => {
+    const { AzureMetricsReader, servicePrincipalCredential } = await import("../../lambdas/azure-openai-poller/adapters/azure-clients");
+    const { retryPolicy } = await import("../../lambdas/azure-openai-poller/adapters/retry-policy");
+    const { testCertificate } = await import("../support/tls");
+    const opts = {
+      endpoints: h.azure.endpoints(),
+      retry: retryPolicy({ maxRetries: 0, maxRetryAfterMs: 0, baseDelayMs: 1 }, () => {}),
+      ca: testCertificate().ca,
+    };
+    const reader = new AzureMetricsReader(servicePrincipalCredential(PRINCIPAL, opts), opts);
+    const batch = {
+      subscriptionId: SUB_A,
+      region: "swedencentral",
+      namespace: "Microsoft.CognitiveServices/accounts",
+      resourceIds: [ACCOUNT_SWC],
+    };
+    const q = { batch, filter: "ModelDeploymentName eq '*'", start: new Date(minuteAgo(10)), end: new Date(minuteAgo(0)) };
+    // What the poller used to send: tokens (Total only) and latency (Average/Min/Max only) together.
+    await expect(
+      reader.query({ ...q, metricNames: ["ProcessedPromptTokens", "AzureOpenAITimeToResponse"], aggregation: "total,average" }),
+    ).rejects.toMatchObject({ statusCode: 400 });
+    // StatusCode is not a dimension of the token metrics.
+    await expect(
+      reader.query({
+        ...q,
+        metricNames: ["ProcessedPromptTokens"],
+        aggregation: "total",
+        filter: "ModelDeploymentName eq '*' and StatusCode eq '*'",
+      }),
+    ).rejects.toMatchObject({ statusCode: 400 });
+    // A resource in another region than the endpoint's.
+    await expect(
+      reader.query({ ...q, batch: { ...batch, resourceIds: [ACCOUNT_EUS] }, metricNames: ["AzureOpenAIRequests"], aggregation: "total" }),
+    ).rejects.toMatchObject({ statusCode: 400 });
+    // Microsoft's example response shape, replayed: the per-metric errorCode is reported, the other metric parsed.
+    const example = (await import("../support/azure-fixtures/metric-batch-response.json", { with: { type: "json" } })).default;
+    h.azure.rawMetricsAnswer = example.body;
+    const answer = await reader.query({ ...q, metricNames: ["AzureOpenAIRequests"], aggregation: "total" });
+    expect(answer.errors).toEqual([
+      {
+        resourceId: ACCOUNT_SWC,
+        metric: "ProcessedPromptTokens",
+        code: "InternalServerError",
+        message: "Metric values could not be retrieved for this metric.",
+      },
+    ]);
+    expect(answer.series.map((s) => [s.metric, s.dimensions.statuscode, s.points.map((p) => p.total ?? null)])).toEqual([
+      ["AzureOpenAIRequests", "200", [41, null, 37]],
+      ["AzureOpenAIRequests", "429", [3, null, null]],
+    ]);
+  });
+
+  test("point 2: TTFT is the streaming Time to Response (provisioned only); the normalised metric is published per token under its own name", async () => {
+    const m = minuteAgo(5);
+    seed(h.azure, { deployment: "gpt-4o", at: m, statuses: { "200": 5 }, ttftMs: 700, normalizedTtftMs: 0.4 });
+    seed(h.azure, { account: ACCOUNT_EUS, deployment: "o4-mini", at: m, statuses: { "200": 5 }, ttftMs: 450, normalizedTtftMs: 0.6 });
+    await h.poller.poll(NOW);
+    // o4-mini is ProvisionedManaged: its Time to Response is its time to first token, in ms.
+    expect(at("AoaiTimeToFirstTokenMs", "o4-mini", m).map((d) => d.value)).toEqual([450]);
+    expect(at("AoaiNormalizedTimeToFirstBytePerTokenMs", "o4-mini", m).map((d) => d.value)).toEqual([0.6]);
+    // gpt-4o is Standard: Azure has no Time to Response for it, so there is no TTFT to draw.
+    expect(at("AoaiTimeToFirstTokenMs", "gpt-4o", m)).toEqual([]);
+    expect(at("AoaiNormalizedTimeToFirstBytePerTokenMs", "gpt-4o", m).map((d) => d.value)).toEqual([0.4]);
+  });
+
+  test("point 4: latency percentiles from a shared workspace count only the account the deployment belongs to", async () => {
+    const OTHER = `/subscriptions/${SUB_A}/resourceGroups/rg-other-env/providers/Microsoft.CognitiveServices/accounts/aoai-staging`;
+    h.azure.logs.get(WORKSPACE_ID)?.set("AzureDiagnostics", {
+      tables: [
+        {
+          columns: DIAGNOSTICS_COLUMNS,
+          rows: [
+            [SWC, "gpt-4o", iso(minuteAgo(12)), 40, 0, 0, 800, 2000, 4000],
+            // Another environment's account, same workspace, same deployment name.
+            [OTHER.toLowerCase(), "gpt-4o", iso(minuteAgo(12)), 400, 0, 0, 5000, 9000, 12000],
+          ],
+        },
+      ],
+    });
+    await h.poller.poll(NOW);
+    expect(at("AoaiLatencyP99Ms", "gpt-4o", minuteAgo(12)).map((d) => d.value)).toEqual([4000]);
+    const query = h.azure.requests.find((r) => r.route === "logs" && r.body.includes("AzureDiagnostics"))?.body ?? "";
+    expect(query).toContain("_ResourceId");
+    expect(query).toContain(SWC);
+  });
+
+  test("point 9: quotas are keyed by account and deployment: another account's gpt-4o never sets this one's TPM", async () => {
+    const m = minuteAgo(5);
+    // aoai-eus also has a gpt-4o (not watched by FleetWatch) with a tiny quota: 1,000 TPM.
+    h.azure.deployments.set(ACCOUNT_EUS.toLowerCase(), [
+      { name: "o4-mini", model: "o4-mini", sku: { name: "ProvisionedManaged", capacity: 50 } },
+      { name: "gpt-4o", model: "gpt-4o", sku: { name: "Standard", capacity: 1 } },
+    ]);
+    seed(h.azure, { deployment: "gpt-4o", at: m, statuses: { "200": 10 }, prompt: 20_000, generated: 7_000 });
+    await h.poller.poll(NOW);
+    // 27,000 tokens against aoai-swc's own 60,000 TPM = 45 %, not 2,700 % of aoai-eus's.
+    expect(at("AoaiTpmUtilizationPercent", "gpt-4o", m).map((d) => d.value)).toEqual([45]);
+    // 10 requests against 360 RPM.
+    expect(at("AoaiRpmUtilizationPercent", "gpt-4o", m)[0]?.value).toBeCloseTo(2.778, 2);
+  });
+});
+
+test("point 5/7: a workspace where AzureDiagnostics does not exist yet answers a semantic error; it is reported, not blindness", async () => {
+  h.azure.missingTables.set(WORKSPACE_ID, new Set(["AzureDiagnostics"]));
+  const summary = await h.poller.poll(NOW);
+  const logs = summary.errors.filter((e) => e.service === "logs");
+  expect(logs.map((e) => [e.status, e.code])).toEqual([[400, "BadArgumentError"]]);
+  expect(logs[0]?.message).toContain("invalid properties");
+  expect(summary.azureReadOk).toBe(true);
+  // The AppRequests query of the same workspace still ran.
+  expect(h.azure.requests.filter((r) => r.route === "logs").map((r) => r.status)).toEqual([400, 200]);
 });

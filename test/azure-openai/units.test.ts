@@ -69,12 +69,16 @@ describe("KQL, checked by Microsoft's parser against the documented schemas", ()
   const start = new Date("2026-11-22T10:00:00Z");
   const end = new Date("2026-11-22T10:30:00Z");
 
-  test("AzureDiagnostics: per deployment and minute, with percentiles", () => {
-    const { diagnostics, resultColumns } = analyseWithResult(deploymentLatencyQuery(["gpt-4o", "o4-mini"], start, end), [
-      "AzureDiagnostics",
-    ]);
+  const acct = (name: string, ...deployments: string[]) => ({ resourceId: account(sub(1), name), deployments });
+
+  test("AzureDiagnostics: per account (_ResourceId), deployment and minute, with percentiles", () => {
+    const { diagnostics, resultColumns } = analyseWithResult(
+      deploymentLatencyQuery([acct("swc", "gpt-4o"), acct("eus", "o4-mini")], start, end),
+      ["AzureDiagnostics"],
+    );
     expect(errorsOf(diagnostics)).toEqual([]);
     expect(resultColumns).toEqual({
+      Account: "string",
       Deployment: "string",
       Minute: "datetime",
       Requests: "long",
@@ -93,13 +97,13 @@ describe("KQL, checked by Microsoft's parser against the documented schemas", ()
   });
 
   test("deployment names are quoted, so a hostile name stays a string literal", () => {
-    const q = deploymentLatencyQuery(['x") | take 1 //', "back\\slash"], start, end);
+    const q = deploymentLatencyQuery([acct("a", 'x") | take 1 //', "back\\slash")], start, end);
     expect(errorsOf(analyseWithResult(q, ["AzureDiagnostics"]).diagnostics)).toEqual([]);
     expect(q).toContain('"x\\") | take 1 //"');
   });
 
   test("a misspelt column would be caught (the check can fail)", () => {
-    const q = deploymentLatencyQuery(["gpt-4o"], start, end).replace("ResultSignature", "ResultSignatur");
+    const q = deploymentLatencyQuery([acct("a", "gpt-4o")], start, end).replace("ResultSignature", "ResultSignatur");
     expect(errorsOf(analyseWithResult(q, ["AzureDiagnostics"]).diagnostics).length).toBeGreaterThan(0);
   });
 });
@@ -195,13 +199,13 @@ describe("exactly-once selection", () => {
 });
 
 describe("error messages", () => {
-  test("a 403 from metrics names the role and the subscription; the secret is scrubbed", () => {
+  test("point 8: a 401 from getBatch names Monitoring Reader on the subscription; the secret is scrubbed", () => {
     const secret = "s3cr3t-value-xyz";
     const e = describeAzureError(
       {
-        statusCode: 403,
-        message: `AuthorizationFailed for client with secret ${secret}`,
-        details: { error: { code: "AuthorizationFailed" } },
+        statusCode: 401,
+        message: `Unauthorized for client with secret ${secret}`,
+        details: { error: { code: "Unauthorized" } },
       },
       { service: "metrics", clientId: "cid", subscriptionId: "sub-1" },
       [secret],
@@ -209,6 +213,22 @@ describe("error messages", () => {
     expect(e.message).toContain("the service principal cid needs Monitoring Reader on subscription sub-1");
     expect(e.message).not.toContain(secret);
     expect(redact(`a ${secret} b ${secret}`, [secret])).toBe("a [redacted] b [redacted]");
+    // A token for the wrong audience is a different problem than a missing role.
+    const audience = describeAzureError(
+      { statusCode: 401, message: "wrong audience", details: { error: { code: "InvalidAuthenticationTokenAudience" } } },
+      { service: "metrics", clientId: "cid", subscriptionId: "sub-1" },
+      [],
+    );
+    expect(audience.message).not.toContain("Monitoring Reader");
+  });
+  test("point 8: a 403 from getBatch says to register Microsoft.Insights, not to grant a role", () => {
+    const e = describeAzureError(
+      { statusCode: 403, message: "not registered", details: { error: { code: "Forbidden" } } },
+      { service: "metrics", clientId: "cid", subscriptionId: "sub-1" },
+      [],
+    );
+    expect(e.message).toContain("register the Microsoft.Insights resource provider");
+    expect(e.message).not.toContain("Monitoring Reader");
   });
   test("Log Analytics 403 names Log Analytics Reader on the workspace", () => {
     const e = describeAzureError(
@@ -217,5 +237,25 @@ describe("error messages", () => {
       [],
     );
     expect(e.message).toContain("needs Log Analytics Reader on workspace ws-1");
+  });
+});
+
+describe("docs/azure-openai.md lists each published metric with its Azure source", () => {
+  test("every source metric's published metrics appear in one table row with the Azure name, and the provisioned-only ones say so", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { SOURCE_METRICS } = await import("../../lambdas/azure-openai-poller/metric-families");
+    const { METRICS } = await import("../../lambdas/shared/metric-names");
+    const rows = readFileSync(join(import.meta.dirname, "..", "..", "docs", "azure-openai.md"), "utf8")
+      .split("\n")
+      .filter((l) => l.startsWith("| `Aoai"));
+    for (const source of SOURCE_METRICS) {
+      for (const key of source.publishes) {
+        const row = rows.find((r) => r.includes(`\`${METRICS[key].name}\``) && r.includes(source.azureName));
+        expect(row, `${METRICS[key].name} from ${source.azureName}`).toBeDefined();
+        if (source.deploymentTypes.length === 1 && source.deploymentTypes[0] === "provisioned" && source.publishes.length === 1)
+          expect(row).toMatch(/provisioned only/);
+      }
+    }
   });
 });

@@ -51,7 +51,8 @@ describe("AzureMonitorProvisioning (prod config, provisionAzureSide: true; synth
     const plan = JSON.parse(properties.Plan);
     expect(plan.environment).toBe("prod");
     expect(plan.diagnosticSettings).toHaveLength(config.azure?.accounts.length ?? -1);
-    expect(plan.savedSearches).toHaveLength(KQL_LIBRARY.length);
+    // One per query and one per alias (the saved-search names the runbooks use).
+    expect(plan.savedSearches).toHaveLength(KQL_LIBRARY.reduce((n, q) => n + 1 + (q.aliases?.length ?? 0), 0));
     expect(plan.alertRules).toHaveLength(KQL_LIBRARY.filter((q) => q.alert).length);
     expect(properties.IntakeUrl).toEqual({ "Fn::GetAtt": [expect.stringMatching(/AlertIntakeFunctionFunctionUrl/), "FunctionUrl"] });
     expect(construct.plan.actionGroup.shortName.length).toBeLessThanOrEqual(12);
@@ -72,6 +73,22 @@ describe("AzureMonitorProvisioning (prod config, provisionAzureSide: true; synth
       Environment: {
         Variables: Match.objectLike({ TOPIC_ARN_P1: Match.anyValue(), TOPIC_ARN_P2: Match.anyValue(), TOPIC_ARN_P3: Match.anyValue() }),
       },
+    });
+  });
+
+  it("point 6: the intake may read exactly the Azure telemetry staleness alarm, to page Azure twins only while AWS is blind", () => {
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: { Variables: Match.objectLike({ STALENESS_ALARM_NAME: "FleetWatch/prod/azure-telemetry-stale/warn" }) },
+    });
+    template.hasResourceProperties("AWS::IAM::Policy", {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: "cloudwatch:DescribeAlarms",
+            Resource: { "Fn::Join": ["", Match.arrayWith([Match.stringLikeRegexp(":alarm:FleetWatch/prod/azure-telemetry-stale/warn$")])] },
+          }),
+        ]),
+      }),
     });
   });
 

@@ -52,15 +52,33 @@ afterEach(async () => {
   }
 });
 
-async function rig(options: { clientSecretInAzure?: string } = {}): Promise<Rig> {
+async function rig(
+  options: {
+    clientSecretInAzure?: string;
+    workspaceTables?: string[];
+    cloud?: "AzurePublicCloud" | "AzureUSGovernment" | "AzureChinaCloud";
+  } = {},
+): Promise<Rig> {
   const arm = await new AzureArmFake({
     tenantId: azure?.tenantId ?? "",
     clientId: "11111111-2222-4333-8444-555555555555",
     clientSecret: options.clientSecretInAzure ?? CLIENT_SECRET,
     resourceGroups: [RG],
     accounts: [account],
-    workspaces: [{ resourceId: workspace?.resourceId ?? "", location: "swedencentral" }],
+    workspaces: [
+      {
+        resourceId: workspace?.resourceId ?? "",
+        location: "swedencentral",
+        tables: options.workspaceTables ?? ["AzureDiagnostics", "AzureMetrics", "AppRequests", "AppDependencies"],
+      },
+    ],
+    cloud: options.cloud,
   }).start();
+  const armAudience = {
+    AzurePublicCloud: "https://management.azure.com",
+    AzureUSGovernment: "https://management.usgovcloudapi.net",
+    AzureChinaCloud: "https://management.chinacloudapi.cn",
+  }[options.cloud ?? "AzurePublicCloud"];
   const aws = await startAwsFake({
     topics: [],
     secrets: {
@@ -83,7 +101,7 @@ async function rig(options: { clientSecretInAzure?: string } = {}): Promise<Rig>
     env: { azureCredentialsSecret: CREDS_SECRET, intakeTokenSecret: TOKEN_SECRET },
     secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ ...FAKE_AWS, endpoint: aws.endpoint }) }),
     logger,
-    arm: { endpoint: arm.url, tlsOptions: { ca: arm.ca } },
+    arm: { endpoint: arm.url, tlsOptions: { ca: arm.ca }, scope: `${armAudience}/.default` },
     credential: { authorityHost: arm.url, disableInstanceDiscovery: true, tlsOptions: { ca: arm.ca } },
   });
   let n = 0;
@@ -116,7 +134,9 @@ function expectNoSecrets(r: Rig) {
   expect(visible).not.toContain(TOKEN);
 }
 
-const LIBRARY_SIZE = KQL_LIBRARY.length;
+/** One saved search per query plus one per alias (the names runbooks use). */
+const searchesOf = (queries: typeof KQL_LIBRARY) => queries.reduce((n, q) => n + 1 + (q.aliases?.length ?? 0), 0);
+const LIBRARY_SIZE = searchesOf(KQL_LIBRARY);
 const ALERT_QUERIES = KQL_LIBRARY.filter((q) => q.alert).length;
 
 describe("Custom::AzureMonitorProvisioning against the Azure fake", () => {
@@ -191,12 +211,12 @@ describe("Custom::AzureMonitorProvisioning against the Azure fake", () => {
       OldResourceProperties: { Plan: oldPlan, IntakeUrl: INTAKE_URL },
     });
     expect(res.Status).toBe("SUCCESS");
-    const appRequestsQueries = KQL_LIBRARY.filter((q) => q.flavour === "appRequests").length;
+    const appRequestsQueries = searchesOf(KQL_LIBRARY.filter((q) => q.flavour === "appInsights"));
     expect((res.Data as Record<string, number>).Removed).toBe(
-      appRequestsQueries + KQL_LIBRARY.filter((q) => q.flavour === "appRequests" && q.alert).length,
+      appRequestsQueries + KQL_LIBRARY.filter((q) => q.flavour === "appInsights" && q.alert).length,
     );
-    expect([...r.arm.savedSearches.keys()].some((k) => k.endsWith("-apprequests"))).toBe(false);
-    expect([...r.arm.alertRules.keys()].some((k) => k.includes("-apprequests-"))).toBe(false);
+    expect([...r.arm.savedSearches.keys()].some((k) => k.endsWith("-appinsights"))).toBe(false);
+    expect([...r.arm.alertRules.keys()].some((k) => k.includes("-appinsights-"))).toBe(false);
     expect(r.arm.savedSearches.size).toBe(LIBRARY_SIZE - appRequestsQueries);
     const latency = [...r.arm.alertRules.values()].find((x) => String(x.name).includes("p99-over-slo-diagnostics"));
     const query = (latency?.properties as { criteria: { allOf: { query: string }[] } } | undefined)?.criteria.allOf[0]?.query ?? "";
@@ -264,17 +284,115 @@ describe("Custom::AzureMonitorProvisioning against the Azure fake", () => {
     expectNoSecrets(r);
   });
 
-  it("reports a conflicting pre-existing diagnostic setting by name", async () => {
+  it("point 5: brownfield: a setting that already sends RequestResponse/Audit to the workspace does not make Create fail (no 409)", async () => {
+    const r = await rig();
+    const theirs = `${account}/providers/microsoft.insights/diagnosticsettings/ops-team`.toLowerCase();
+    r.arm.seedDiagnosticSetting(account, "ops-team", {
+      workspaceId: workspace.resourceId,
+      logs: [
+        { category: "RequestResponse", enabled: true },
+        { category: "Audit", enabled: true },
+      ],
+    });
+    const before = JSON.stringify(r.arm.diagnosticSettings.get(theirs));
+    const res = await r.run({ RequestType: "Create" });
+    expect(res.Status, String(res.Reason)).toBe("SUCCESS");
+    // The logs already arrive through ops-team; FleetWatch's own setting claims only AllMetrics.
+    const ours = r.arm.diagnosticSettings.get(`${account}/providers/microsoft.insights/diagnosticsettings/fleetwatch-dev`.toLowerCase());
+    const props = ours?.properties as { logs: unknown[]; metrics: { category: string; enabled: boolean }[] };
+    expect(props.logs).toEqual([]);
+    expect(props.metrics).toEqual([{ category: "AllMetrics", enabled: true }]);
+    // Theirs is untouched, and the fake would still answer 409 to a reused category (rule in force).
+    expect(JSON.stringify(r.arm.diagnosticSettings.get(theirs))).toBe(before);
+    expect(r.arm.requests.some((q) => q.status === 409)).toBe(false);
+    // Delete removes ours only.
+    expect((await r.run({ RequestType: "Delete", PhysicalResourceId: "fleetwatch-azure-side-dev" })).Status).toBe("SUCCESS");
+    expect([...r.arm.diagnosticSettings.keys()]).toEqual([theirs]);
+  });
+
+  it("point 5: the fake answers Conflict to a diagnostic setting that reuses a category's sink", async () => {
     const r = await rig();
     r.arm.seedDiagnosticSetting(account, "ops-team", {
       workspaceId: workspace.resourceId,
       logs: [{ category: "RequestResponse", enabled: true }],
     });
+    const { ClientSecretCredential } = await import("@azure/identity");
+    const { MonitorClient } = await import("@azure/arm-monitor");
+    const credential = new ClientSecretCredential(azure?.tenantId ?? "", "11111111-2222-4333-8444-555555555555", CLIENT_SECRET, {
+      authorityHost: r.arm.url,
+      disableInstanceDiscovery: true,
+      tlsOptions: { ca: r.arm.ca },
+    });
+    const client = new MonitorClient(credential, "00000000-0000-4000-8000-0000000000a1", {
+      endpoint: r.arm.url,
+      tlsOptions: { ca: r.arm.ca },
+      credentials: { scopes: ["https://management.azure.com/.default"] },
+      retryOptions: { maxRetries: 0 },
+    });
+    await expect(
+      client.diagnosticSettings.createOrUpdate(account.replace(/^\//, ""), "naive", {
+        workspaceId: workspace.resourceId,
+        logs: [{ category: "RequestResponse", enabled: true }],
+      }),
+    ).rejects.toMatchObject({ statusCode: 409 });
+  });
+
+  it("point 5: a fresh workspace (no AzureDiagnostics yet) still gets its log alert rules on the first deploy", async () => {
+    const r = await rig({ workspaceTables: [] });
     const res = await r.run({ RequestType: "Create" });
-    expect(res.Status).toBe("FAILED");
-    expect(String(res.Reason)).toMatch(
-      /put diagnosticSetting .*fleetwatch-dev failed: HTTP 409 Conflict: .*already used in diagnostic setting 'ops-team' for category 'RequestResponse'/,
-    );
+    expect(res.Status, String(res.Reason)).toBe("SUCCESS");
+    expect(r.arm.alertRules.size).toBe(ALERT_QUERIES);
+    for (const rule of r.arm.alertRules.values())
+      expect((rule.properties as { skipQueryValidation?: boolean }).skipQueryValidation).toBe(true);
+  });
+
+  it("point 8: Azure Government: every ARM client, saved searches included, asks for the Government ARM token", async () => {
+    const r = await rig({ cloud: "AzureUSGovernment" });
+    const res = await r.run({ RequestType: "Create" });
+    expect(res.Status, String(res.Reason)).toBe("SUCCESS");
+    expect(r.arm.savedSearches.size).toBe(LIBRARY_SIZE);
+    const tokenRequests = r.arm.requests.filter((q) => q.path.endsWith("/oauth2/v2.0/token"));
+    expect(tokenRequests.length).toBeGreaterThan(0);
+    for (const t of tokenRequests) expect(t.status).toBe(200);
+  });
+
+  it("point 10: with a secure webhook, the action group uses Entra ID auth and its URL carries no token", async () => {
+    const r = await rig();
+    const plan = buildPlan({
+      environment: "dev",
+      accounts: [{ resourceId: account, deployments: [{ name: "gpt-4o", sloP99Ms: 8000 }] }],
+      workspaces: [{ resourceId: workspace.resourceId, tables: ["AzureDiagnostics"] }],
+      secureWebhook: {
+        tenantId: azure.tenantId,
+        applicationObjectId: "33333333-0000-4000-8000-000000000003",
+        identifierUri: "api://fleetwatch-alert-intake",
+      },
+    });
+    const res = await r.run({ RequestType: "Create", ResourceProperties: { Plan: JSON.stringify(plan), IntakeUrl: INTAKE_URL } });
+    expect(res.Status, String(res.Reason)).toBe("SUCCESS");
+    const [group] = [...r.arm.actionGroups.values()];
+    type Receiver = { serviceUri: string; useAadAuth?: boolean; objectId?: string; identifierUri?: string; tenantId?: string };
+    const receiver = (group?.properties as { webhookReceivers?: Receiver[] } | undefined)?.webhookReceivers?.[0];
+    expect(receiver).toMatchObject({
+      useAadAuth: true,
+      objectId: "33333333-0000-4000-8000-000000000003",
+      identifierUri: "api://fleetwatch-alert-intake",
+      tenantId: azure.tenantId,
+    });
+    expect(new URL(receiver?.serviceUri ?? "").searchParams.has("token")).toBe(false);
+    expect(JSON.stringify(r.arm.requests)).not.toContain(TOKEN);
+  });
+
+  it("point 8: saved searches exist under the names the catalog's runbooks give", async () => {
+    const { SIGNALS } = await import("../../lib/catalog/signals");
+    const named = SIGNALS.flatMap((sig) => [...sig.lookAt.matchAll(/KQL saved search "([^"]+)"/g)].map((m) => m[1] as string));
+    expect(named.length).toBeGreaterThan(0);
+    const ids = planFor().savedSearches.map((x) => x.savedSearchId);
+    for (const name of named)
+      expect(
+        ids.some((id) => id.startsWith(`fleetwatch-dev-${name}-`)),
+        name,
+      ).toBe(true);
   });
 
   it("reports bad Azure credentials without leaking the secret", async () => {

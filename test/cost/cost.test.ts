@@ -88,7 +88,14 @@ describe("1,000 nodes x 8 GPUs at 60 s (hand-computed line items)", () => {
   });
 
   test("Logs Insights: every log widget scans its sources over its dashboard's range, per view and per auto-refresh", () => {
-    const perHour = { "telemetry-ingest": 1024 ** 3, "redfish-poller": 1024 ** 3, "azure-openai-poller": 1024 ** 3, "p1-enricher": 0 };
+    const perHour = {
+      "telemetry-ingest": 1024 ** 3,
+      "redfish-poller": 1024 ** 3,
+      "azure-openai-poller": 1024 ** 3,
+      "p1-enricher": 0,
+      "incident-recorder": 1024 ** 3,
+      "capacity-forecast": 1024 ** 3,
+    };
     const scans = dashboardLogScans(
       config,
       { ...fleet, autoRefreshingDashboards: ["engineering"], autoRefreshMinutes: 5, engineeringDashboardViewsPerMonth: 300 },
@@ -99,7 +106,8 @@ describe("1,000 nodes x 8 GPUs at 60 s (hand-computed line items)", () => {
       const widgets = d.rows.flat().filter((w) => w.type === "logs");
       const hours = d.start === "-PT3H" ? 3 : Number.NaN;
       const runs = d.id === "engineering" ? 300 + (730 * 60) / 5 : 0;
-      if (widgets.length === 0) continue;
+      // Only the engineering dashboard is viewed/refreshed in the assumptions; the others' log widgets cost nothing here.
+      if (widgets.length === 0 || runs === 0) continue;
       expect(hours, d.id).toBe(3);
       for (const w of widgets) expect(w.sources.includes("p1-enricher")).toBe(false);
       expected += widgets.reduce((n, w) => n + w.sources.length, 0) * hours * runs;

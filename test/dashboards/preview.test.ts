@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { engineeringDashboard, executiveDashboard } from "../../dashboards/definitions";
+import { capacityDashboard, engineeringDashboard, executiveDashboard } from "../../dashboards/definitions";
 import { type Chromium, launchChromium } from "../../dashboards/preview/chromium";
 import { evaluate } from "../../dashboards/preview/metric-math";
 import { renderDashboardHtml } from "../../dashboards/preview/render-html";
@@ -49,6 +49,7 @@ describe("preview renders in headless chromium", () => {
   test.each([
     ["engineering", engineeringDashboard(config)],
     ["executive", executiveDashboard(config)],
+    ["capacity", capacityDashboard(config)],
   ])("%s: every widget is on the page, no console or page errors", async (id, spec) => {
     const file = join(dir, `${id}.html`);
     writeFileSync(file, renderDashboardHtml(spec, config, { source: "test" }));
@@ -74,6 +75,13 @@ describe("preview renders in headless chromium", () => {
       expect(await graph.locator("polyline.series").count()).toBe(config.redfish.clusters.length);
       const box = await graph.locator("svg.chart").boundingBox();
       expect(box!.width).toBeGreaterThan(300);
+    } else if (id === "capacity") {
+      // The projection is drawn against its 100 % capacity line; the headroom graph carries the catalog's P3 line (20 %).
+      const tokens = page.locator('section.widget[data-title^="Tokens per day, projected"]');
+      expect(await tokens.locator("g.threshold").evaluateAll((gs) => gs.map((g) => g.getAttribute("data-threshold")))).toEqual(["100"]);
+      expect(await tokens.locator("polyline.series").count()).toBe(3 * new Set(config.azure!.accounts.flatMap((a) => a.deployments)).size);
+      const headroom = page.locator('section.widget[data-title^="Regional quota headroom"]');
+      expect(await headroom.locator("g.threshold").evaluateAll((gs) => gs.map((g) => g.getAttribute("data-threshold")))).toEqual(["20"]);
     } else {
       // Availability is computed from sample series by the expression, and lands near the SLA.
       const value = Number(
@@ -81,6 +89,12 @@ describe("preview renders in headless chromium", () => {
       );
       expect(value).toBeGreaterThan(99);
       expect(value).toBeLessThanOrEqual(100);
+      // MTTR per tier is computed by its expression from the sample incident metrics.
+      const mttr = await page
+        .locator('section.widget[data-title^="MTTR over the range"] .big')
+        .evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-value"))));
+      expect(mttr).toHaveLength(3);
+      for (const m of mttr) expect(m).toBeGreaterThan(0);
     }
     const png = await page.screenshot({ fullPage: true });
     expect(png.subarray(1, 4).toString()).toBe("PNG");

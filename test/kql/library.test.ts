@@ -15,10 +15,10 @@ const REQUIRED_QUESTIONS = [
 ];
 
 describe("KQL library contents", () => {
-  it("answers every required question for both AppRequests and AzureDiagnostics", () => {
+  it("answers every required question for both Application Insights and AzureDiagnostics", () => {
     for (const id of REQUIRED_QUESTIONS) {
       const flavours = KQL_LIBRARY.filter((q) => q.id === id).map((q) => q.flavour);
-      expect(flavours.sort(), id).toEqual(["appRequests", "azureDiagnostics"]);
+      expect(flavours.sort(), id).toEqual(["appInsights", "azureDiagnostics"]);
     }
   });
 
@@ -26,7 +26,7 @@ describe("KQL library contents", () => {
     const keys = KQL_LIBRARY.map(queryKey);
     expect(new Set(keys).size).toBe(keys.length);
     for (const q of KQL_LIBRARY) {
-      expect(q.tables).toContain(q.flavour === "appRequests" ? "AppRequests" : "AzureDiagnostics");
+      expect(q.tables).toContain(q.flavour === "appInsights" ? "AppDependencies" : "AzureDiagnostics");
       expect(q.name.length).toBeGreaterThan(0);
       expect(q.description.length).toBeGreaterThan(20);
     }

@@ -20,7 +20,12 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
+import clouds from "./azure-fixtures/entra-endpoints.json" with { type: "json" };
+import logsErrors from "./azure-fixtures/logs-query-errors.json" with { type: "json" };
 import { testCertificate } from "./tls";
+
+/** Tables a log alert query can read; a query naming one the workspace lacks fails validation. */
+const LOG_TABLES = ["AzureDiagnostics", "AzureMetrics", "AppRequests", "AppDependencies"];
 
 export interface ArmFakeOptions {
   readonly tenantId: string;
@@ -30,8 +35,13 @@ export interface ArmFakeOptions {
   readonly resourceGroups: readonly string[];
   /** Azure OpenAI accounts that exist (resource ids). */
   readonly accounts: readonly string[];
-  /** Log Analytics workspaces that exist, with their region. */
-  readonly workspaces: readonly { readonly resourceId: string; readonly location: string }[];
+  /**
+   * Log Analytics workspaces that exist, with their region and the tables that exist in them
+   * (default: all). A fresh workspace has no AzureDiagnostics until the first logs land.
+   */
+  readonly workspaces: readonly { readonly resourceId: string; readonly location: string; readonly tables?: readonly string[] }[];
+  /** Which Azure cloud this ARM is: the token endpoint issues tokens only for that cloud's ARM audience. */
+  readonly cloud?: keyof typeof clouds.clouds;
 }
 
 export interface RecordedRequest {
@@ -181,10 +191,13 @@ export class AzureArmFake {
       if (form.get("grant_type") !== "client_credentials") return reply(400, { error: "unsupported_grant_type" });
       if (form.get("client_id") !== this.options.clientId || form.get("client_secret") !== this.options.clientSecret)
         return reply(401, { error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided." });
-      if (form.get("scope") !== "https://management.azure.com/.default")
+      // Each cloud's Entra ID knows only its own ARM: a public-cloud scope is unknown in Azure Government/China.
+      // https://learn.microsoft.com/entra/identity-platform/authentication-national-cloud
+      const armAudience = clouds.clouds[this.options.cloud ?? "AzurePublicCloud"].arm;
+      if (form.get("scope") !== `${armAudience}/.default`)
         return reply(400, {
-          error: "invalid_scope",
-          error_description: `AADSTS70011: The provided value for scope ${form.get("scope")} is not valid.`,
+          error: "invalid_resource",
+          error_description: `AADSTS500011: The resource principal named ${String(form.get("scope")).replace(/\/\.default$/, "")} was not found in the tenant named ${tokenPath[1]}.`,
         });
       const token = `fake-arm-${randomUUID()}`;
       this.tokens.add(token);
@@ -221,6 +234,18 @@ export class AzureArmFake {
       return true;
     };
 
+    // Diagnostic settings list: {resourceUri}/providers/Microsoft.Insights/diagnosticSettings
+    const diagList = /^(\/subscriptions\/.+)\/providers\/microsoft\.insights\/diagnosticsettings$/.exec(lower);
+    if (diagList?.[1] && method === "GET") {
+      if (wrongVersion(ARM_API_VERSIONS.diagnosticSettings)) return;
+      const resource = diagList[1];
+      if (!this.options.accounts.some((a) => a.toLowerCase() === resource))
+        return armError(404, "ResourceNotFound", `The Resource '${resource}' was not found.`);
+      const value = [...this.diagnosticSettings.entries()]
+        .filter(([k]) => k.startsWith(`${resource}/providers/microsoft.insights/diagnosticsettings/`))
+        .map(([k, v]) => ({ id: k, type: "Microsoft.Insights/diagnosticSettings", name: v.name, properties: v.properties }));
+      return reply(200, { value });
+    }
     // Diagnostic settings: {resourceUri}/providers/Microsoft.Insights/diagnosticSettings/{name}
     const diag = /^(\/subscriptions\/.+)\/providers\/microsoft\.insights\/diagnosticsettings\/([^/]+)$/.exec(lower);
     if (diag?.[1] && diag[2]) {
@@ -336,9 +361,21 @@ export class AzureArmFake {
       const shortName = String(props.groupShortName ?? "");
       if (shortName.length < 1 || shortName.length > 12)
         return armError(400, "BadRequest", `The groupShortName '${shortName}' must be between 1 and 12 characters.`);
-      for (const w of (props.webhookReceivers ?? []) as { name?: string; serviceUri?: string }[]) {
+      type Receiver = {
+        name?: string;
+        serviceUri?: string;
+        useAadAuth?: boolean;
+        objectId?: string;
+        identifierUri?: string;
+        tenantId?: string;
+      };
+      for (const w of (props.webhookReceivers ?? []) as Receiver[]) {
         if (!w.name || !/^https:\/\//.test(w.serviceUri ?? ""))
           return armError(400, "BadRequest", `Webhook receiver '${w.name}' has an invalid service uri '${w.serviceUri}'.`);
+        // Secure webhook: the app registration Azure Monitor gets tokens for must be named
+        // (action groups createOrUpdate, WebhookReceiver useAadAuth/objectId/identifierUri/tenantId).
+        if (w.useAadAuth && (!w.objectId || !w.identifierUri || !w.tenantId))
+          return armError(400, "BadRequest", `Webhook receiver '${w.name}' uses AAD auth but lacks objectId, identifierUri or tenantId.`);
       }
       const created = !this.actionGroups.has(lower);
       const group = {
@@ -389,6 +426,15 @@ export class AzureArmFake {
         if (c.timeAggregation !== "Count" && !c.metricMeasureColumn)
           return bad("metricMeasureColumn is required unless timeAggregation is Count.");
         if (typeof c.threshold !== "number") return bad("threshold must be a number.");
+        // ARM runs the query against the workspace unless skipQueryValidation: a table that does not
+        // exist yet (fresh workspace) fails it (createOrUpdateScheduledQueryRule.json has the flag).
+        if (props.skipQueryValidation !== true && scopeWorkspace.tables) {
+          const missing = LOG_TABLES.find((t) => new RegExp(`\\b${t}\\b`).test(String(c.query)) && !scopeWorkspace.tables?.includes(t));
+          if (missing)
+            return bad(
+              `The query of the alert rule is invalid: ${logsErrors.unknownTable.error.innererror.innererror.message.replaceAll("{table}", missing)}`,
+            );
+        }
       }
       for (const group of ((props.actions as Json)?.actionGroups ?? []) as string[]) {
         if (!this.actionGroups.has(group.toLowerCase())) return bad(`Action group '${group}' was not found.`);

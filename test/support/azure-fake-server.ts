@@ -6,14 +6,44 @@
  *   - Log Analytics query API (POST /v1/workspaces/{id}/query)
  *   - ARM Cognitive Services deployments list
  * It enforces what the services enforce and a poller could get wrong: bearer tokens for the right
- * audience, HTTPS, at most 50 resources per getBatch call, all in the path's subscription,
- * api-version present, the /v1 Logs path, role assignments (403 AuthorizationFailed).
+ * audience, HTTPS, at most 50 resources per getBatch call, all in the path's subscription, of the
+ * requested namespace and in the endpoint's region; each metric's supported aggregations and
+ * dimensions (400 otherwise) and the deployment types it exists for; per-metric errorCode;
+ * 401 without Monitoring Reader on the subscription, 403 when Microsoft.Insights is not registered;
+ * api-version present, the /v1 Logs path, unknown tables (SemanticError), role assignments.
+ * The rules and answers come from Microsoft's published reference and examples, kept with their
+ * origin in test/support/azure-fixtures/ (see ORIGINS.md there).
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
+import supportedMetrics from "./azure-fixtures/cognitive-services-metrics.json" with { type: "json" };
+import logsErrors from "./azure-fixtures/logs-query-errors.json" with { type: "json" };
+import metricBatchErrors from "./azure-fixtures/metric-batch-errors.json" with { type: "json" };
 import { testCertificate } from "./tls";
+
+interface SupportedMetric {
+  readonly displayName: string;
+  readonly unit: string;
+  readonly aggregations: readonly string[];
+  readonly dimensions: readonly string[];
+  readonly dsExport: boolean;
+  readonly deploymentTypes: readonly string[];
+}
+/** Microsoft.CognitiveServices/accounts metrics as the supported-metrics reference lists them. */
+export const SUPPORTED_METRICS = supportedMetrics.metrics as Readonly<Record<string, SupportedMetric>>;
+
+/** Deployment type of an ARM sku name, as the monitoring reference groups availability. */
+function deploymentTypeOf(skuName: string): string {
+  if (/provisioned/i.test(skuName)) return "provisioned";
+  if (/batch/i.test(skuName)) return "batch";
+  return "standard";
+}
+
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? `{${k}}`);
+}
 
 export const METRICS_AUDIENCE = "https://metrics.monitor.azure.com";
 export const LOGS_AUDIENCE = "https://api.loganalytics.io";
@@ -72,18 +102,6 @@ export interface RecordedRequest {
   readonly status: number;
 }
 
-const METRIC_DISPLAY: Record<string, { display: string; unit: string }> = {
-  AzureOpenAIRequests: { display: "Azure OpenAI Requests", unit: "Count" },
-  ProcessedPromptTokens: { display: "Processed Prompt Tokens", unit: "Count" },
-  GeneratedTokens: { display: "Generated Completion Tokens", unit: "Count" },
-  TokenTransaction: { display: "Processed Inference Tokens", unit: "Count" },
-  AzureOpenAITimeToResponse: { display: "Time to Response", unit: "MilliSeconds" },
-  AzureOpenAINormalizedTTFTInMS: { display: "Normalized Time to First Byte", unit: "MilliSeconds" },
-  AzureOpenAITTLTInMS: { display: "Time to Last Byte", unit: "MilliSeconds" },
-  AzureOpenAIAvailabilityRate: { display: "Availability Rate", unit: "Percent" },
-  AzureOpenAIProvisionedManagedUtilizationV2: { display: "Provisioned-managed Utilization V2", unit: "Percent" },
-};
-
 const LOG_TABLES = ["AzureDiagnostics", "AppRequests"];
 
 /** Marks a request as answered (every handler path ends in exactly one reply). */
@@ -97,8 +115,18 @@ export class AzureFakeServer {
   readonly deployments = new Map<string, FakeDeployment[]>();
   /** workspace id -> table -> answer */
   readonly logs = new Map<string, Map<string, FakeLogsAnswer>>();
-  /** Subscriptions where the service principal has no role assignment (403 AuthorizationFailed). */
+  /** Subscriptions where the service principal has no role assignment (metrics 401, ARM/Logs 403 AuthorizationFailed). */
   readonly deniedSubscriptions = new Set<string>();
+  /** Subscriptions not registered for Microsoft.Insights (getBatch answers 403). */
+  readonly unregisteredSubscriptions = new Set<string>();
+  /** Region of each account (lower-case resource id); getBatch checks the endpoint's region. */
+  readonly accountRegions = new Map<string, string>();
+  /** Per-metric errors to answer inside a 200 (metric name -> errorCode/errorMessage). */
+  readonly metricErrors = new Map<string, { code: string; message: string }>();
+  /** workspace id -> tables that do not exist there (a fresh workspace before its first logs). */
+  readonly missingTables = new Map<string, Set<string>>();
+  /** When set, the next getBatch is answered with this body verbatim (published example replay). */
+  rawMetricsAnswer?: unknown;
   private readonly faults = new Map<FakeRoute, FakeFault[]>();
   private readonly tokens = new Map<string, string>();
   private server?: Server;
@@ -144,6 +172,7 @@ export class AzureFakeServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<Handled> {
     const url = new URL(req.url ?? "/", this.baseUrl);
     const body = await readBody(req);
+    const region = /^\/metrics-([a-z0-9]+)(?=\/subscriptions\/)/.exec(url.pathname)?.[1];
     const path = url.pathname.replace(/^\/metrics-[a-z0-9]+(?=\/subscriptions\/)/, "");
     const route = routeOf(req.method ?? "GET", path);
     const record = (status: number) =>
@@ -192,7 +221,7 @@ export class AzureFakeServer {
         },
       });
     }
-    if (route === "metrics") return this.metrics(path, url.searchParams, body, reply);
+    if (route === "metrics") return this.metrics(path, url.searchParams, body, reply, region);
     if (route === "logs") return this.logsQuery(path, body, reply);
     return this.deploymentsList(path, url.searchParams, reply);
   }
@@ -257,8 +286,10 @@ export class AzureFakeServer {
     return true;
   }
 
-  private metrics(path: string, q: URLSearchParams, body: string, reply: Reply): Handled {
+  private metrics(path: string, q: URLSearchParams, body: string, reply: Reply, region: string | undefined): Handled {
     const bad = (message: string) => reply(400, { error: { code: "BadRequest", message } });
+    const errorFrom = (e: { status: number; error: { code: string; message: string } }, values: Record<string, string>) =>
+      reply(e.status, { error: { code: e.error.code, message: fill(e.error.message, values) } });
     const sub = /^\/subscriptions\/([^/]+)\/metrics:getBatch$/.exec(path)?.[1];
     if (!sub) return bad("unexpected path");
     if (!q.get("api-version")) return bad("The api-version query parameter (?api-version=) is required for all requests.");
@@ -275,14 +306,41 @@ export class AzureFakeServer {
     if (ids.length === 0 || ids.length > 50) return bad(`resourceids must contain between 1 and 50 resource ids, got ${ids.length}`);
     for (const id of ids)
       if (!id.toLowerCase().startsWith(`/subscriptions/${sub.toLowerCase()}/`)) return bad(`resource ${id} is not in subscription ${sub}`);
-    if (this.denied(sub, "Microsoft.Insights/metrics/read", `/subscriptions/${sub}`, reply)) return true;
+    // Same resource type and region for the whole batch (migrate-to-batch-api, "Batching restrictions").
+    for (const id of ids) {
+      const type = /\/providers\/([^/]+\/[^/]+)\/[^/]+$/i.exec(id)?.[1] ?? "";
+      if (type.toLowerCase() !== namespace.toLowerCase()) return errorFrom(metricBatchErrors.wrongNamespace, { resourceId: id, namespace });
+      const actual = this.accountRegions.get(id.toLowerCase());
+      if (region && actual && actual !== region) return errorFrom(metricBatchErrors.wrongRegion, { resourceId: id, actual, region });
+    }
+    if (this.deniedSubscriptions.has(sub.toLowerCase()))
+      return errorFrom(metricBatchErrors.noMonitoringReaderOnSubscription, { clientId: this.principal.clientId, subscriptionId: sub });
+    if (this.unregisteredSubscriptions.has(sub.toLowerCase()))
+      return errorFrom(metricBatchErrors.providerNotRegistered, { subscriptionId: sub });
+    if (this.rawMetricsAnswer !== undefined) {
+      const raw = this.rawMetricsAnswer;
+      this.rawMetricsAnswer = undefined;
+      return reply(200, raw);
+    }
     const start = Date.parse(q.get("starttime") ?? "");
     const end = Date.parse(q.get("endtime") ?? "");
     if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start)
       return bad("starttime and endtime must be ISO 8601 with starttime < endtime");
     if (q.get("interval") !== "PT1M") return bad("this fake serves interval PT1M only");
     const aggregations = (q.get("aggregation") ?? "average").toLowerCase().split(",");
-    const splitBy = [...(q.get("filter") ?? "").matchAll(/(\w+) eq '\*'/g)].map((m) => (m[1] as string).toLowerCase());
+    const splitBy = [...(q.get("filter") ?? "").matchAll(/(\w+) eq '\*'/g)].map((m) => m[1] as string);
+    // Every metric must support every requested aggregation and dimension, or the call is a 400.
+    for (const name of names) {
+      const spec = SUPPORTED_METRICS[name];
+      if (!spec) return errorFrom(metricBatchErrors.unknownMetric, { namespace, resourceId: ids[0] ?? "", metric: name });
+      for (const a of aggregations)
+        if (!spec.aggregations.some((x) => x.toLowerCase() === a))
+          return errorFrom(metricBatchErrors.unsupportedAggregation, { metric: name, aggregation: a });
+      for (const d of splitBy)
+        if (!spec.dimensions.some((x) => x.toLowerCase() === d.toLowerCase()))
+          return errorFrom(metricBatchErrors.unsupportedDimension, { metric: name, dimension: d });
+    }
+    const split = splitBy.map((d) => d.toLowerCase());
     const minutes: number[] = [];
     for (let t = Math.floor(start / 60_000) * 60_000; t < end; t += 60_000) minutes.push(t);
 
@@ -290,30 +348,42 @@ export class AzureFakeServer {
       starttime: new Date(start).toISOString(),
       endtime: new Date(end).toISOString(),
       interval: "PT1M",
-      namespace,
-      resourceregion: "fake",
+      namespace: namespace.toLowerCase(),
+      resourceregion: this.accountRegions.get(resourceid.toLowerCase()) ?? region ?? "unknown",
       resourceid,
       value: names.map((name) => {
-        const stored = this.metricValues.filter((v) => v.resourceId.toLowerCase() === resourceid.toLowerCase() && v.metric === name);
+        const spec = SUPPORTED_METRICS[name] as SupportedMetric;
+        const base = {
+          id: `${resourceid}/providers/Microsoft.Insights/metrics/${name}`,
+          type: "Microsoft.Insights/metrics",
+          name: { value: name, localizedValue: spec.displayName },
+          displayDescription: spec.displayName,
+          unit: spec.unit,
+        };
+        const injected = this.metricErrors.get(name);
+        if (injected) return { ...base, timeseries: [], errorCode: injected.code, errorMessage: injected.message };
+        const skuOf = (deployment: string) =>
+          this.deployments.get(resourceid.toLowerCase())?.find((d) => d.name === deployment)?.sku.name ?? "Standard";
+        const stored = this.metricValues.filter(
+          (v) =>
+            v.resourceId.toLowerCase() === resourceid.toLowerCase() &&
+            v.metric === name &&
+            // A metric exists only for the deployment types the reference lists (e.g. no Time to Response on Standard).
+            spec.deploymentTypes.includes(deploymentTypeOf(skuOf(v.dimensions.ModelDeploymentName ?? ""))),
+        );
         const series = new Map<string, { dims: Record<string, string>; byMinute: Map<number, FakeMetricValue[]> }>();
         for (const v of stored) {
           const t = Math.floor(Date.parse(v.timestamp) / 60_000) * 60_000;
           if (t < minutes[0]! || t > minutes[minutes.length - 1]!) continue;
           const dims: Record<string, string> = {};
-          for (const d of splitBy) dims[d] = Object.entries(v.dimensions).find(([k]) => k.toLowerCase() === d)?.[1] ?? "";
+          for (const d of split) dims[d] = Object.entries(v.dimensions).find(([k]) => k.toLowerCase() === d)?.[1] ?? "";
           const key = JSON.stringify(dims);
           const s = series.get(key) ?? { dims, byMinute: new Map() };
           s.byMinute.set(t, [...(s.byMinute.get(t) ?? []), v]);
           series.set(key, s);
         }
-        const meta = METRIC_DISPLAY[name] ?? { display: name, unit: "Count" };
         return {
-          id: `${resourceid}/providers/Microsoft.Insights/metrics/${name}`,
-          type: "Microsoft.Insights/metrics",
-          name: { value: name, localizedValue: meta.display },
-          displayDescription: `${meta.display}`,
-          unit: meta.unit,
-          errorCode: "Success",
+          ...base,
           timeseries: [...series.values()].map((s) => ({
             metadatavalues: Object.entries(s.dims).map(([k, v]) => ({ name: { value: k, localizedValue: k }, value: v })),
             // Azure lists every minute of the range; minutes without a value carry only the timestamp.
@@ -330,6 +400,7 @@ export class AzureFakeServer {
               return point;
             }),
           })),
+          errorCode: "Success",
         };
       }),
     }));
@@ -356,15 +427,14 @@ export class AzureFakeServer {
     const tables = this.logs.get(ws);
     if (!tables) return reply(404, { error: { code: "WorkspaceNotFoundError", message: `The workspace could not be found: ${ws}` } });
     const table = LOG_TABLES.find((t) => parsed.query?.trimStart().startsWith(t));
-    if (!table)
-      return reply(400, {
-        error: {
-          code: "BadArgumentError",
-          message: "The request had some invalid properties",
-          details: [{ code: "SemanticError", message: "Failed to resolve table expression" }],
-        },
-      });
-    const answer = tables.get(table) ?? { tables: [{ name: "PrimaryResult", columns: [], rows: [] }] };
+    // A table that does not exist in the workspace (yet) fails semantic validation.
+    const missing =
+      table && this.missingTables.get(ws)?.has(table) ? table : table ? undefined : (parsed.query.trim().split(/\W/)[0] ?? "");
+    if (missing !== undefined) {
+      const e = logsErrors.unknownTable;
+      return reply(e.status, { error: JSON.parse(JSON.stringify(e.error).replaceAll("{table}", missing)) });
+    }
+    const answer = tables.get(table as string) ?? { tables: [{ name: "PrimaryResult", columns: [], rows: [] }] };
     return reply(200, {
       tables: answer.tables.map((t) => ({ name: t.name ?? "PrimaryResult", columns: t.columns, rows: t.rows })),
       ...(answer.error ? { error: answer.error } : {}),

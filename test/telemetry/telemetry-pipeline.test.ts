@@ -4,37 +4,23 @@
  * a colleague's work in progress does not hide a finding here (the full stack is checked by
  * test/foundation and `npm run synth:all`).
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { App, Stack, Validations } from "aws-cdk-lib";
-import { Match, Template } from "aws-cdk-lib/assertions";
-import { AwsSolutionsChecks } from "cdk-nag";
+import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, test } from "vitest";
 import { loadConfig } from "../../lib/config/load";
-import { TelemetryPipeline } from "../../lib/telemetry/telemetry-pipeline";
 import { gpuTemperatureThresholds } from "../../lib/telemetry/thresholds";
+import { normalisedTemplate, synthPipeline } from "./support/pipeline-template";
 
-function synthPipeline(envName: string) {
-  const config = loadConfig(envName);
-  const app = new App({ outdir: mkdtempSync(join(tmpdir(), "fw-telemetry-")) });
-  const stack = new Stack(app, `FleetWatch-${envName}`, { env: { account: config.account, region: config.region } });
-  const pipeline = new TelemetryPipeline(stack, "Telemetry", { config });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  app.synth();
-  return { pipeline, template: Template.fromStack(stack) };
-}
-
+// dev: Timestream for InfluxDB (provisioned); prod: Timestream for LiveAnalytics.
 describe.each(["dev", "prod"])("TelemetryPipeline for %s (synth with cdk-nag passes)", (envName) => {
-  const { pipeline, template } = synthPipeline(envName);
   const config = loadConfig(envName);
+  const { pipeline, template } = synthPipeline(config);
 
-  test("exposes the stream, the ingest function, the DLQ and the Timestream names", () => {
+  test("exposes the stream, the ingest function and the DLQ", () => {
     expect(pipeline.stream.streamName).toBeDefined();
     expect(pipeline.deadLetterQueue.queueArn).toBeDefined();
     expect(pipeline.ingestFunction.functionName).toBeDefined();
-    expect(pipeline.timestreamDatabaseName).toBe(`fleetwatch_${envName}`);
-    expect(pipeline.timestreamTableNames).toEqual({ components: "components", snapshots: "snapshots" });
   });
 
   test("Kinesis stream: on-demand, encrypted (aws/kinesis); the pipeline key rotates", () => {
@@ -54,9 +40,32 @@ describe.each(["dev", "prod"])("TelemetryPipeline for %s (synth with cdk-nag pas
       MaximumRetryAttempts: 10,
       MaximumRecordAgeInSeconds: 3600,
       ParallelizationFactor: 1,
-      StartingPosition: "TRIM_HORIZON",
+      StartingPosition: "LATEST",
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
     });
+  });
+
+  test("issue 12 #6: a re-created mapping starts at LATEST, never replaying the stream's 24 h (which would backdate CloudWatch sums)", () => {
+    const mappings = Object.values(template.findResources("AWS::Lambda::EventSourceMapping"));
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]?.Properties.StartingPosition).toBe("LATEST");
+  });
+
+  test("issue 12 #7: the ingest role has only the key actions an SSE-KMS queue and the store need; no DynamoDB at all", () => {
+    const ingestPolicies = Object.entries(template.findResources("AWS::IAM::Policy")).filter(([id]) =>
+      id.startsWith("TelemetryIngestFunction"),
+    );
+    expect(ingestPolicies.length).toBeGreaterThan(0);
+    const actions = ingestPolicies.flatMap(([, p]) =>
+      (p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap((st) => [st.Action].flat()),
+    );
+    // SQS Developer Guide, key management: a producer needs kms:GenerateDataKey and kms:Decrypt.
+    expect(actions).toContain("kms:Decrypt");
+    expect(actions).toContain("kms:GenerateDataKey*");
+    expect(actions).not.toContain("kms:Encrypt");
+    expect(actions).not.toContain("kms:ReEncrypt*");
+    expect(actions.filter((a) => a.startsWith("dynamodb:"))).toEqual([]);
+    expect(actions).toContain("sqs:SendMessage");
   });
 
   test("DLQ: KMS-encrypted, 14 days", () => {
@@ -66,44 +75,49 @@ describe.each(["dev", "prod"])("TelemetryPipeline for %s (synth with cdk-nag pas
     });
   });
 
-  test("Timestream: database with the CMK, tables with config retention and magnetic writes reporting to S3", () => {
-    template.hasResourceProperties("AWS::Timestream::Database", { DatabaseName: `fleetwatch_${envName}`, KmsKeyId: Match.anyValue() });
-    const tables = template.findResources("AWS::Timestream::Table");
-    expect(
-      Object.values(tables)
-        .map((t) => t.Properties.TableName)
-        .sort(),
-    ).toEqual(["components", "snapshots"]);
-    for (const t of Object.values(tables)) {
-      expect(t.Properties.RetentionProperties).toEqual({
-        MemoryStoreRetentionPeriodInHours: String(config.retention.timestreamMemoryHours),
-        MagneticStoreRetentionPeriodInDays: String(config.retention.timestreamMagneticDays),
-      });
-      expect(t.Properties.MagneticStoreWriteProperties.EnableMagneticStoreWrites).toBe(true);
-      expect(t.Properties.MagneticStoreWriteProperties.MagneticStoreRejectedDataLocation.S3Configuration).toMatchObject({
-        EncryptionOption: "SSE_KMS",
-        BucketName: expect.anything(),
-      });
-      expect(t.DeletionPolicy).toBe("Retain");
-    }
-  });
-
-  test("ingest Lambda: thresholds from the catalog + config, WriteRecords on its own tables only", () => {
-    const { warnC, criticalC } = gpuTemperatureThresholds(config);
-    template.hasResourceProperties("AWS::Lambda::Function", {
-      Environment: {
-        Variables: Match.objectLike({
-          POWERTOOLS_SERVICE_NAME: "telemetry-ingest",
-          GPU_TEMPERATURE_WARN_C: String(warnC),
-          GPU_TEMPERATURE_CRITICAL_C: String(criticalC),
-          TIMESTREAM_DATABASE: `fleetwatch_${envName}`,
-        }),
-      },
+  // Timestream for LiveAnalytics is prod's store (dev's Timestream for InfluxDB: telemetry-store-choice.test.ts).
+  if (config.telemetryStore.kind === "timestream-liveanalytics") {
+    test("Timestream: database with the CMK, tables with config retention and magnetic writes reporting to S3", () => {
+      expect(pipeline.timestreamDatabaseName).toBe(`fleetwatch_${envName}`);
+      expect(pipeline.timestreamTableNames).toEqual({ components: "components", snapshots: "snapshots" });
+      template.hasResourceProperties("AWS::Timestream::Database", { DatabaseName: `fleetwatch_${envName}`, KmsKeyId: Match.anyValue() });
+      const tables = template.findResources("AWS::Timestream::Table");
+      expect(
+        Object.values(tables)
+          .map((t) => t.Properties.TableName)
+          .sort(),
+      ).toEqual(["components", "snapshots"]);
+      for (const t of Object.values(tables)) {
+        expect(t.Properties.RetentionProperties).toEqual({
+          MemoryStoreRetentionPeriodInHours: String(config.retention.timestreamMemoryHours),
+          MagneticStoreRetentionPeriodInDays: String(config.retention.timestreamMagneticDays),
+        });
+        expect(t.Properties.MagneticStoreWriteProperties.EnableMagneticStoreWrites).toBe(true);
+        expect(t.Properties.MagneticStoreWriteProperties.MagneticStoreRejectedDataLocation.S3Configuration).toMatchObject({
+          EncryptionOption: "SSE_KMS",
+          BucketName: expect.anything(),
+        });
+        expect(t.DeletionPolicy).toBe("Retain");
+      }
     });
-    const policies = JSON.stringify(template.findResources("AWS::IAM::Policy"));
-    expect(policies).toContain(`database/fleetwatch_${envName}/table/components`);
-    expect(policies).not.toMatch(/"timestream:\*"/);
-  });
+
+    test("ingest Lambda: thresholds from the catalog + config, WriteRecords on its own tables only", () => {
+      const { warnC, criticalC } = gpuTemperatureThresholds(config);
+      template.hasResourceProperties("AWS::Lambda::Function", {
+        Environment: {
+          Variables: Match.objectLike({
+            POWERTOOLS_SERVICE_NAME: "telemetry-ingest",
+            GPU_TEMPERATURE_WARN_C: String(warnC),
+            GPU_TEMPERATURE_CRITICAL_C: String(criticalC),
+            TIMESTREAM_DATABASE: `fleetwatch_${envName}`,
+          }),
+        },
+      });
+      const policies = JSON.stringify(template.findResources("AWS::IAM::Policy"));
+      expect(policies).toContain(`database/fleetwatch_${envName}/table/components`);
+      expect(policies).not.toMatch(/"timestream:\*"/);
+    });
+  }
 });
 
 test("GPU temperature thresholds: catalog defaults 78/83 (docs/signal-catalog.md), per-environment overrides win", () => {
@@ -111,4 +125,10 @@ test("GPU temperature thresholds: catalog defaults 78/83 (docs/signal-catalog.md
   // config/prod.json overrides gpu-temperature to 80/85.
   expect(gpuTemperatureThresholds(loadConfig("prod"))).toEqual({ warnC: 80, criticalC: 85 });
   expect(() => gpuTemperatureThresholds({ thresholds: { "gpu-temperature": { warn: 90, critical: 85 } } })).toThrow(/gpu-temperature/);
+});
+
+test("a LiveAnalytics environment synthesises exactly as before the store became a choice (fixture taken from that code)", () => {
+  const { template } = synthPipeline(loadConfig("prod"));
+  const fixture = JSON.parse(readFileSync(join(import.meta.dirname, "fixtures", "liveanalytics-pipeline-prod.template.json"), "utf8"));
+  expect(normalisedTemplate(template)).toEqual(fixture);
 });

@@ -11,7 +11,16 @@ import { ClientSecretCredential } from "@azure/identity";
 import { LogsQueryClient, LogsQueryResultStatus } from "@azure/monitor-query-logs";
 import { MetricsClient } from "@azure/monitor-query-metrics";
 import { parseResourceId } from "../batching";
-import type { DeploymentsReader, LogsReader, LogsResult, MetricSeries, MetricsQuery, MetricsReader } from "../ports";
+import type {
+  DeploymentsReader,
+  LogsReader,
+  LogsResult,
+  MetricError,
+  MetricSeries,
+  MetricsAnswer,
+  MetricsQuery,
+  MetricsReader,
+} from "../ports";
 import type { DeploymentDescription } from "../quota";
 import type { Endpoints } from "../settings";
 import type { ServicePrincipal } from "./secret";
@@ -72,7 +81,7 @@ export class AzureMetricsReader implements MetricsReader {
     return c;
   }
 
-  async query(q: MetricsQuery): Promise<MetricSeries[]> {
+  async query(q: MetricsQuery): Promise<MetricsAnswer> {
     const results = await this.client(q.batch.region).queryResources([...q.batch.resourceIds], [...q.metricNames], q.batch.namespace, {
       startTime: q.start,
       endTime: q.end,
@@ -83,11 +92,15 @@ export class AzureMetricsReader implements MetricsReader {
       top: 500,
     });
     const out: MetricSeries[] = [];
+    const errors: MetricError[] = [];
     for (const r of results) {
       for (const m of r.metrics ?? []) {
         const metric = metricName(m.id, String(m.name));
-        if (m.errorCode && m.errorCode !== "Success")
-          throw Object.assign(new Error(`${metric}: ${m.errorCode} ${m.errorMessage ?? ""}`), { code: m.errorCode });
+        // A per-metric error costs that metric only; the call's other metrics are good.
+        if (m.errorCode && m.errorCode !== "Success") {
+          errors.push({ resourceId: r.resourceId ?? "", metric, code: m.errorCode, message: m.errorMessage ?? "" });
+          continue;
+        }
         for (const ts of m.timeseries ?? []) {
           const dimensions: Record<string, string> = {};
           for (const md of ts.metadatavalues ?? []) if (md.name) dimensions[String(md.name).toLowerCase()] = md.value ?? "";
@@ -106,7 +119,7 @@ export class AzureMetricsReader implements MetricsReader {
         }
       }
     }
-    return out;
+    return { series: out, errors };
   }
 }
 

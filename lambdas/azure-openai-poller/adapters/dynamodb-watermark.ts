@@ -100,13 +100,13 @@ export class DynamoDbWatermarkStore implements WatermarkStore {
     );
   }
 
-  async readLastSuccess(): Promise<number | undefined> {
+  async readLastSuccess(family = "requests"): Promise<number | undefined> {
     const out = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: "#pk = :pk AND #m = :zero",
         ExpressionAttributeNames: { "#pk": PARTITION_KEY, "#m": SORT_KEY },
-        ExpressionAttributeValues: { ":pk": { S: this.pk("state") }, ":zero": { N: "0" } },
+        ExpressionAttributeValues: { ":pk": { S: this.pk(stateScope(family)) }, ":zero": { N: "0" } },
         ConsistentRead: true,
       }),
     );
@@ -114,12 +114,12 @@ export class DynamoDbWatermarkStore implements WatermarkStore {
     return v === undefined ? undefined : Number(v);
   }
 
-  async writeLastSuccess(at: number): Promise<void> {
+  async writeLastSuccess(at: number, family = "requests"): Promise<void> {
     await this.client
       .send(
         new UpdateItemCommand({
           TableName: this.tableName,
-          Key: { [PARTITION_KEY]: { S: this.pk("state") }, [SORT_KEY]: { N: "0" } },
+          Key: { [PARTITION_KEY]: { S: this.pk(stateScope(family)) }, [SORT_KEY]: { N: "0" } },
           // Never move backwards when two invocations overlap.
           UpdateExpression: "SET lastSuccessAt = :at",
           ConditionExpression: "attribute_not_exists(lastSuccessAt) OR lastSuccessAt < :at",
@@ -130,4 +130,9 @@ export class DynamoDbWatermarkStore implements WatermarkStore {
         if (err.name !== "ConditionalCheckFailedException") throw err;
       });
   }
+}
+
+/** The requests family keeps the original "state" item, so an upgrade does not reset staleness. */
+function stateScope(family: string): string {
+  return family === "requests" ? "state" : `state#${family}`;
 }

@@ -4,6 +4,8 @@
  * - SNS Publish (AWS Query protocol: form-encoded POST, XML reply), enforcing SNS's documented
  *   limits (unknown topic -> NotFound, Subject <= 100 chars without line breaks, Message <= 256 KiB);
  * - Secrets Manager GetSecretValue (JSON 1.1, X-Amz-Target secretsmanager.GetSecretValue);
+ * - CloudWatch DescribeAlarms (JSON 1.0, X-Amz-Target GraniteServiceVersion20100801.DescribeAlarms):
+ *   the alarms set in `alarmStates`; an unknown name is simply absent from MetricAlarms;
  * - the pre-signed S3 URL CloudFormation hands a custom resource (PUT of the JSON response).
  */
 import { randomUUID } from "node:crypto";
@@ -24,6 +26,10 @@ export interface AwsFake {
   readonly published: PublishedMessage[];
   /** Make the next n Publish calls fail with 500 InternalError. */
   failNextPublishes(n: number): void;
+  /** CloudWatch alarm name -> state, answered by DescribeAlarms. */
+  readonly alarmStates: Map<string, "OK" | "ALARM" | "INSUFFICIENT_DATA">;
+  /** DescribeAlarms calls received. */
+  readonly describeAlarmsCalls: string[][];
   close(): Promise<void>;
 }
 
@@ -44,6 +50,8 @@ export async function startAwsFake(options: { topics: string[]; secrets: Record<
   const published: PublishedMessage[] = [];
   const cfnResponses: AwsFake["cfnResponses"] = [];
   let failures = 0;
+  const alarmStates = new Map<string, "OK" | "ALARM" | "INSUFFICIENT_DATA">();
+  const describeAlarmsCalls: string[][] = [];
   const server: Server = createServer(async (req, res) => {
     const text = await body(req);
     if (req.method === "PUT" && req.url?.startsWith("/cfn-response/")) {
@@ -53,6 +61,18 @@ export async function startAwsFake(options: { topics: string[]; secrets: Record<
       return;
     }
     const target = req.headers["x-amz-target"];
+    if (target === "GraniteServiceVersion20100801.DescribeAlarms") {
+      const { AlarmNames = [] } = JSON.parse(text) as { AlarmNames?: string[] };
+      describeAlarmsCalls.push(AlarmNames);
+      res.writeHead(200, { "content-type": "application/x-amz-json-1.0" });
+      res.end(
+        JSON.stringify({
+          MetricAlarms: AlarmNames.filter((n) => alarmStates.has(n)).map((n) => ({ AlarmName: n, StateValue: alarmStates.get(n) })),
+          CompositeAlarms: [],
+        }),
+      );
+      return;
+    }
     if (target === "secretsmanager.GetSecretValue") {
       const { SecretId } = JSON.parse(text) as { SecretId: string };
       const value = options.secrets[SecretId];
@@ -105,6 +125,8 @@ export async function startAwsFake(options: { topics: string[]; secrets: Record<
     failNextPublishes: (n) => {
       failures = n;
     },
+    alarmStates,
+    describeAlarmsCalls,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,0 +1,35 @@
+/** What the capacity-forecast logic needs from the outside world (adapters/ implements them). */
+import type { MetricKey } from "../shared/metric-names";
+import type { RegionQuota } from "./headroom";
+import type { DailyPoint } from "./trend";
+
+export interface DailySeriesQuery {
+  readonly id: string;
+  readonly metric: MetricKey;
+  readonly dimensions: Readonly<Record<string, string>>;
+  /** CloudWatch statistic over each day. */
+  readonly stat: "Sum" | "Average" | "Maximum";
+}
+
+export interface MetricHistory {
+  /** Daily values from `from` (inclusive) to `to` (exclusive), UTC days, oldest first, NaN where missing. */
+  daily(queries: readonly DailySeriesQuery[], from: Date, to: Date): Promise<Map<string, DailyPoint[]>>;
+}
+
+export interface Datum {
+  readonly metric: MetricKey;
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly value: number;
+  readonly timestamp: Date;
+}
+
+export interface MetricSink {
+  publish(data: readonly Datum[]): Promise<void>;
+}
+
+export interface QuotaReader {
+  /** Usages, model usage names and the configured deployments' capacity, per region. */
+  read(accounts: readonly { resourceId: string; region: string; deployments: readonly string[] }[]): Promise<RegionQuota[]>;
+}
+
+export type Log = (message: string, fields: Record<string, unknown>) => void;

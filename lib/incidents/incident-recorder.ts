@@ -1,0 +1,78 @@
+/**
+ * IncidentRecorder: an EventBridge rule on the standard "CloudWatch Alarm State Change" event of
+ * this environment's FleetWatch alarms (names FleetWatch/<env>/…) -> the incident-recorder
+ * Lambda, which logs every change as a `fleetwatch.incident` line and publishes per-tier incident
+ * counts and durations (EMF). Open incidents (and the last OK, for the flap rule) sit in a small
+ * DynamoDB table, one item per alarm. See docs/dashboards.md, "Incidents".
+ */
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { AttributeType, Billing, TableEncryptionV2, TableV2 } from "aws-cdk-lib/aws-dynamodb";
+import { Match, Rule } from "aws-cdk-lib/aws-events";
+import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
+import { Construct } from "constructs";
+import { PARTITION_KEY, TTL_ATTRIBUTE } from "../../lambdas/incident-recorder/incident-store";
+import type { EnvironmentConfig } from "../config/schema";
+import { FleetWatchFunction } from "../constructs/fleetwatch-function";
+import { logRetention } from "../constructs/retention";
+
+export interface IncidentRecorderProps {
+  readonly config: EnvironmentConfig;
+  /**
+   * An ALARM this soon after the same alarm's OK reopens that incident instead of opening a new
+   * one (the flap rule).
+   * @default Duration.minutes(15)
+   */
+  readonly flapWindow?: Duration;
+}
+
+/** Alarm names of one environment start with this (lib/catalog/resolve.ts, alarmName). */
+export function alarmNamePrefix(environment: string): string {
+  return `FleetWatch/${environment}/`;
+}
+
+export class IncidentRecorder extends Construct {
+  readonly function: FleetWatchFunction;
+  readonly table: TableV2;
+  readonly rule: Rule;
+
+  constructor(scope: Construct, id: string, props: IncidentRecorderProps) {
+    super(scope, id);
+    const { config } = props;
+    const flapWindow = props.flapWindow ?? Duration.minutes(15);
+
+    this.table = new TableV2(this, "OpenIncidents", {
+      partitionKey: { name: PARTITION_KEY, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      encryption: TableEncryptionV2.awsManagedKey(),
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Only open incidents and the flap window live here; the history is in the log group.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.function = new FleetWatchFunction(this, "Function", {
+      lambdaName: "incident-recorder",
+      environmentName: config.name,
+      logRetention: logRetention(config.retention.logDays),
+      memorySize: 256,
+      // One DynamoDB read and write per change, a few retries at most.
+      timeout: Duration.seconds(20),
+      description: `FleetWatch ${config.name}: records alarm state changes as incidents (MTTR, incidents per tier)`,
+      environment: {
+        INCIDENT_TABLE: this.table.tableName,
+        FLAP_WINDOW_SECONDS: String(flapWindow.toSeconds()),
+      },
+    });
+    this.table.grantReadWriteData(this.function);
+
+    this.rule = new Rule(this, "AlarmStateChanges", {
+      description: `FleetWatch ${config.name}: every state change of the environment's alarms -> incident recorder`,
+      eventPattern: {
+        source: ["aws.cloudwatch"],
+        detailType: ["CloudWatch Alarm State Change"],
+        detail: { alarmName: Match.prefix(alarmNamePrefix(config.name)) },
+      },
+      targets: [new LambdaFunction(this.function, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+    });
+  }
+}
