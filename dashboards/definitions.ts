@@ -254,6 +254,9 @@ export function usd(v: number): string {
 
 // ---------- SLO error budgets (executive and capacity) ----------
 
+/** Above this many SLO instances the capacity dashboard shows no days-until-exhausted panels (body size). */
+const MAX_SLO_INSTANCES_ON_CAPACITY = 40;
+
 /** Days shown when nothing burns: "more than the whole window". */
 const NOT_BURNING_DAYS = 999;
 
@@ -329,28 +332,34 @@ function burnRateWidget(c: Context, title: string, slos: readonly SloInstance[])
 }
 
 /**
- * Capacity: per instance, the budget left (the running sums over the 30-day range reach the
- * whole window at the latest hour) and the days until it is gone at the last hour's burn:
- * budget left × 30 days / burn, where burn = b / t / budget, so (1 - spent) × 30 × t × budget / b.
+ * Capacity: per instance, the days until the budget is gone at the last hour's burn: budget left
+ * × 30 days / burn, with budget left = 1 - RUNNING_SUM(b) / RUNNING_SUM(t) / budget (the running
+ * sums over the 30-day range reach the whole window at the latest hour) and burn = b / t / budget,
+ * so left × 30 × t × budget / b. Budget left itself is on the executive dashboard (the body of
+ * this one is near CloudWatch's 256 KB at 40 clusters and 60 deployments).
  */
 function budgetDaysWidget(c: Context, title: string, slos: readonly SloInstance[]): GraphWidgetSpec {
   const queries = slos.flatMap((slo, i) => {
     const f = budgetFraction(slo);
+    const left = `(1 - RUNNING_SUM(b${i}) / RUNNING_SUM(t${i}) / ${f})`;
     return [
       ...sloCounts(c, slo, i),
-      expr(`spent${i}`, `RUNNING_SUM(b${i}) / RUNNING_SUM(t${i}) / ${f}`, `spent${i}`, false),
-      expr(`left${i}`, `100 * (1 - spent${i})`, `${sloLabel(slo)} budget left (%)`),
       expr(
         `days${i}`,
-        `IF(spent${i} >= 1, 0, IF(b${i} > 0, (1 - spent${i}) * ${SLO_PERIOD_DAYS} * t${i} * ${f} / b${i}, ${NOT_BURNING_DAYS}))`,
-        `${slo.name} days left`,
+        `IF(${left} <= 0, 0, IF(b${i} > 0, ${left} * ${SLO_PERIOD_DAYS} * t${i} * ${f} / b${i}, ${NOT_BURNING_DAYS}))`,
+        sloLabel(slo),
       ),
     ];
   });
   return graph(
-    `${title}: error budget left (%) and days until it is gone at the last hour's burn (${NOT_BURNING_DAYS} = not burning)`,
+    `${title}: days until the 30-day error budget is gone at the last hour's burn (${NOT_BURNING_DAYS} = not burning)`,
     queries,
-    { width: 24, view: "singleValue", periodSeconds: HOUR, start: `-P${SLO_PERIOD_DAYS}D` },
+    {
+      width: 24,
+      view: "singleValue",
+      periodSeconds: HOUR,
+      start: `-P${SLO_PERIOD_DAYS}D`,
+    },
   );
 }
 
@@ -366,9 +375,16 @@ export function sloBudgetRows(config: EnvironmentConfig, dashboard: "executive" 
     const slos = all.filter((s) => s.slo === def.id);
     if (slos.length === 0) continue;
     const title = `${def.title} SLO`;
-    out.push(
-      dashboard === "executive" ? [budgetLeftWidget(c, title, slos), burnRateWidget(c, title, slos)] : [budgetDaysWidget(c, title, slos)],
-    );
+    if (dashboard === "executive") out.push([budgetLeftWidget(c, title, slos), burnRateWidget(c, title, slos)]);
+    // The capacity dashboard's body (forecasts, headroom) leaves room for about 40 instances' worth.
+    else if (all.length <= MAX_SLO_INSTANCES_ON_CAPACITY) out.push([budgetDaysWidget(c, title, slos)]);
+  }
+  if (dashboard === "capacity" && all.length > MAX_SLO_INSTANCES_ON_CAPACITY) {
+    out.push([
+      text(
+        `**Error budgets**: ${all.length} SLO instances are more than this dashboard's 256 KB body holds next to the forecasts: budget left and burn rate per SLO are on the executive dashboard.`,
+      ),
+    ]);
   }
   return out;
 }

@@ -112,7 +112,7 @@ export class FleetWatchStack extends Stack {
 function withBurnRateComposites(byTier: ReturnType<typeof alarmsByTier>, burnRate: BurnRateAlarms): ReturnType<typeof alarmsByTier> {
   const out = { ...byTier };
   for (const c of burnRate.composites) {
-    const alarm = burnRate.alarms.get(c.name);
+    const alarm = burnRate.compositeRefs.get(c.name);
     if (alarm) out[c.tier] = [...(out[c.tier] ?? []), alarm];
   }
   return out;

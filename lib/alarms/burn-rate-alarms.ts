@@ -4,7 +4,7 @@
  * actions, and a composite alarm `ALARM(long) AND ALARM(short)` that sends ALARM and OK to the
  * policy's tier, so an incident opens only while both windows burn and resolves on the same tier.
  */
-import { Duration } from "aws-cdk-lib";
+import { ArnFormat, Duration, NestedStack, Stack } from "aws-cdk-lib";
 import {
   Alarm,
   AlarmRule,
@@ -41,9 +41,21 @@ export interface BurnRateAlarmsProps {
   readonly suppressors?: Readonly<Record<string, IAlarm | undefined>>;
 }
 
+/**
+ * Above this many SLO alarms (9 per SLO instance) they go to nested stacks, whole SLO instances
+ * at a time: CloudFormation allows 500 resources per stack, and the main stack holds the rest of
+ * FleetWatch (lib/alarms/alarm-stacks.ts). prod (8 SLO instances, 72 alarms) stays in the main stack.
+ */
+export const MAX_SLO_ALARMS_IN_MAIN_STACK = 100;
+/** 50 SLO instances (450 alarms) per nested stack. */
+export const MAX_SLO_INSTANCES_PER_NESTED_STACK = 50;
+
 export class BurnRateAlarms extends Construct {
   /** Window alarms and composites by alarm name. */
   readonly alarms = new Map<string, Alarm | CompositeAlarm>();
+  /** Each composite as the main stack may reference it: itself, or by ARN when it lives in a nested stack (no outputs needed). */
+  readonly compositeRefs = new Map<string, IAlarm>();
+  readonly nestedStacks: NestedStack[] = [];
   /** The composites: the alarms that page (dashboards' alarm widgets list them by tier). */
   readonly composites: readonly BurnRateComposite[];
   readonly windows: readonly BurnRateWindowAlarm[];
@@ -55,12 +67,23 @@ export class BurnRateAlarms extends Construct {
     this.composites = resolved.composites;
     this.windows = resolved.windows;
 
+    const nested = resolved.windows.length + resolved.composites.length > MAX_SLO_ALARMS_IN_MAIN_STACK;
+    const instanceIndex = new Map(resolved.slos.map((slo, i) => [slo, i]));
+    const scopeOf = (slo: BurnRateWindowAlarm["slo"]): Construct => {
+      if (!nested) return this;
+      const group = Math.floor((instanceIndex.get(slo) ?? 0) / MAX_SLO_INSTANCES_PER_NESTED_STACK);
+      this.nestedStacks[group] ??= new NestedStack(this, `SloGroup${group + 1}`, {
+        description: `FleetWatch ${config.name}: SLO burn-rate alarms, group ${group + 1}`,
+      });
+      return this.nestedStacks[group];
+    };
+
     for (const w of resolved.windows) {
       const period = Duration.seconds(w.periodSeconds);
       const usingMetrics = Object.fromEntries(
         Object.entries(w.source.inputs).map(([key, input]) => [key, fleetWatchMetric(input, w.dimensions, period)]),
       );
-      const alarm = new Alarm(this, constructId(w.name), {
+      const alarm = new Alarm(scopeOf(w.slo), constructId(w.name), {
         alarmName: w.name,
         alarmDescription: w.description,
         metric: new MathExpression({ expression: w.source.expression, usingMetrics, period, label: w.source.label }),
@@ -86,7 +109,8 @@ export class BurnRateAlarms extends Construct {
       const short = this.alarms.get(c.short.name) as Alarm;
       const suppressedBy = sloById(c.slo.slo).suppressedBy;
       const suppressor = suppressedBy ? props.suppressors?.[suppressedBy] : undefined;
-      const composite = new CompositeAlarm(this, `${constructId(c.name)}Composite`, {
+      const scope = scopeOf(c.slo);
+      const composite = new CompositeAlarm(scope, `${constructId(c.name)}Composite`, {
         compositeAlarmName: c.name,
         alarmDescription: c.description,
         alarmRule: AlarmRule.allOf(AlarmRule.fromAlarm(long, AlarmState.ALARM), AlarmRule.fromAlarm(short, AlarmState.ALARM)),
@@ -102,6 +126,21 @@ export class BurnRateAlarms extends Construct {
       composite.addAlarmAction(action);
       composite.addOkAction(action);
       this.alarms.set(c.name, composite);
+      this.compositeRefs.set(
+        c.name,
+        scope === this
+          ? composite
+          : Alarm.fromAlarmArn(
+              this,
+              `${constructId(c.name)}Ref`,
+              Stack.of(this).formatArn({
+                service: "cloudwatch",
+                resource: "alarm",
+                resourceName: c.name,
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            ),
+      );
     }
   }
 }

@@ -235,6 +235,22 @@ describe("limits at the bench:scale fleet (50 clusters × 200 BMCs, 40 deploymen
     expect(Math.max(...[...windows, ...composites].map((a) => a.description.length))).toBeLessThanOrEqual(1024);
   });
 
+  test("at that size the SLO alarms go to nested stacks of at most 500 resources; the main stack keeps none of them", () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), "fw-slo-scale-")) });
+    const stack = new Stack(app, "Slo-scale", { env: { account: scaled.account, region: scaled.region } });
+    const construct = new BurnRateAlarms(stack, "SloAlarms", {
+      config: scaled,
+      paging: new PagingTiers(stack, "Paging", { config: scaled }),
+    });
+    app.synth();
+    // 130 SLO instances, 50 per nested stack.
+    expect(construct.nestedStacks).toHaveLength(3);
+    const count = (s: Stack) => Object.keys(Template.fromStack(s).toJSON().Resources ?? {}).length;
+    for (const nested of construct.nestedStacks) expect(count(nested)).toBeLessThanOrEqual(500);
+    expect(Object.keys(Template.fromStack(stack).findResources("AWS::CloudWatch::Alarm"))).toHaveLength(0);
+    expect(construct.compositeRefs.size).toBe(composites.length);
+  });
+
   test("no window exceeds CloudWatch's evaluation range: 1 day under a 1 h period, 7 days otherwise", () => {
     for (const w of windows) {
       const range = w.periodSeconds * w.evaluationPeriods;
