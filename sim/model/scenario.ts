@@ -141,7 +141,8 @@ export function fullModelScenario(): ModelScenario {
       onsetAfterMin: 3,
       effects: [{ kind: "gpu-temperature", node: "apollo-2", gpu: 0, celsius: [72, 77, 80, 85, 88, 89] }],
       expect: { signal: "gpu-temperature", level: "critical", cluster: "train-a", tier: "P1", deadlineMin: 10 },
-      alsoMayPage: [{ signal: "gpu-temperature", level: "warn" }],
+      // A GPU over critical for 25 min spends the GPU fleet budget too (one GPU of a dozen).
+      alsoMayPage: [{ signal: "gpu-temperature", level: "warn" }, ...sloPages("gpu-fleet", ["p2", "p3"])],
     },
     {
       id: "power-cap",
