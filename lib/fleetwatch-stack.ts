@@ -4,10 +4,12 @@
  */
 import { Stack, type StackProps, Tags } from "aws-cdk-lib";
 import type { Construct } from "constructs";
+import { BurnRateAlarms } from "./alarms/burn-rate-alarms";
 import { SignalAlarms } from "./alarms/signal-alarms";
 import { AzureOpenAiPoller } from "./azure-openai/azure-openai-poller";
 import { AzureMonitorProvisioning } from "./azure-side/azure-monitor-provisioning";
 import { CapacityForecast } from "./capacity/capacity-forecast";
+import { alarmName } from "./catalog/resolve";
 import type { EnvironmentConfig } from "./config/schema";
 import { alarmsByTier, FleetWatchDashboards } from "./dashboards/fleetwatch-dashboards";
 import { IncidentRecorder } from "./incidents/incident-recorder";
@@ -31,6 +33,8 @@ export class FleetWatchStack extends Stack {
   readonly azureOpenAiPoller?: AzureOpenAiPoller;
   readonly paging: PagingTiers;
   readonly signalAlarms: SignalAlarms;
+  /** SLO burn-rate alarms (config.slos): window pairs and the composites that page. */
+  readonly burnRateAlarms: BurnRateAlarms;
   /** Present when config.azure.provisionAzureSide is true. */
   readonly azureMonitor?: AzureMonitorProvisioning;
   readonly dashboards: FleetWatchDashboards;
@@ -67,6 +71,11 @@ export class FleetWatchStack extends Stack {
       deadLetterQueue: this.telemetry.deadLetterQueue,
       azurePollerFunction: this.azureOpenAiPoller?.function,
     });
+    this.burnRateAlarms = new BurnRateAlarms(this, "SloAlarms", {
+      config,
+      paging: this.paging,
+      suppressors: { "bmc-network-outage": this.signalAlarms.alarmRefs.get(alarmName(config.name, "bmc-network-outage", "critical")) },
+    });
 
     // Azure side (diagnostic settings, saved KQL, log alerts, action group -> alert intake ->
     // these paging tiers), provisioned by a custom resource when azure.provisionAzureSide is set.
@@ -91,7 +100,20 @@ export class FleetWatchStack extends Stack {
         "capacity-forecast": this.capacityForecast.function.logGroupRef,
       },
       // References by ARN: alarms in nested stacks (fleet scale) need no cross-stack outputs.
-      alarmsByTier: alarmsByTier({ specs: this.signalAlarms.specs, alarms: this.signalAlarms.alarmRefs }),
+      alarmsByTier: withBurnRateComposites(
+        alarmsByTier({ specs: this.signalAlarms.specs, alarms: this.signalAlarms.alarmRefs }),
+        this.burnRateAlarms,
+      ),
     });
   }
+}
+
+/** The SLO composites that page, added to the alarm widgets of their tier. */
+function withBurnRateComposites(byTier: ReturnType<typeof alarmsByTier>, burnRate: BurnRateAlarms): ReturnType<typeof alarmsByTier> {
+  const out = { ...byTier };
+  for (const c of burnRate.composites) {
+    const alarm = burnRate.compositeRefs.get(c.name);
+    if (alarm) out[c.tier] = [...(out[c.tier] ?? []), alarm];
+  }
+  return out;
 }

@@ -7,7 +7,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { SIGNALS } from "../lib/catalog/signals";
+import { BURN_RATE_POLICIES, budgetSpentPercent, burnThresholdPercent, SLO_PERIOD_DAYS, SLOS, windowLabel } from "../lib/catalog/slo";
 import type { SignalDefinition } from "../lib/catalog/types";
+import { SlosSchema } from "../lib/config/schema";
 
 export const START = "<!-- alarm-table:start -->";
 export const END = "<!-- alarm-table:end -->";
@@ -33,16 +35,47 @@ export function renderAlarmTable(signals: readonly SignalDefinition[] = SIGNALS)
       if (!l) continue;
       const period = l.periodSeconds ?? s.periodSeconds;
       const periodText = period % 3600 === 0 ? `${period / 3600} h` : `${period / 60} min`;
+      const sup = s.supersededBy;
+      const tier = !sup
+        ? l.tier
+        : sup.action === "retire"
+          ? `~~${l.tier}~~ retired while SLO \`${sup.slo}\` is on`
+          : `${sup.tier} while SLO \`${sup.slo}\` is on (else ${l.tier})`;
       rows.push(
-        `| ${cell(s.title)} (\`${s.id}\`, ${level}) | ${cell(s.metricText)} | ${OP[s.comparison]} ${l.threshold} ${cell(s.unit)} | ${s.statistic} / ${periodText} | ${l.datapointsToAlarm} of ${l.evaluationPeriods} | ${s.treatMissingData} | ${l.tier} | ${s.scope}${s.suppressedBy ? `, suppressed by \`${s.suppressedBy}\`` : ""}${s.requiresAzure ? ", Azure" : ""} |`,
+        `| ${cell(s.title)} (\`${s.id}\`, ${level}) | ${cell(s.metricText)} | ${OP[s.comparison]} ${l.threshold} ${cell(s.unit)} | ${s.statistic} / ${periodText} | ${l.datapointsToAlarm} of ${l.evaluationPeriods} | ${s.treatMissingData} | ${tier} | ${s.scope}${s.suppressedBy ? `, suppressed by \`${s.suppressedBy}\`` : ""}${s.requiresAzure ? ", Azure" : ""} |`,
       );
     }
   }
   return [
-    "Generated from `lib/catalog/signals.ts` by `npm run docs:alarms` (defaults; `config.thresholds.<id>` overrides per environment). Every alarm sends ALARM and OK to its tier. P1 → PagerDuty, P2 → Slack/Teams, P3 → email/ticket. Runbooks: docs/alarms.md.",
+    "Generated from `lib/catalog/signals.ts` and `lib/catalog/slo.ts` by `npm run docs:alarms` (defaults; `config.thresholds.<id>` overrides per environment). Every alarm sends ALARM and OK to its tier. P1 → PagerDuty, P2 → Slack/Teams, P3 → email/ticket. Runbooks: docs/alarms.md.",
     "",
     ...rows,
+    "",
+    renderSloTable(),
   ].join("\n");
+}
+
+/** The SLO burn-rate alerts: per SLO (config.slos), three window pairs, each a composite (long AND short) that pages its tier. */
+export function renderSloTable(): string {
+  const rows = [
+    `**SLO burn-rate alerts** (\`config.slos\`; error budget = 100 % − target over ${SLO_PERIOD_DAYS} days; one set per deployment or cluster). Each row is a composite alarm, long window AND short window, with ALARM and OK on its tier; the window alarms have no actions. Each alarm's period is its window plus the SLO's publish lag (Azure minutes reach CloudWatch late). Method and sources: docs/alarms.md.`,
+    "",
+    "| SLO (id) | SLI (good / valid) | Tier | Burn rate | Long window | Short window | Budget spent when it fires | Bad share that alarms at the default target |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  // The schema's defaults, what an environment gets without config.slos.
+  const d = SlosSchema.parse({});
+  const defaults = { "aoai-availability": d.aoaiAvailability.target, "aoai-latency": d.aoaiLatency.target, "gpu-fleet": d.gpuFleet.target };
+  for (const slo of SLOS) {
+    for (const p of BURN_RATE_POLICIES) {
+      const lag = slo.publishLagMinutes;
+      const windowText = (seconds: number) => `${windowLabel(seconds)}${lag > 0 ? ` + ${lag} min` : ""}`;
+      rows.push(
+        `| ${cell(slo.title)} (\`${slo.id}\`, ${slo.scope}) | ${cell(slo.sli)} | ${p.tier} | ${p.factor}× | ${windowText(p.longWindowSeconds)} | ${windowText(p.shortWindowSeconds)} | ${budgetSpentPercent(p)} % | > ${burnThresholdPercent(defaults[slo.id], p.factor)} % at ${defaults[slo.id]} % |`,
+      );
+    }
+  }
+  return rows.join("\n");
 }
 
 /** README text with the table between the markers (markers appended under a heading when absent). */

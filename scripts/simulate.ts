@@ -64,6 +64,25 @@ for (const [rangeName, rule] of Object.entries(EVALUATION_RANGES)) {
     );
     for (const p of score.falsePages)
       console.log(`  FALSE PAGE ${p.spec.tier} ${p.alarm} at T+${((p.actionAt - run.t0) / 60_000).toFixed(1)} min`);
+    // The SLO faults' timeline (issue 17): every page while the fault is active and 15 min after.
+    for (const f of scenario.faults.filter((x) => x.id === "slow-burn" || x.id === "short-spike")) {
+      const from = run.t0 + Math.round(f.atMin * 60_000) + (run.faultStart.get(f.id) ?? 0) * 1000;
+      const until = from + Math.round(f.durationMin * 60_000);
+      const clock = (ms: number) => `T+${((ms - run.t0) / 60_000).toFixed(1)} min`;
+      console.log(`  timeline ${f.id}: FAULT ${f.title} at ${clock(from)}, repaired at ${clock(until)}`);
+      const deployment = f.effects.flatMap((e) => (e.kind === "azure" ? [e.deployment] : []))[0];
+      const own = run.pages.filter(
+        // Its availability SLO's pages and any threshold alarm's (the latency SLO is another fault's).
+        (p) =>
+          p.actionAt >= from &&
+          p.actionAt <= until + 15 * 60_000 &&
+          p.spec.instance.deployment === deployment &&
+          (p.spec.signalId.startsWith("aoai-availability/") || !p.spec.signalId.includes("/burn-")),
+      );
+      for (const p of own)
+        console.log(`  timeline ${f.id}: ${p.kind === "ALARM" ? "PAGE" : "OK  "} ${p.spec.tier} ${p.alarm} at ${clock(p.deliveredAt)}`);
+      if (!own.some((p) => p.kind === "ALARM")) console.log(`  timeline ${f.id}: no page`);
+    }
   }
   console.log(
     `\nrange ${rangeName}: per fault over ${seeds} seeds (time to page = onset to delivery; deadline and tier from the scenario)`,

@@ -2,7 +2,9 @@
  * A small evaluator for the CloudWatch metric-math subset the dashboards use, so the preview
  * shows what an expression would plot (budget left, burn rate, availability) from sample
  * series instead of invented numbers. Series are aligned arrays; scalars broadcast.
- * Functions: SUM, AVG, MIN, MAX (array -> series, series -> scalar), PERIOD, RUNNING_SUM, DIFF, FILL.
+ * Functions: SUM, AVG, MIN, MAX (array -> series, series -> scalar), PERIOD, RUNNING_SUM, DIFF, FILL, IF;
+ * comparisons (> >= < <= == !=) give 1 or 0, as in CloudWatch's metric math syntax
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html).
  */
 
 export type Value = number | number[] | Value[];
@@ -16,7 +18,7 @@ type Token = { t: "num"; v: number } | { t: "id"; v: string } | { t: "fn"; v: st
 
 function tokenize(src: string): Token[] {
   const out: Token[] = [];
-  const re = /\s*(?:(\d+(?:\.\d+)?(?:e[+-]?\d+)?)|([A-Z_]+)(?=\s*\()|([a-z][a-zA-Z0-9_]*)|([-+*/(),[\]]))/gy;
+  const re = /\s*(?:(\d+(?:\.\d+)?(?:e[+-]?\d+)?)|([A-Z_]+)(?=\s*\()|([a-z][a-zA-Z0-9_]*)|(>=|<=|==|!=|[-+*/(),[\]<>]))/gy;
   let m: RegExpExecArray | null;
   let pos = 0;
   while (pos < src.length) {
@@ -66,7 +68,24 @@ export function evaluate(expression: string, env: MathEnv): Value {
     if (!tok || (v !== undefined && tok.v !== v)) throw new Error(`metric math: expected ${v ?? "a token"} in ${expression}`);
     return tok;
   };
+  const COMPARE: Record<string, (x: number, y: number) => number> = {
+    ">": (x, y) => Number(x > y),
+    ">=": (x, y) => Number(x >= y),
+    "<": (x, y) => Number(x < y),
+    "<=": (x, y) => Number(x <= y),
+    "==": (x, y) => Number(x === y),
+    "!=": (x, y) => Number(x !== y),
+  };
   const expr = (): Value => {
+    const left = sum();
+    const op = peek();
+    if (op?.t === "op" && op.v in COMPARE) {
+      take();
+      return binary(left, sum(), COMPARE[op.v]!);
+    }
+    return left;
+  };
+  const sum = (): Value => {
     let left = term();
     while (peek()?.t === "op" && (peek()!.v === "+" || peek()!.v === "-")) {
       const op = take().v;
@@ -151,6 +170,15 @@ export function evaluate(expression: string, env: MathEnv): Value {
         if (!isSeries(a) || typeof args[1] !== "number") throw new Error("FILL needs a series and a number");
         const v = args[1];
         return a.map((x) => (Number.isFinite(x) ? x : v));
+      }
+      case "IF": {
+        // IF(condition, a, b): per timestamp, a where the condition is non-zero, else b.
+        const [, then, otherwise] = args;
+        if (then === undefined || otherwise === undefined) throw new Error("IF needs three arguments");
+        const pick = (k: number) => (v: Value) => (typeof v === "number" ? v : (v as number[])[k]!);
+        if (typeof a === "number") return a !== 0 ? then : otherwise;
+        if (!isSeries(a)) throw new Error("IF needs a time series or a number as its condition");
+        return a.map((c, k) => (c !== 0 ? pick(k)(then) : pick(k)(otherwise)));
       }
       default:
         throw new Error(`metric math: function ${fn} is not supported by the preview`);

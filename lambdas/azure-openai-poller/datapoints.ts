@@ -164,6 +164,8 @@ function minuteDatapoints(d: DeploymentContext, minute: number, m: MinuteAccumul
     if (m.requests > 0) {
       const c = m.byStatusClass;
       push("aoaiSuccessfulRequests", c.s2xx);
+      // A count, not a rate: the availability SLO sums it over windows (lib/catalog/slo.ts).
+      push("aoaiUnavailableRequests", c.s429 + c.s5xx);
       push("aoai429Rate", (c.s429 / m.requests) * 100);
       push("aoai4xxRate", (c.s4xx / m.requests) * 100);
       push("aoai5xxRate", (c.s5xx / m.requests) * 100);

@@ -119,6 +119,21 @@ export const METRICS = {
   ),
   bmcsStale: m("BmcsStale", "Count", fleet, "telemetry-ingest", "BMCs whose last good snapshot is older than the staleness limit"),
   snapshotsIngested: m("SnapshotsIngested", "Count", fleet, "telemetry-ingest", "Snapshots written to the sink"),
+  // GPU fleet SLO (lib/catalog/slo.ts): good and valid GPU-minutes, summed over a window.
+  gpusExpected: m(
+    "GpusExpected",
+    "Count",
+    fleet,
+    "telemetry-ingest",
+    "GPUs that should have reported: GPUs in good snapshots plus the last known GPU count of BMCs that did not answer",
+  ),
+  gpusHealthy: m(
+    "GpusHealthy",
+    "Count",
+    fleet,
+    "telemetry-ingest",
+    "GPUs in the snapshots that are not over the critical temperature and not throttled",
+  ),
   sinkRecordsRejected: m(
     "SinkRecordsRejected",
     "Count",
@@ -130,6 +145,13 @@ export const METRICS = {
   // --- azure-openai-poller: per environment and deployment ---
   aoaiRequests: m("AoaiRequests", "Count", deployment, "azure-openai-poller", "Requests per minute"),
   aoaiSuccessfulRequests: m("AoaiSuccessfulRequests", "Count", deployment, "azure-openai-poller", "Requests that succeeded (2xx)"),
+  aoaiUnavailableRequests: m(
+    "AoaiUnavailableRequests",
+    "Count",
+    deployment,
+    "azure-openai-poller",
+    "Requests answered 429 or 5xx (the availability SLO's bad events)",
+  ),
   // A count, so availability over any range is Σ5xx / Σrequests (an average of per-minute rates
   // times the requests would weight quiet minutes like busy ones).
   aoai5xxRequests: m("Aoai5xxRequests", "Count", deployment, "azure-openai-poller", "Requests answered 5xx"),

@@ -39,6 +39,8 @@ export type AggregateKey = Extract<
   | "bmcsUnreachable"
   | "bmcsStale"
   | "snapshotsIngested"
+  | "gpusExpected"
+  | "gpusHealthy"
 >;
 
 export interface MetricGroup {
@@ -126,6 +128,16 @@ export class FleetState {
   private readonly ecc = new Map<string, { at: number; value: number }>();
   private readonly lastGood = new Map<string, number>();
   private readonly firstSeen = new Map<string, number>();
+  private readonly gpuCount = new Map<string, number>();
+
+  /**
+   * GPUs this BMC should report: the count of its last snapshot with GPUs in it. A BMC that is
+   * down reports none, and the GPU fleet SLO counts its last known GPUs as not reporting.
+   */
+  expectedGpus(bmcKey: string, reported: number): number {
+    if (reported > 0) this.gpuCount.set(bmcKey, reported);
+    return Math.max(reported, this.gpuCount.get(bmcKey) ?? 0);
+  }
 
   /**
    * True when the GPU's uncorrectable count grew. The first sighting in this container is the
@@ -170,6 +182,8 @@ interface GroupCounters {
   unreachable: number;
   stale: number;
   snapshots: number;
+  expected: number;
+  healthy: number;
 }
 
 export function assessSnapshots(snapshots: readonly BmcSnapshot[], state: FleetState, options: AssessOptions): Assessment {
@@ -200,6 +214,8 @@ export function assessSnapshots(snapshots: readonly BmcSnapshot[], state: FleetS
         unreachable: 0,
         stale: 0,
         snapshots: 0,
+        expected: 0,
+        healthy: 0,
       };
       counters.set(groupKey, g);
     }
@@ -238,6 +254,9 @@ export function assessSnapshots(snapshots: readonly BmcSnapshot[], state: FleetS
         if (level === "critical") g.overCritical++;
         const throttled = c.throttled === true;
         if (throttled) throttledHere++;
+        // GPU fleet SLO: a healthy GPU-minute is reporting, not over critical, not throttled. A GPU
+        // whose BMC gives no temperature is not evidence of heat (some BMCs never expose it).
+        if (level !== "critical" && !throttled) g.healthy++;
         const eccNew = state.observeEcc(`${bmcKey}\u0000${c.system ?? ""}\u0000${c.id}`, at, c.eccUncorrectable);
         if (eccNew) g.newEcc++;
         if (level === "warn" || level === "critical" || throttled || (c.eccUncorrectable ?? 0) > 0) {
@@ -286,6 +305,7 @@ export function assessSnapshots(snapshots: readonly BmcSnapshot[], state: FleetS
       });
     }
     g.gpus += gpus;
+    g.expected += state.expectedGpus(bmcKey, gpus);
     g.throttled += throttledHere;
     g.fansFailed += fansFailedHere;
     g.maxFansFailedPerChassis = Math.max(g.maxFansFailedPerChassis, fansFailedHere);
@@ -320,6 +340,8 @@ export function assessSnapshots(snapshots: readonly BmcSnapshot[], state: FleetS
       bmcsUnreachable: g.unreachable,
       bmcsStale: g.stale,
       snapshotsIngested: g.snapshots,
+      gpusExpected: g.expected,
+      gpusHealthy: g.healthy,
     },
   }));
   return { groups, findings };

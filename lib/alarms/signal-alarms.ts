@@ -215,7 +215,7 @@ export class SignalAlarms extends Construct {
   }
 }
 
-function fleetWatchMetric(input: MathInput, scopeDimensions: Readonly<Record<string, string>>, period: Duration): Metric {
+export function fleetWatchMetric(input: MathInput, scopeDimensions: Readonly<Record<string, string>>, period: Duration): Metric {
   const spec = METRICS[input.metric];
   const all = { ...scopeDimensions, ...input.dimensions };
   const dimensionsMap: Record<string, string> = {};

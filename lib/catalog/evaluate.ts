@@ -157,6 +157,9 @@ export function applyStatistic(values: readonly number[], statistic: Statistic):
     case "SampleCount":
       return values.length;
     default: {
+      // Percentile rank PR(:T): the share (%) of values at or under T (CloudWatch statistics definitions).
+      const percentileRank = /^PR\(:(-?\d+(?:\.\d+)?)\)$/.exec(statistic);
+      if (percentileRank) return (100 * values.filter((v) => v <= Number(percentileRank[1])).length) / values.length;
       const p = Number(statistic.slice(1));
       if (!(p >= 0 && p <= 100)) throw new Error(`unsupported statistic ${statistic}`);
       // Nearest-rank percentile.

@@ -3,4 +3,5 @@ export * from "./composite";
 export * from "./evaluate";
 export * from "./resolve";
 export * from "./signals";
+export * from "./slo";
 export * from "./types";

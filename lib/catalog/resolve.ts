@@ -7,7 +7,8 @@ import { METRICS } from "../../lambdas/shared/metric-names";
 import { ConfigError } from "../config/load";
 import type { EnvironmentConfig } from "../config/schema";
 import { SIGNALS } from "./signals";
-import type { AlarmSpec, CatalogContext, LevelDefinition, LevelName, ScopeInstance, SignalDefinition } from "./types";
+import { activeSloIds } from "./slo";
+import type { AlarmSpec, CatalogContext, LevelDefinition, LevelName, ScopeInstance, SignalDefinition, SloId, Tier } from "./types";
 
 export type ThresholdOverrides = EnvironmentConfig["thresholds"];
 
@@ -83,9 +84,22 @@ export function effectiveLevel(signal: SignalDefinition, level: LevelName, overr
   };
 }
 
-export function isEnabled(signal: SignalDefinition, overrides: ThresholdOverrides, hasAzure: boolean): boolean {
+export function isEnabled(
+  signal: SignalDefinition,
+  overrides: ThresholdOverrides,
+  hasAzure: boolean,
+  activeSlos: ReadonlySet<SloId> = new Set(),
+): boolean {
   if (signal.requiresAzure && !hasAzure) return false;
-  return overrides[signal.id]?.enabled ?? true;
+  // Retired by an active SLO: off unless the environment turns it back on explicitly.
+  const retired = signal.supersededBy?.action === "retire" && activeSlos.has(signal.supersededBy.slo);
+  return overrides[signal.id]?.enabled ?? !retired;
+}
+
+/** The tier an active SLO demotes this signal to, if any. */
+export function demotedTier(signal: SignalDefinition, activeSlos: ReadonlySet<SloId>): Tier | undefined {
+  const s = signal.supersededBy;
+  return s?.action === "demote" && activeSlos.has(s.slo) ? s.tier : undefined;
 }
 
 /** Alarm names: FleetWatch/<env>/<signal>/<level>[/<cluster or deployment>]. The enricher parses them back. */
@@ -169,7 +183,8 @@ export function resolveAlarms(config: EnvironmentConfig, signals: readonly Signa
   validateOverrides(config.thresholds, signals);
   const ctx = catalogContext(config);
   const hasAzure = config.azure !== undefined;
-  const enabled = signals.filter((s) => isEnabled(s, config.thresholds, hasAzure));
+  const slos = activeSloIds(config);
+  const enabled = signals.filter((s) => isEnabled(s, config.thresholds, hasAzure, slos));
   const alarms: AlarmSpec[] = [];
   for (const signal of enabled) {
     const suppressor = signal.suppressedBy ? enabled.find((s) => s.id === signal.suppressedBy) : undefined;
@@ -191,8 +206,10 @@ export function resolveAlarms(config: EnvironmentConfig, signals: readonly Signa
         }
       }
       for (const level of ["warn", "critical"] as const) {
-        const def = effectiveLevel(signal, level, config.thresholds);
-        if (!def) continue;
+        const effective = effectiveLevel(signal, level, config.thresholds);
+        if (!effective) continue;
+        const demoted = demotedTier(signal, slos);
+        const def = demoted ? { ...effective, tier: demoted } : effective;
         const name = alarmName(ctx.environment, signal.id, level, instance);
         const suppressorLevel = suppressor ? (Object.keys(suppressor.levels)[0] as LevelName) : undefined;
         alarms.push({

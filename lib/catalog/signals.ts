@@ -87,6 +87,12 @@ export const SIGNALS: readonly SignalDefinition[] = [
     what: "At least one GPU in the cluster has reported thermal or power throttling for 5 minutes: it runs below its rated speed.",
     lookAt: `${ENGINEERING} > Throttling panel; Logs Insights query "gpu-throttle-reasons"`,
     runbook: "Read the throttle reasons: thermal -> check cooling and fans; power -> check the chassis power cap and PSU health.",
+    supersededBy: {
+      slo: "gpu-fleet",
+      action: "demote",
+      tier: "P3",
+      why: "Throttled GPU-minutes spend the gpu-fleet error budget, which pages when throttling costs the cluster; one throttled GPU is a ticket, not a chat interrupt.",
+    },
   },
   {
     id: "fan-failed",
@@ -459,6 +465,11 @@ export const SIGNALS: readonly SignalDefinition[] = [
     what: "More than 5 % of the deployment's requests have been throttled (HTTP 429) for 10 minutes.",
     lookAt: `${ENGINEERING} > 4xx/5xx/429 rates; KQL saved search "aoai-429-by-caller"`,
     runbook: "Check TPM/RPM against quota; raise the deployment's quota, move load to another region, or fix a retry storm.",
+    supersededBy: {
+      slo: "aoai-availability",
+      action: "retire",
+      why: "429s are bad events of the availability SLO: its burn-rate alarms page a sustained 429 rate sooner (a 5 % rate is a 50x burn at 99.9 %) and ignore short bursts.",
+    },
   },
   {
     id: "aoai-p99-latency",
@@ -484,6 +495,11 @@ export const SIGNALS: readonly SignalDefinition[] = [
     what: "The deployment's P99 latency has been over its SLO for 15 minutes.",
     lookAt: `${ENGINEERING} > Latency P50/P95/P99 with SLO lines; KQL saved search "aoai-slow-requests"`,
     runbook: "Compare time to first token and output length; check 429s and the region's status; shift traffic if the region is degraded.",
+    supersededBy: {
+      slo: "aoai-latency",
+      action: "retire",
+      why: "The latency SLO counts the same minutes (P99 over the threshold); 15 slow minutes in 26 is far above its fast-burn threshold, and a few slow minutes are budget, not a page.",
+    },
   },
   {
     id: "aoai-zero-success",
@@ -510,6 +526,12 @@ export const SIGNALS: readonly SignalDefinition[] = [
     runbook:
       "Read the result codes (401: key/identity, 404: deployment deleted, 5xx: Azure incident); fail over to another deployment/region.",
     suppressedBy: "azure-telemetry-stale",
+    supersededBy: {
+      slo: "aoai-availability",
+      action: "demote",
+      tier: "P2",
+      why: "A complete outage is a 1000x burn: the availability SLO's fast-burn P1 pages it as soon as the first settled minute lands, so this stays as chat context instead of a second page.",
+    },
   },
   {
     id: "aoai-tpm-quota",

@@ -13,7 +13,21 @@ export type ComparisonOperator =
   | "LessThanThreshold"
   | "LessThanOrEqualToThreshold";
 /** CloudWatch statistics the catalog uses (percentiles as "pNN"). */
-export type Statistic = "Maximum" | "Minimum" | "Sum" | "Average" | "SampleCount" | `p${number}`;
+export type Statistic = "Maximum" | "Minimum" | "Sum" | "Average" | "SampleCount" | `p${number}` | PercentileRank;
+/** CloudWatch's percentile rank: the share (%) of datapoints at or under the value (SLO time slices). */
+export type PercentileRank = `PR(:${number})`;
+
+/** The service level objectives of lib/catalog/slo.ts. */
+export type SloId = "aoai-availability" | "aoai-latency" | "gpu-fleet";
+
+/**
+ * What an enabled SLO does to a threshold signal it makes redundant: retire it (no alarm unless
+ * config.thresholds.<id>.enabled is true) or demote it to a lower tier. With the SLO disabled
+ * in config.slos, the signal pages as before.
+ */
+export type SupersededBy =
+  | { readonly slo: SloId; readonly action: "retire"; readonly why: string }
+  | { readonly slo: SloId; readonly action: "demote"; readonly tier: Tier; readonly why: string };
 
 /** What an alarm is evaluated per: the environment, one cluster, or one Azure OpenAI deployment. */
 export type SignalScope = "environment" | "cluster" | "deployment";
@@ -115,6 +129,8 @@ export interface SignalDefinition {
   readonly suppressedBy?: string;
   /** Only when the Azure section is configured. */
   readonly requiresAzure?: boolean;
+  /** An SLO burn-rate alarm that makes this threshold alarm redundant (docs/alarms.md, "Retired and demoted"). */
+  readonly supersededBy?: SupersededBy;
   /** The P1 enricher can name the node/GPU for this signal from BMC snapshots. */
   readonly offenders?: "gpu-temperature" | "gpu-ecc" | "fans" | "bmc-status";
 }

@@ -223,6 +223,57 @@ export const BudgetsSchema = z.strictObject({
   monthlyTokenBudgetUsd: nonNegative,
 });
 
+/** SLO targets FleetWatch accepts (percent of good events over 30 days). */
+export const SLO_TARGET_RANGE = { min: 90, max: 99.99 } as const;
+
+const outOfRange = (input: unknown) =>
+  `an SLO target is a percentage between ${SLO_TARGET_RANGE.min} and ${SLO_TARGET_RANGE.max} (e.g. 99.9), got ${JSON.stringify(input)}: ` +
+  `under ${SLO_TARGET_RANGE.min} % the budget is too large for burn-rate alerts to mean anything; over ${SLO_TARGET_RANGE.max} % ` +
+  "the 30-day budget is less than 4.3 minutes of outage, shorter than the data takes to reach CloudWatch";
+
+/** One SLO target (%). Outside 90-99.99 synth fails naming the field. */
+export const SloTargetSchema = z
+  .number({ error: (i) => outOfRange(i.input) })
+  .min(SLO_TARGET_RANGE.min, { error: (i) => outOfRange(i.input) })
+  .max(SLO_TARGET_RANGE.max, { error: (i) => outOfRange(i.input) });
+
+/**
+ * Service level objectives, per environment (docs/alarms.md, "SLOs and burn-rate alerts"). Each
+ * kind has a default target for every instance and optional per-instance targets by name;
+ * `enabled: false` removes its burn-rate alarms and brings back the threshold alarms it retired.
+ */
+export const SlosSchema = z.strictObject({
+  /** Azure OpenAI availability: share of requests not answered 429 or 5xx, per deployment. */
+  aoaiAvailability: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      target: SloTargetSchema.default(99.9),
+      /** Target per deployment name. */
+      deployments: z.record(z.string(), SloTargetSchema).default({}),
+    })
+    .prefault({}),
+  /** Azure OpenAI latency: share of minutes with traffic whose P99 is at or under the threshold, per deployment. */
+  aoaiLatency: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      target: SloTargetSchema.default(99),
+      /** Per deployment name: its target and/or its threshold (default: the deployment's sloP99Ms). */
+      deployments: z
+        .record(z.string(), z.strictObject({ target: SloTargetSchema.optional(), thresholdMs: z.number().positive().optional() }))
+        .default({}),
+    })
+    .prefault({}),
+  /** GPU fleet: share of GPU-minutes healthy (reporting, not over the critical temperature, not throttled), per cluster. */
+  gpuFleet: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      target: SloTargetSchema.default(99.5),
+      /** Target per cluster name. */
+      clusters: z.record(z.string(), SloTargetSchema).default({}),
+    })
+    .prefault({}),
+});
+
 export const RetentionSchema = z.strictObject({
   logDays: z
     .number()
@@ -250,6 +301,8 @@ export const EnvironmentConfigSchema = z
     /** Per-signal overrides of the signal catalog's defaults, keyed by signal id. */
     thresholds: z.record(z.string(), ThresholdOverrideSchema).default({}),
     budgets: BudgetsSchema,
+    /** Service level objectives and their burn-rate alarms (lib/catalog/slo.ts). */
+    slos: SlosSchema.prefault({}),
     retention: RetentionSchema.default({ logDays: 30, timestreamMemoryHours: 2, timestreamMagneticDays: 90 }),
     /** Off by default: publish an EventBridge event on sustained GPU overheating for a drain job. */
     remediation: z.strictObject({ gpuOverheatEvent: z.boolean().default(false) }).default({ gpuOverheatEvent: false }),
@@ -265,3 +318,4 @@ export type EnvironmentConfig = z.infer<typeof EnvironmentConfigSchema>;
 export type ClusterConfig = z.infer<typeof ClusterSchema>;
 export type AzureConfig = z.infer<typeof AzureSchema>;
 export type DeploymentConfig = z.infer<typeof DeploymentSchema>;
+export type SlosConfig = z.infer<typeof SlosSchema>;

@@ -17,12 +17,16 @@ import {
   type AlarmSpec,
   type AlarmState,
   applyStatistic,
+  burnRateAlarmSpecs,
+  burnRateCompositeActions,
   compositeActions,
   type EvaluationRangeRule,
   evaluateRange,
   resolveAlarms,
+  resolveBurnRateAlarms,
   type SignalDefinition,
   type StateChange,
+  sloById,
 } from "../../lib/catalog";
 import { gpuTemperatureThresholds } from "../../lib/telemetry/thresholds";
 import { DELAYS, drawMs, PROBABILITIES, type Stage } from "../delays";
@@ -140,7 +144,12 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
   const clusters = [...new Set(FLEET.map((n) => n.cluster))];
   const config = simEnvironment(clusters);
   const env = config.name;
-  const alarms = resolveAlarms(config, options.signals);
+  const catalogAlarms = resolveAlarms(config, options.signals);
+  // The SLO burn-rate alarms (lib/catalog/slo.ts): their windows are evaluated like every metric
+  // alarm; their composites (long AND short) page, below.
+  const burnRate = burnRateAlarmSpecs(resolveBurnRateAlarms(config));
+  const burnRateWindows = new Set(burnRate.windows.map((w) => w.name));
+  const alarms = [...catalogAlarms, ...burnRate.composites];
   const base = await baseSnapshots(FLEET, env);
   const counters: Record<string, number> = {
     snapshots: 0,
@@ -361,6 +370,7 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
           const price = prices[d.model];
           publish("aoaiRequests", d.name, m, requests);
           publish("aoaiSuccessfulRequests", d.name, m, ok);
+          publish("aoaiUnavailableRequests", d.name, m, throttled + failed);
           publish("aoai429Rate", d.name, m, requests > 0 ? (100 * throttled) / requests : 0);
           publish(
             "aoaiTpmUtilization",
@@ -394,7 +404,7 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
   }
 
   // ---------------------------------------------------------------- CloudWatch alarms
-  const tracked: Tracked[] = alarms.map((spec) => ({
+  const tracked: Tracked[] = [...catalogAlarms, ...burnRate.windows].map((spec) => ({
     spec,
     offsetMs: draw(DELAYS.alarmEvaluationOffset),
     read: reader(spec, store),
@@ -429,6 +439,7 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
   const byName = new Map(tracked.map((t) => [t.spec.name, t]));
   for (const t of tracked) {
     const { spec } = t;
+    if (burnRateWindows.has(spec.name)) continue; // no actions: the composite pages
     if (spec.suppressedByAlarm) {
       const suppressor = byName.get(spec.suppressedByAlarm);
       const actions = compositeActions(
@@ -448,6 +459,33 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
           pages.push({ kind: "OK", alarm: spec.name, spec, actionAt: change.at, deliveredAt: deliver(spec, change.at) });
         previous = change.to;
       }
+    }
+  }
+  // SLO composites: ALARM while both windows alarm, OK when either recovers; the GPU fleet SLO's
+  // composites are suppressed by the network-outage alarm, as in lib/alarms/burn-rate-alarms.ts.
+  for (const spec of burnRate.composites) {
+    const windows = burnRate.windows.filter((w) => w.pagingAlarmName === spec.name);
+    const [long, short] = windows.map((w) => byName.get(w.name)?.log ?? []) as [StateChange[], StateChange[]];
+    const own: StateChange[] = burnRateCompositeActions(long, short).map((a) => ({ at: a.at, to: a.kind }));
+    const suppressedBy = sloById(spec.signalId.split("/")[0] as Parameters<typeof sloById>[0]).suppressedBy;
+    const suppressor = suppressedBy ? catalogAlarms.find((a) => a.signalId === suppressedBy) : undefined;
+    if (suppressor) {
+      const actions = compositeActions(
+        own,
+        byName.get(suppressor.name)?.log ?? [],
+        { waitMs: SUPPRESSOR_WAIT.toMilliseconds(), extensionMs: SUPPRESSOR_EXTENSION.toMilliseconds() },
+        end,
+      );
+      for (const a of actions) pages.push({ kind: a.kind, alarm: spec.name, spec, actionAt: a.at, deliveredAt: deliver(spec, a.at) });
+    } else {
+      for (const change of own)
+        pages.push({
+          kind: change.to as "ALARM" | "OK",
+          alarm: spec.name,
+          spec,
+          actionAt: change.at,
+          deliveredAt: deliver(spec, change.at),
+        });
     }
   }
   pages.sort((a, b) => a.actionAt - b.actionAt);

@@ -78,10 +78,45 @@ export interface ModelScenario {
 const H = 60;
 const DAY = 24 * H;
 
+/**
+ * The pages of one SLO's burn-rate composites (lib/catalog/slo.ts: signal `<slo>/burn-<tier>`).
+ * A fault that spends an SLO's error budget may legitimately raise them besides its own page.
+ */
+const sloPages = (slo: string, tiers: readonly ("p1" | "p2" | "p3")[] = ["p1", "p2", "p3"]): AlarmRef[] =>
+  tiers.map((t) => ({ signal: `${slo}/burn-${t}` }));
+
 /** The full run: 24 healthy hours with random noise, then every fault (two at once near the end). */
 export function fullModelScenario(): ModelScenario {
   const at = (h: number, m: number) => DAY + h * H + m;
+  const slowBurn: FaultSpec[] = [
+    {
+      // Issue 17: 5 % of gpt-4o-mini's requests throttled (2 of its ~40 a minute) for 5.5 h, never
+      // over the retired threshold alarm's "> 5 %": a 10x burn of dev's 99.5 % availability
+      // budget. Method: P2 when the 6 h window's error ratio passes 6 x 0.5 = 3 %, after about
+      // 3.6 h at 5 %; no P1 (14.4x needs 7.2 %). Earlier faults on gpt-4o-mini keep its 3-day
+      // window over 1x, so the P3 ticket comes first. Last, so no other fault shares its windows.
+      id: "slow-burn",
+      title: "slow burn: 5 % of gpt-4o-mini's requests throttled for 5.5 h (never over a 5 % threshold)",
+      atMin: at(14, 30),
+      durationMin: 330,
+      effects: [{ kind: "azure", deployment: "gpt-4o-mini", condition: { throttledShare: 0.05 } }],
+      expect: { signal: "aoai-availability/burn-p2", level: "warn", deployment: "gpt-4o-mini", tier: "P2", deadlineMin: 300 },
+      alsoMayPage: sloPages("aoai-availability", ["p3"]),
+    },
+  ];
   const faults: FaultSpec[] = [
+    {
+      // Issue 17: 8 % of gpt-4o's requests throttled (1 of its ~15 a minute, 6.7 %) for 12 min,
+      // which a "429 rate > 5 % for 10 of 14 min" threshold alarm pages: 1.3 % of the last hour's
+      // requests, under the fast burn's 7.2 % (14.4 x 0.5 %), and 0.2 % of the last 6 h, under
+      // the slow burn's 3 %. Must not page.
+      id: "short-spike",
+      title: "short 429 spike on gpt-4o (8 % for 12 min): must not page",
+      atMin: at(3, 0),
+      durationMin: 12,
+      effects: [{ kind: "azure", deployment: "gpt-4o", condition: { throttledShare: 0.08 } }],
+      expect: null,
+    },
     {
       id: "ecc",
       title: "uncorrectable ECC error on gb300-1 GPU_1",
@@ -106,7 +141,8 @@ export function fullModelScenario(): ModelScenario {
       onsetAfterMin: 3,
       effects: [{ kind: "gpu-temperature", node: "apollo-2", gpu: 0, celsius: [72, 77, 80, 85, 88, 89] }],
       expect: { signal: "gpu-temperature", level: "critical", cluster: "train-a", tier: "P1", deadlineMin: 10 },
-      alsoMayPage: [{ signal: "gpu-temperature", level: "warn" }],
+      // A GPU over critical for 25 min spends the GPU fleet budget too (one GPU of a dozen).
+      alsoMayPage: [{ signal: "gpu-temperature", level: "warn" }, ...sloPages("gpu-fleet", ["p2", "p3"])],
     },
     {
       id: "power-cap",
@@ -130,7 +166,10 @@ export function fullModelScenario(): ModelScenario {
       atMin: at(4, 0),
       durationMin: 30,
       effects: [{ kind: "azure", deployment: "gpt-4o-mini", condition: { throttledShare: 0.3 } }],
-      expect: { signal: "aoai-429-rate", level: "warn", deployment: "gpt-4o-mini", tier: "P2", deadlineMin: 20 },
+      // 30 % of requests failing is a 60x burn of a 99.5 % availability budget: the fast-burn P1
+      // (aoai-429-rate, a P2 threshold alarm, is retired while the availability SLO is on).
+      expect: { signal: "aoai-availability/burn-p1", level: "critical", deployment: "gpt-4o-mini", tier: "P1", deadlineMin: 25 },
+      alsoMayPage: sloPages("aoai-availability", ["p2", "p3"]),
     },
     {
       id: "latency",
@@ -138,7 +177,11 @@ export function fullModelScenario(): ModelScenario {
       atMin: at(4, 50),
       durationMin: 40,
       effects: [{ kind: "azure", deployment: "gpt-4o", condition: { latencyFactor: 3.2 } }],
-      expect: { signal: "aoai-p99-latency", level: "warn", deployment: "gpt-4o", tier: "P2", deadlineMin: 30 },
+      // Every minute's P99 over the threshold: a 40x burn of dev's 97.5 % latency SLO. P1 once 36 %
+      // of the last hour's minutes are slow (22 min) and those minutes have landed from Log
+      // Analytics (11 min): about 35 min. aoai-p99-latency is retired while the latency SLO is on.
+      expect: { signal: "aoai-latency/burn-p1", level: "critical", deployment: "gpt-4o", tier: "P1", deadlineMin: 40 },
+      alsoMayPage: sloPages("aoai-latency", ["p2", "p3"]),
     },
     {
       id: "outage",
@@ -146,7 +189,9 @@ export function fullModelScenario(): ModelScenario {
       atMin: at(5, 50),
       durationMin: 20,
       effects: [{ kind: "azure", deployment: "gpt-4o-mini", condition: { serverErrorShare: 1 } }],
-      expect: { signal: "aoai-zero-success", level: "critical", deployment: "gpt-4o-mini", tier: "P1", deadlineMin: 15 },
+      // The availability fast burn pages P1; aoai-zero-success, demoted to P2, says "complete outage" in chat.
+      expect: { signal: "aoai-availability/burn-p1", level: "critical", deployment: "gpt-4o-mini", tier: "P1", deadlineMin: 15 },
+      alsoMayPage: [{ signal: "aoai-zero-success" }, ...sloPages("aoai-availability", ["p2", "p3"])],
     },
     {
       id: "network-outage",
@@ -155,6 +200,9 @@ export function fullModelScenario(): ModelScenario {
       durationMin: 30,
       effects: [{ kind: "bmc-status", nodes: "all", status: "unreachable" }],
       expect: { signal: "bmc-network-outage", level: "critical", tier: "P1", deadlineMin: 8 },
+      // The GPU fleet SLO's pages are suppressed with the rest; the slow-burn tiers may report the
+      // budget the outage spent once the suppression's extension is over.
+      alsoMayPage: sloPages("gpu-fleet", ["p2", "p3"]),
     },
     {
       id: "cluster-unreachable",
@@ -163,7 +211,7 @@ export function fullModelScenario(): ModelScenario {
       durationMin: 25,
       effects: [{ kind: "bmc-status", nodes: ["rack-4", "rack-5"], status: "unreachable" }],
       expect: { signal: "bmc-unreachable-share", level: "critical", cluster: "infer-b", tier: "P1", deadlineMin: 10 },
-      alsoMayPage: [{ signal: "bmc-telemetry-stale" }],
+      alsoMayPage: [{ signal: "bmc-telemetry-stale" }, ...sloPages("gpu-fleet")],
     },
     {
       id: "two-fans",
@@ -180,7 +228,11 @@ export function fullModelScenario(): ModelScenario {
       atMin: at(9, 0),
       durationMin: 25,
       effects: [{ kind: "gpu-throttled", node: "cray-1", gpu: 0 }],
-      expect: { signal: "gpu-throttled", level: "warn", cluster: "infer-b", tier: "P2", deadlineMin: 10 },
+      // One throttled GPU is a ticket while the GPU fleet SLO is on (gpu-throttled is demoted to P3).
+      expect: { signal: "gpu-throttled", level: "warn", cluster: "infer-b", tier: "P3", deadlineMin: 20 },
+      // One of infer-b's 10 GPUs throttled is 10 % of its GPU-minutes: with budget already spent
+      // earlier in the 6 h window, the GPU fleet SLO may page its slow burn.
+      alsoMayPage: sloPages("gpu-fleet", ["p2", "p3"]),
     },
     {
       id: "auth-failures",
@@ -189,7 +241,7 @@ export function fullModelScenario(): ModelScenario {
       durationMin: 25,
       effects: [{ kind: "bmc-status", nodes: ["apollo-1", "apollo-2", "gb300-1", "tower-1", "rack-1", "rack-2"], status: "auth_failed" }],
       expect: { signal: "bmc-unreachable-share", level: "critical", cluster: "train-a", tier: "P1", deadlineMin: 10 },
-      alsoMayPage: [{ signal: "bmc-telemetry-stale" }],
+      alsoMayPage: [{ signal: "bmc-telemetry-stale" }, ...sloPages("gpu-fleet")],
     },
     {
       id: "partial-data",
@@ -215,7 +267,7 @@ export function fullModelScenario(): ModelScenario {
       durationMin: 35,
       effects: [{ kind: "ingest-slow", secondsPerRecord: 8 }],
       expect: { signal: "ingest-iterator-age", level: "warn", tier: "P2", deadlineMin: 25 },
-      alsoMayPage: [{ signal: "bmc-telemetry-stale" }, { signal: "bmc-unreachable-share" }],
+      alsoMayPage: [{ signal: "bmc-telemetry-stale" }, { signal: "bmc-unreachable-share" }, ...sloPages("gpu-fleet")],
     },
     {
       id: "concurrent-fan",
@@ -231,7 +283,8 @@ export function fullModelScenario(): ModelScenario {
       atMin: at(13, 2),
       durationMin: 25,
       effects: [{ kind: "azure", deployment: "gpt-4o", condition: { serverErrorShare: 1 } }],
-      expect: { signal: "aoai-zero-success", level: "critical", deployment: "gpt-4o", tier: "P1", deadlineMin: 15 },
+      expect: { signal: "aoai-availability/burn-p1", level: "critical", deployment: "gpt-4o", tier: "P1", deadlineMin: 15 },
+      alsoMayPage: [{ signal: "aoai-zero-success" }, ...sloPages("aoai-availability", ["p2", "p3"])],
     },
     {
       id: "brief-heat",
@@ -242,7 +295,10 @@ export function fullModelScenario(): ModelScenario {
       expect: null,
     },
   ];
-  return { name: "full", warmupMinutes: 20, durationMinutes: at(14, 30), healthy: { fromMin: 0, toMin: DAY }, faults, noise: true };
+  faults.push(...slowBurn);
+  // 6 h of warm-up: the SLO alarms' long windows need history, or their first hours judge a
+  // 3-day budget on minutes of data (a deploy-time artefact, like "breaching" alarms' first ALARM).
+  return { name: "full", warmupMinutes: 6 * H, durationMinutes: at(20, 15), healthy: { fromMin: 0, toMin: DAY }, faults, noise: true };
 }
 
 /** A short scenario for tests: a dead fan and an overheating GPU after a brief healthy stretch, no noise. */

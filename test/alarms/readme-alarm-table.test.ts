@@ -13,7 +13,10 @@ test("README.md's alarm table matches the catalog (run `npm run docs:alarms` whe
 test("the table has one row per signal level and changes when a threshold changes", () => {
   const table = renderAlarmTable();
   const levels = SIGNALS.flatMap((s) => Object.keys(s.levels));
-  expect(table.split("\n").filter((l) => l.startsWith("| ") && l.includes("`"))).toHaveLength(levels.length);
+  // Plus one row per SLO (3) and burn-rate tier (3).
+  expect(table.split("\n").filter((l) => l.startsWith("| ") && l.includes("`"))).toHaveLength(levels.length + 9);
+  // The SRE workbook's fast burn at the default 99.9 % availability target: 14.4 x 0.1 % = 1.44 %.
+  expect(table).toMatch(/\| P1 \| 14\.4× \| 1h \+ 4 min \| 5m \+ 4 min \| 2 % \| > 1\.44 % at 99\.9 % \|/);
   expect(table).toContain(
     "| GPU temperature (`gpu-temperature`, critical) | GpuTemperatureMaxC (hottest GPU in the cluster) | > 83 °C | Maximum / 1 min | 5 of 5 | missing | P1 | cluster |",
   );

@@ -141,6 +141,8 @@ describe("one poll", () => {
     expect(value("AoaiRequests")).toEqual([100]);
     expect(value("AoaiSuccessfulRequests")).toEqual([90]);
     expect(value("Aoai429RatePercent")).toEqual([10]);
+    // The availability SLO's bad events: 429s + 5xx, as a count (10 + 0).
+    expect(value("AoaiUnavailableRequests")).toEqual([10]);
     expect(value("Aoai4xxRatePercent")).toEqual([10]);
     expect(value("Aoai5xxRatePercent")).toEqual([0]);
     expect(value("AoaiPromptTokens")).toEqual([6000]);

@@ -171,6 +171,12 @@ test("a large environment (40 clusters, 60 deployments) still fits CloudWatch's 
         },
       ],
     },
+    // prod's per-instance SLO targets name its own clusters and deployments.
+    slos: {
+      ...base.slos,
+      aoaiAvailability: { ...base.slos.aoaiAvailability, deployments: {} },
+      gpuFleet: { ...base.slos.gpuFleet, clusters: {} },
+    },
   };
   for (const spec of fleetWatchDashboards(big)) checkLimits(spec);
 });

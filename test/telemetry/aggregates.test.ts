@@ -54,6 +54,9 @@ describe("fleet aggregates", () => {
       chassisAtPowerCap: 1,
       bmcsUnreachable: 0,
       snapshotsIngested: 1,
+      // GPU fleet SLO: G1-G3 are at or under 83 C and not throttled; G4 is over critical and throttled.
+      gpusExpected: 4,
+      gpusHealthy: 3,
     });
     const hot = findings
       .filter((f) => f.event === "fleetwatch.gpu")
@@ -66,6 +69,18 @@ describe("fleet aggregates", () => {
     expect(findings.filter((f) => f.event === "fleetwatch.fan")).toHaveLength(2);
     const summary = findings.find((f) => f.event === "fleetwatch.snapshot");
     expect(summary).toMatchObject({ bmc: "10.0.0.1", hottestGpu: "G4", gpuTemperatureMaxC: 84 });
+  });
+
+  test("GPU fleet SLO: a BMC that stops answering keeps counting its last known GPUs as expected, none as healthy", () => {
+    const state = new FleetState();
+    const two = [gpu("G1", 60), gpu("G2", 61, { throttled: true })];
+    const values = (s: BmcSnapshot) => assessSnapshots([s], state, options).groups[0]?.values;
+    expect(values(snap("10.0.0.9", "2026-11-22T10:00:00.000Z", two))).toMatchObject({ gpusExpected: 2, gpusHealthy: 1 });
+    const down = snap("10.0.0.9", "2026-11-22T10:01:00.000Z", [], { status: "unreachable" });
+    expect(values(down)).toMatchObject({ gpusReporting: 0, gpusExpected: 2, gpusHealthy: 0 });
+    // A GPU listed without a temperature (some BMCs never expose it) is reporting and not known hot: healthy.
+    const blind = snap("10.0.0.9", "2026-11-22T10:02:00.000Z", [{ kind: "gpu", id: "G1" }, gpu("G2", 60)]);
+    expect(values(blind)).toMatchObject({ gpusExpected: 2, gpusHealthy: 2 });
   });
 
   test("new uncorrectable ECC: counted when the count grows, not when it stays; an older replay is not news", () => {
