@@ -1,10 +1,7 @@
 /** Alarm state change events for the incident tests, derived from the documented example (fixtures/). */
 import { readFileSync } from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import dynalite from "dynalite";
 import { PARTITION_KEY } from "../../lambdas/incident-recorder/incident-store";
+import { startDynaliteTable } from "../support/dynalite-table";
 
 const example = JSON.parse(readFileSync(new URL("./fixtures/alarm-state-change.json", import.meta.url), "utf8"));
 
@@ -29,23 +26,6 @@ export function stateChange(opts: { alarmName?: string; from: State; to: State; 
   return e;
 }
 
-export async function startIncidentTable(table: string) {
-  const server: Server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const config = {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region: "eu-west-1",
-    credentials: { accessKeyId: "AKIDLOCAL", secretAccessKey: "local" },
-  };
-  const ddb = new DynamoDBClient(config);
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [{ AttributeName: PARTITION_KEY, AttributeType: "S" }],
-      KeySchema: [{ AttributeName: PARTITION_KEY, KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
-  ddb.destroy();
-  return { table, config, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+export function startIncidentTable(table: string) {
+  return startDynaliteTable(table, { name: PARTITION_KEY, type: "S" });
 }
