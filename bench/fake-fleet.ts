@@ -1,7 +1,7 @@
 /**
  * The simulated BMC fleet for `npm run bench:poller`, in its own process so the poller's
  * memory is measured alone: N HTTPS fake BMCs on 127.0.0.1 serving the captures in
- * test/fixtures/redfish, mixed as a GPU fleet might be. Prints one JSON line
+ * dev-support/redfish-captures, mixed as a GPU fleet might be. Prints one JSON line
  * {"ready": true, "ca": PEM, "bmcs": [{host, kind, mockup}]} when listening; then answers
  * "stats" lines on stdin with {"bytes": <response bytes sent by the whole fleet so far>} and
  * serves until its parent closes stdin; on exit it prints its own peak RSS to stderr.
@@ -17,8 +17,8 @@
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
-import { type FakeAnswer, type FakeBmc, loadMockup, startFakeBmc } from "../test/support/redfish-bmc-server";
-import { testCertificate } from "../test/support/tls";
+import { type FakeAnswer, type FakeBmc, loadMockup, startFakeBmc } from "../dev-support/redfish-bmc-server";
+import { testCertificate } from "../dev-support/tls";
 
 const BMCS = Number(process.env.BENCH_BMCS ?? 1000);
 const BASE_MS = Number(process.env.BENCH_BASE_MS ?? 60);

@@ -1,15 +1,16 @@
 /**
- * Requests per steady-state poll for every BMC capture in test/fixtures/redfish, with and
+ * Requests per steady-state poll for every BMC capture in dev-support/redfish-captures, with and
  * without $expand, Basic and session auth: the lines `npm run bench:poller` prints above its
  * Telegraf and last lines. Each capture is served by the HTTPS fake BMC (in this process; the
  * requests are counted by the poller's own client) and polled twice: discovery, then the steady
  * state that is reported. "without $expand" serves the same capture with ExpandQuery removed
  * from ProtocolFeaturesSupported (as a BMC that never advertised it).
  */
+
+import { loadMockup, startFakeBmc } from "../dev-support/redfish-bmc-server";
+import { testCertificate } from "../dev-support/tls";
 import { type BmcMemory, pollBmc } from "../lambdas/redfish-poller/poll-bmc";
 import { createBmcAgent } from "../lambdas/redfish-poller/redfish-client";
-import { loadMockup, startFakeBmc } from "../test/support/redfish-bmc-server";
-import { testCertificate } from "../test/support/tls";
 
 export const FIXTURES = [
   "dmtf-public-rackmount1",

@@ -19,14 +19,14 @@
  *   charged to its 8 GPUs.
  */
 import type { KinesisStreamEvent } from "aws-lambda";
+import { startInfluxWriteServer } from "../dev-support/influx-write-server";
+import { kinesisEventRecord, snapshotFor } from "../dev-support/snapshot-fleet";
+import { distinctMetrics, startHarness } from "../dev-support/telemetry-harness";
 import { assessSnapshots, FleetState } from "../lambdas/telemetry-ingest/aggregates";
 import { decodeSnapshot, type StreamRecord } from "../lambdas/telemetry-ingest/decode";
 import { dedupeSnapshots } from "../lambdas/telemetry-ingest/dedupe";
 import { InfluxSink } from "../lambdas/telemetry-ingest/influx-sink";
 import { buildWriteRequests, oversizeReason, pointBytes, shapeSnapshot } from "../lambdas/telemetry-ingest/records";
-import { startInfluxWriteServer } from "../test/support/influx-write-server";
-import { kinesisEventRecord, snapshotFor } from "../test/telemetry/fleet";
-import { distinctMetrics, startHarness } from "../test/telemetry/support/harness";
 
 const options = { gpuTemperature: { warnC: 78, criticalC: 83 }, staleAfterMs: 300_000, powerCapMargin: 0.05 };
 const AT = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000).toISOString();

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:poller`: the same simulated 1,000-BMC fleet (bench/fake-fleet.ts: HTTPS fake
- * BMCs serving the captures in test/fixtures/redfish, in their own process, with delays that
+ * BMCs serving the captures in dev-support/redfish-captures, in their own process, with delays that
  * grow with what each answer renders and a per-BMC request limit) polled at the same global
  * concurrency (128 BMCs at a time, 2 requests at a time per BMC, 5 s request timeout, Basic
  * auth) by:

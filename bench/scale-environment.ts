@@ -2,8 +2,8 @@
  * A generated fleet-scale environment for `npm run bench:scale`: N clusters of M BMCs (one /24
  * range each) and D Azure OpenAI deployments over accounts of 20, from config/dev.json's shape.
  */
-import { parseConfig } from "../lib/config/load";
-import type { EnvironmentConfig } from "../lib/config/schema";
+import { parseConfig } from "../core/config/parse";
+import type { EnvironmentConfig } from "../core/config/schema";
 
 export interface ScaleShape {
   readonly clusters: number;

@@ -4,8 +4,9 @@
  * `-c env=prod` selects config/prod.json.
  */
 import { App } from "aws-cdk-lib";
+import { ConfigError } from "../core/config/parse";
 import { buildApp } from "../lib/app";
-import { ConfigError, loadConfig } from "../lib/config/load";
+import { loadConfig } from "../lib/config/load";
 
 const app = new App();
 const envName = String(app.node.tryGetContext("env") ?? "dev");

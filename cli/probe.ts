@@ -7,9 +7,9 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import type { Component } from "../core/snapshot";
 import { type PolledSnapshot, pollBmc } from "../lambdas/redfish-poller/poll-bmc";
 import { createBmcAgent } from "../lambdas/redfish-poller/redfish-client";
-import type { Component } from "../lambdas/shared/snapshot";
 
 export const PROBE_USAGE = `Usage: fleetwatch probe https://HOST[:PORT] [options]
 

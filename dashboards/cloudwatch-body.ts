@@ -4,7 +4,7 @@
  * limits without synthesising, and the construct and this module cannot drift apart: the
  * construct wraps exactly these widget objects.
  */
-import { METRIC_NAMESPACE, METRICS } from "../lambdas/shared/metric-names";
+import { METRIC_NAMESPACE, METRICS } from "../core/metric-registry";
 import type { DashboardSpec, LogSource, PagingTier, Query, Threshold, WidgetSpec } from "./spec";
 
 export interface BodyContext {

@@ -1,148 +1,42 @@
 /**
  * The three FleetWatch dashboards (docs/signal-catalog.md, "Dashboards"), generated from the metric
- * registry (lambdas/shared/metric-names.ts), the environment's config (clusters, deployments,
+ * registry (core/metric-registry.ts), the environment's config (clusters, deployments,
  * budgets) and the catalog thresholds. Pure data: see dashboards/spec.ts.
  */
 
-import { METRICS, type MetricDimension, type MetricKey } from "../lambdas/shared/metric-names";
-import { BURN_RATE_POLICIES, resolveSlos, SLO_PERIOD_DAYS, SLOS, type SloInstance } from "../lib/catalog/slo";
-import type { EnvironmentConfig } from "../lib/config/schema";
+import { BURN_RATE_POLICIES, resolveSlos, SLO_PERIOD_DAYS, SLOS, type SloInstance } from "../core/catalog/slo";
+import type { EnvironmentConfig } from "../core/config/schema";
+import { METRICS, type MetricKey } from "../core/metric-registry";
 import { capacityForecastRows, capacityHeadroomRows, engineeringIncidentRows, executiveIncidentRows } from "./incidents-capacity";
 import { logsInsightsQueries, queryText } from "./logs-insights/queries";
 import {
   type DashboardSpec,
   dashboardName,
-  type ExpressionQuery,
   type GraphWidgetSpec,
-  type LogsWidgetSpec,
   type MetricQuery,
   type Query,
   type Threshold,
   type WidgetSpec,
 } from "./spec";
 import { catalogLine, catalogThreshold, SLA_TARGET_PERCENT } from "./thresholds";
+import {
+  type Context,
+  context,
+  DAY,
+  envMetric,
+  expr,
+  graph,
+  HOUR,
+  ids,
+  logsWidget,
+  metric,
+  NODE_PATTERN,
+  perCluster,
+  perDeployment,
+  text,
+  WEEK,
+} from "./widgets";
 
-const HOUR = 3600;
-const DAY = 86_400;
-const WEEK = 7 * DAY;
-
-/** The node drill-down variable: typed into the dashboard, substituted into log queries. */
-export const NODE_PATTERN = "__FW_NODE__";
-
-export interface Context {
-  readonly env: string;
-  readonly clusters: readonly string[];
-  readonly deployments: readonly { readonly name: string; readonly sloP99Ms: number }[];
-  readonly intervalSeconds: number;
-  readonly budgets: EnvironmentConfig["budgets"];
-  readonly config: EnvironmentConfig;
-}
-
-export function context(config: EnvironmentConfig): Context {
-  const seen = new Map<string, { name: string; sloP99Ms: number }>();
-  for (const account of config.azure?.accounts ?? []) {
-    for (const d of account.deployments) {
-      // The Deployment dimension is the name alone: same-named deployments share a metric, keep the strictest SLO.
-      const prev = seen.get(d.name);
-      if (!prev || d.sloP99Ms < prev.sloP99Ms) seen.set(d.name, { name: d.name, sloP99Ms: d.sloP99Ms });
-    }
-  }
-  return {
-    env: config.name,
-    clusters: config.redfish.clusters.map((c) => c.name),
-    deployments: [...seen.values()],
-    intervalSeconds: config.redfish.intervalSeconds,
-    budgets: config.budgets,
-    config,
-  };
-}
-
-// ---------- small builders ----------
-
-export function metric(
-  id: string,
-  key: MetricKey,
-  dims: Partial<Record<MetricDimension, string>>,
-  stat: string,
-  label: string,
-  visible = true,
-): MetricQuery {
-  return { kind: "metric", id, metric: key, dimensions: dims, stat, label, visible };
-}
-
-export function expr(id: string, expression: string, label: string, visible = true): ExpressionQuery {
-  return { kind: "expression", id, expression, label, visible };
-}
-
-export function graph(
-  title: string,
-  queries: Query[],
-  opts: Partial<Omit<GraphWidgetSpec, "type" | "title" | "queries">> = {},
-): GraphWidgetSpec {
-  return {
-    type: "graph",
-    title,
-    width: opts.width ?? 12,
-    height: opts.height ?? 6,
-    view: opts.view ?? "timeSeries",
-    periodSeconds: opts.periodSeconds ?? 60,
-    queries,
-    thresholds: opts.thresholds ?? [],
-    ...(opts.stacked !== undefined ? { stacked: opts.stacked } : {}),
-    ...(opts.yAxis ? { yAxis: opts.yAxis } : {}),
-    ...(opts.start ? { start: opts.start } : {}),
-    ...(opts.setPeriodToTimeRange ? { setPeriodToTimeRange: true } : {}),
-  };
-}
-
-export function text(markdown: string, width = 24, height = 2): WidgetSpec {
-  return { type: "text", title: "", width, height, markdown };
-}
-
-export function perCluster(
-  c: Context,
-  prefix: string,
-  key: MetricKey,
-  stat: string,
-  label: (cluster: string) => string,
-  visible = true,
-): MetricQuery[] {
-  return c.clusters.map((cluster, i) =>
-    metric(`${prefix}${i}`, key, { Environment: c.env, Cluster: cluster }, stat, label(cluster), visible),
-  );
-}
-
-export function perDeployment(
-  c: Context,
-  prefix: string,
-  key: MetricKey,
-  stat: string,
-  label: (deployment: string) => string,
-  visible = true,
-): MetricQuery[] {
-  return c.deployments.map((d, i) =>
-    metric(`${prefix}${i}`, key, { Environment: c.env, Deployment: d.name }, stat, label(d.name), visible),
-  );
-}
-
-export function envMetric(c: Context, id: string, key: MetricKey, stat: string, label: string): MetricQuery {
-  return metric(id, key, { Environment: c.env }, stat, label);
-}
-
-export const ids = (qs: readonly Query[]) => qs.map((q) => q.id).join(", ");
-
-export function logsWidget(
-  title: string,
-  sources: LogsWidgetSpec["sources"],
-  query: string,
-  columns: string[],
-  width = 12,
-  height = 6,
-): LogsWidgetSpec {
-  return { type: "logs", title, width, height, sources, query, view: "table", columns };
-}
-
-/** Lay widgets out in rows no wider than CloudWatch's 24-unit grid. */
 function rows(...groups: WidgetSpec[][]): WidgetSpec[][] {
   const out: WidgetSpec[][] = [];
   for (const group of groups) {
@@ -262,7 +156,7 @@ const NOT_BURNING_DAYS = 999;
 
 /**
  * Per SLO instance i, the bad and valid event counts of each period as ids b<i> and t<i>
- * (metrics or expressions), the same quantities the burn-rate alarms use (lib/catalog/slo.ts).
+ * (metrics or expressions), the same quantities the burn-rate alarms use (core/catalog/slo.ts).
  * Hidden queries are labelled with their id: at 100 instances the labels alone would cost
  * kilobytes of the 256 KB dashboard body.
  */

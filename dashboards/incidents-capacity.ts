@@ -4,10 +4,10 @@
  * quota and budget lines, and regional quota headroom (capacity). Pure data (dashboards/spec.ts).
  */
 
-import { type Context, expr, graph, ids, logsWidget, metric, perDeployment, text } from "./definitions";
 import { incidentAndCapacityQueries, queryText } from "./logs-insights/queries";
 import type { PagingTier, Query, Threshold, WidgetSpec } from "./spec";
 import { catalogLine } from "./thresholds";
+import { type Context, expr, graph, ids, logsWidget, metric, perDeployment, text } from "./widgets";
 
 const WEEK = 7 * 86_400;
 const DAY = 86_400;

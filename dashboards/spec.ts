@@ -5,12 +5,12 @@
  *
  * Pure module: no CDK, no SDK.
  */
-import type { MetricDimension, MetricKey } from "../lambdas/shared/metric-names";
+import type { MetricDimension, MetricKey } from "../core/metric-registry";
 
 export type DashboardId = "executive" | "engineering" | "capacity";
 export type PagingTier = "P1" | "P2" | "P3";
 
-/** A FleetWatch metric from lambdas/shared/metric-names.ts, with its dimension values. */
+/** A FleetWatch metric from core/metric-registry.ts, with its dimension values. */
 export interface MetricQuery {
   readonly kind: "metric";
   /** Metric-math id: lower-case letter first, then letters, digits, underscore. */

@@ -1,9 +1,9 @@
 /**
- * The threshold lines the dashboards draw, read from the signal catalog (lib/catalog) with
+ * The threshold lines the dashboards draw, read from the signal catalog (core/catalog) with
  * the environment's overrides applied: a line on a graph is the number the alarm pages on.
  */
-import { effectiveLevel, type LevelName, signalById } from "../lib/catalog";
-import type { EnvironmentConfig } from "../lib/config/schema";
+import { effectiveLevel, type LevelName, signalById } from "../core/catalog";
+import type { EnvironmentConfig } from "../core/config/schema";
 import type { Threshold } from "./spec";
 
 const OPERATOR = {

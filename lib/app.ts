@@ -4,7 +4,7 @@
  */
 import { App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
-import type { EnvironmentConfig } from "./config/schema";
+import type { EnvironmentConfig } from "../core/config/schema";
 import { FleetWatchStack, stackName } from "./fleetwatch-stack";
 
 export interface FleetWatchApp {

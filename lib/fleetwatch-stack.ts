@@ -4,13 +4,13 @@
  */
 import { Stack, type StackProps, Tags } from "aws-cdk-lib";
 import type { Construct } from "constructs";
+import { alarmName } from "../core/catalog/resolve";
+import type { EnvironmentConfig } from "../core/config/schema";
 import { BurnRateAlarms } from "./alarms/burn-rate-alarms";
 import { SignalAlarms } from "./alarms/signal-alarms";
 import { AzureOpenAiPoller } from "./azure-openai/azure-openai-poller";
 import { AzureMonitorProvisioning } from "./azure-side/azure-monitor-provisioning";
 import { CapacityForecast } from "./capacity/capacity-forecast";
-import { alarmName } from "./catalog/resolve";
-import type { EnvironmentConfig } from "./config/schema";
 import { alarmsByTier, FleetWatchDashboards } from "./dashboards/fleetwatch-dashboards";
 import { IncidentRecorder } from "./incidents/incident-recorder";
 import { PagingTiers } from "./paging/paging-tiers";

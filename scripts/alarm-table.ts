@@ -6,10 +6,10 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { SIGNALS } from "../lib/catalog/signals";
-import { BURN_RATE_POLICIES, budgetSpentPercent, burnThresholdPercent, SLO_PERIOD_DAYS, SLOS, windowLabel } from "../lib/catalog/slo";
-import type { SignalDefinition } from "../lib/catalog/types";
-import { SlosSchema } from "../lib/config/schema";
+import { SIGNALS } from "../core/catalog/signals";
+import { BURN_RATE_POLICIES, budgetSpentPercent, burnThresholdPercent, SLO_PERIOD_DAYS, SLOS, windowLabel } from "../core/catalog/slo";
+import type { SignalDefinition } from "../core/catalog/types";
+import { SlosSchema } from "../core/config/schema";
 
 export const START = "<!-- alarm-table:start -->";
 export const END = "<!-- alarm-table:end -->";
@@ -47,7 +47,7 @@ export function renderAlarmTable(signals: readonly SignalDefinition[] = SIGNALS)
     }
   }
   return [
-    "Generated from `lib/catalog/signals.ts` and `lib/catalog/slo.ts` by `npm run docs:alarms` (defaults; `config.thresholds.<id>` overrides per environment). Every alarm sends ALARM and OK to its tier. P1 → PagerDuty, P2 → Slack/Teams, P3 → email/ticket. Runbooks: docs/alarms.md.",
+    "Generated from `core/catalog/signals.ts` and `core/catalog/slo.ts` by `npm run docs:alarms` (defaults; `config.thresholds.<id>` overrides per environment). Every alarm sends ALARM and OK to its tier. P1 → PagerDuty, P2 → Slack/Teams, P3 → email/ticket. Runbooks: docs/alarms.md.",
     "",
     ...rows,
     "",

@@ -3,7 +3,7 @@
  *   [--retention recommended|config] [--memory-hours H] [--magnetic-days D] [--log-days D]
  *   [--vpc-egress interface-endpoints|nat-gateway] [--write-docs]
  *
- * Monthly cost of FleetWatch for a fleet, per service, from lib/cost/prices.ts (cited, dated),
+ * Monthly cost of FleetWatch for a fleet, per service, from cost/prices.ts (cited, dated),
  * next to a CloudWatch-only design (no Kinesis/Timestream), per-GPU CloudWatch custom metrics,
  * and DCGM exporter + Amazon Managed Service for Prometheus. The poller's Lambda duration is
  * the measured sweep recorded in bench/results/poller.json. Clusters, AZs, deployments, shard
@@ -13,13 +13,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import type { EnvironmentConfig } from "../core/config/schema";
+import { DEFAULT_INFLUXDB_ASSUMPTIONS, INFLUXDB_PRICES, influxDbEstimate, pointsOf } from "../cost/influxdb";
+import { costReport, DEFAULT_ASSUMPTIONS, type LineItem, RECOMMENDED_RETENTION, representativeSnapshot } from "../cost/model";
+import { readMeasuredSweep } from "../cost/poller-sweep";
+import { PRICES_CHECKED_ON, PRICES_CHECKED_ON_VPC, PRICES_REGION } from "../cost/prices";
+import { costDocBlock, costLine, DESIGNS, DOC_END, DOC_START } from "../cost/summary";
 import { loadConfig } from "../lib/config/load";
-import type { EnvironmentConfig } from "../lib/config/schema";
-import { DEFAULT_INFLUXDB_ASSUMPTIONS, INFLUXDB_PRICES, influxDbEstimate, pointsOf } from "../lib/cost/influxdb";
-import { costReport, DEFAULT_ASSUMPTIONS, type LineItem, RECOMMENDED_RETENTION, representativeSnapshot } from "../lib/cost/model";
-import { readMeasuredSweep } from "../lib/cost/poller-sweep";
-import { PRICES_CHECKED_ON, PRICES_CHECKED_ON_VPC, PRICES_REGION } from "../lib/cost/prices";
-import { costDocBlock, costLine, DESIGNS, DOC_END, DOC_START } from "../lib/cost/summary";
 
 const { values } = parseArgs({
   options: {
@@ -97,7 +97,7 @@ console.log(
     `(${config.redfish.clusters.length} clusters, ${config.redfish.network.availabilityZones.length} AZs, shard size ${config.redfish.shardSize}, Timestream memory ${config.retention.timestreamMemoryHours} h / magnetic ${config.retention.timestreamMagneticDays} d, logs ${config.retention.logDays} d)`,
 );
 console.log(
-  `Prices: ${PRICES_REGION} list prices checked ${PRICES_CHECKED_ON} (VPC lines ${PRICES_CHECKED_ON_VPC}; lib/cost/prices.ts cites each page); free tiers not subtracted.`,
+  `Prices: ${PRICES_REGION} list prices checked ${PRICES_CHECKED_ON} (VPC lines ${PRICES_CHECKED_ON_VPC}; cost/prices.ts cites each page); free tiers not subtracted.`,
 );
 console.log(
   `Poller sweep: ${pollerSweep.sweepSeconds} s for ${pollerSweep.bmcs} BMCs at concurrency ${pollerSweep.concurrency}, recorded from npm run bench:poller in bench/results/poller.json -> ${report.derived.pollerSweepSeconds!.toFixed(2)} s per shard.`,
@@ -121,7 +121,7 @@ if (values["write-docs"]) {
   writeFileSync(file, doc.slice(0, from) + block + doc.slice(to + DOC_END.length));
   console.log(`wrote the generated block of ${file}`);
 }
-// --- the telemetry store: LiveAnalytics (priced in the FleetWatch design) beside Timestream for InfluxDB (lib/cost/influxdb.ts) ---
+// --- the telemetry store: LiveAnalytics (priced in the FleetWatch design) beside Timestream for InfluxDB (cost/influxdb.ts) ---
 const liveAnalyticsUsd = report.fleetwatch.filter((i) => i.service === "Timestream").reduce((n, i) => n + i.usd, 0);
 const store = base.telemetryStore;
 const influx = influxDbEstimate(pointsOf(representativeSnapshot(assumptions, config)), nodes / intervalSeconds, {
@@ -142,7 +142,7 @@ console.log(
   `  ${"Timestream for InfluxDB total".padEnd(30)} ${usd(influx.totalUsd).padStart(10)}  (${Math.round(influx.linesPerSecond)} lines/s; FleetWatch with it instead of LiveAnalytics: ${usd(report.totals.fleetwatch - liveAnalyticsUsd + influx.totalUsd)})`,
 );
 console.log(
-  `  InfluxDB rates: ${INFLUXDB_PRICES.source}, ${INFLUXDB_PRICES.verified} (the rate table did not render on ${INFLUXDB_PRICES.checked}; lib/cost/influxdb.ts)`,
+  `  InfluxDB rates: ${INFLUXDB_PRICES.source}, ${INFLUXDB_PRICES.verified} (the rate table did not render on ${INFLUXDB_PRICES.checked}; cost/influxdb.ts)`,
 );
 console.log(
   `cost_store liveanalytics_usd=${usd(liveAnalyticsUsd)} influxdb_usd=${usd(influx.totalUsd)} influxdb_class=${influx.instanceType} influxdb_storage_gib=${influx.storageGiB}`,

@@ -1,7 +1,7 @@
 /**
  * `npm run serve:bmc -- <capture> [--auth basic|session|either] [--port N]`
  *
- * Serves one BMC capture from test/fixtures/redfish over HTTPS on 127.0.0.1 (the tests' fake BMC),
+ * Serves one BMC capture from dev-support/redfish-captures over HTTPS on 127.0.0.1 (the tests' fake BMC),
  * so `npx fleetwatch probe` can be tried before there is a real BMC at hand. Prints the probe
  * command to run; stops on Ctrl-C.
  */
@@ -9,8 +9,8 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { MOCKUPS_DIR, startFakeBmc } from "../test/support/redfish-bmc-server";
-import { testCertificate } from "../test/support/tls";
+import { MOCKUPS_DIR, startFakeBmc } from "../dev-support/redfish-bmc-server";
+import { testCertificate } from "../dev-support/tls";
 
 const USERNAME = "fleetwatch";
 const PASSWORD = "fleetwatch-local-only";
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const capture = positionals[0];
   if (values.help || !capture || !available.includes(capture)) {
     process.stderr.write(
-      `Usage: npm run serve:bmc -- <capture> [--auth basic|session|either]\n\ncaptures in test/fixtures/redfish:\n${available.map((c) => `  ${c}`).join("\n")}\n`,
+      `Usage: npm run serve:bmc -- <capture> [--auth basic|session|either]\n\ncaptures in dev-support/redfish-captures:\n${available.map((c) => `  ${c}`).join("\n")}\n`,
     );
     process.exit(capture && !values.help ? 2 : 0);
   }

@@ -43,7 +43,7 @@ if (values.scenario !== "full" && values.scenario !== "short") {
   console.error(`--scenario must be "full" or "short", got ${JSON.stringify(values.scenario)}`);
   process.exit(2);
 }
-const { EVALUATION_RANGES } = await import("../lib/catalog");
+const { EVALUATION_RANGES } = await import("../core/catalog");
 const { runModel } = await import("../sim/model/engine");
 const { fullModelScenario, shortModelScenario } = await import("../sim/model/scenario");
 const { percentile, scoreRun, summarise, summaryLine } = await import("../sim/model/score");

@@ -2,13 +2,12 @@
  * CloudWatch, for the simulation: evaluates every alarm the catalog resolves for the simulated
  * environment, once per minute at the minute boundary (CloudWatch evaluates alarms with periods
  * of a minute or more every minute, over periods that end at the evaluation time), on the
- * datapoints that have *arrived* by then, with lib/catalog's rules (statistic, period, M of N,
+ * datapoints that have *arrived* by then, with core/catalog's rules (statistic, period, M of N,
  * evaluation range, missing-data treatment). Composite paging alarms honour their actions
  * suppressor with its wait and extension periods. Alarms on AWS-namespace metrics (Lambda
  * errors, iterator age, SQS depth) are not evaluated: nothing here produces those metrics.
  */
 
-import { METRIC_NAMESPACE, METRICS } from "../lambdas/shared/metric-names";
 import {
   type AlarmSpec,
   type AlarmState,
@@ -18,7 +17,8 @@ import {
   evaluateRange,
   type Sample,
   type StateChange,
-} from "../lib/catalog";
+} from "../core/catalog";
+import { METRIC_NAMESPACE, METRICS } from "../core/metric-registry";
 import { evaluateExpression, parseExpression } from "./metric-math";
 import type { MetricStore } from "./metric-store";
 
@@ -36,7 +36,7 @@ export interface EvaluatorOptions {
   readonly suppressorWaitMs: number;
   readonly suppressorExtensionMs: number;
   /**
-   * Periods added to lib/catalog's default evaluation range (N + 2). 0 = the catalog's rules; a
+   * Periods added to core/catalog's default evaluation range (N + 2). 0 = the catalog's rules; a
    * diagnostic for "would a longer range see late data" (`npm run simulate -- --extra-evaluation-periods 10`).
    */
   readonly extraEvaluationPeriods?: number;
@@ -156,7 +156,7 @@ export class AlarmEvaluator {
         }
       }
     }
-    // Composite paging alarms: lib/catalog's documented wait/extension rules over the state logs so far.
+    // Composite paging alarms: core/catalog's documented wait/extension rules over the state logs so far.
     for (const t of this.tracked) {
       if (!t.spec.suppressedByAlarm) continue;
       const actions = compositeActions(

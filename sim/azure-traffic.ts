@@ -6,7 +6,7 @@
  * so the model plays Log Analytics and answers with the query's result shape).
  * A minute is exposed once it has ended. Deterministic: no randomness, small periodic jitter.
  */
-import type { AzureFakeServer, FakeMetricValue } from "../test/support/azure-fake-server";
+import type { AzureFakeServer, FakeMetricValue } from "../dev-support/azure-fake-server";
 
 export interface DeploymentTraffic {
   readonly accountResourceId: string;

@@ -5,8 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CONFIG_DIR, parseConfig } from "../lib/config/load";
-import type { EnvironmentConfig } from "../lib/config/schema";
+import { parseConfig } from "../core/config/parse";
+import type { EnvironmentConfig } from "../core/config/schema";
+import { CONFIG_DIR } from "../lib/config/load";
 import type { DeploymentTraffic } from "./azure-traffic";
 
 export interface SimDeployment {

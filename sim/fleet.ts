@@ -1,6 +1,6 @@
 /**
- * The simulated GPU fleet: one HTTPS fake BMC (test/support/redfish-bmc-server.ts) per node,
- * serving a Redfish mockup from test/fixtures/redfish with mutable overlays on top.
+ * The simulated GPU fleet: one HTTPS fake BMC (dev-support/redfish-bmc-server.ts) per node,
+ * serving a Redfish mockup from dev-support/redfish-captures with mutable overlays on top.
  *
  * The fake BMC caches its response bodies, so an overlay cannot be applied in place: each BMC
  * has a fixed loopback address (a TCP pass-through, the "BMC's IP") in front of a fake BMC
@@ -11,7 +11,7 @@
 
 import type { AddressInfo } from "node:net";
 import { connect, createServer, type Server, type Socket } from "node:net";
-import { type FakeBmc, loadMockup, startFakeBmc } from "../test/support/redfish-bmc-server";
+import { type FakeBmc, loadMockup, startFakeBmc } from "../dev-support/redfish-bmc-server";
 
 export type Doc = Record<string, unknown>;
 export type Tree = Map<string, Doc>;
@@ -23,7 +23,7 @@ export interface NodeSpec {
   /** Stable name used by the scenario, e.g. "train-a/apollo-1". */
   readonly id: string;
   readonly cluster: string;
-  /** Mockup directory under test/fixtures/redfish. */
+  /** Mockup directory under dev-support/redfish-captures. */
   readonly mockup: string;
   /** Overlays that repair faults already present in the capture, so the baseline is healthy. */
   readonly baseline?: readonly Overlay[];

@@ -9,7 +9,7 @@
  * (onset + datapointsToAlarm x period + the source's own delays) is printed beside it, so the
  * sampling resolution is visible too. See docs/simulation.md.
  */
-import { type AlarmSpec, isBreaching, signalById, type Tier } from "../lib/catalog";
+import { type AlarmSpec, isBreaching, signalById, type Tier } from "../core/catalog";
 import type { Notification } from "./alarm-evaluator";
 import type { ExpectedAlarm, FaultSpec, Scenario } from "./scenario";
 

@@ -5,8 +5,7 @@
  * alarm at the minute boundary. Faults and noise are applied at their scripted instants.
  * Idle time between events is skipped; the work itself runs at real speed on loopback.
  */
-import { SUPPRESSOR_EXTENSION, SUPPRESSOR_WAIT } from "../lib/alarms/signal-alarms";
-import { resolveAlarms } from "../lib/catalog";
+import { resolveAlarms, SUPPRESSOR_TIMING } from "../core/catalog";
 import { AlarmEvaluator, type Notification } from "./alarm-evaluator";
 import { AzureTraffic } from "./azure-traffic";
 import type { SimClock } from "./clock";
@@ -59,8 +58,8 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
     const traffic = new AzureTraffic(pipeline.azure, trafficOf(config), pipeline.workspaceId);
     const ctx: ScenarioContext = { fleet, traffic };
     const evaluatorOptions = {
-      suppressorWaitMs: SUPPRESSOR_WAIT.toMilliseconds(),
-      suppressorExtensionMs: SUPPRESSOR_EXTENSION.toMilliseconds(),
+      suppressorWaitMs: SUPPRESSOR_TIMING.waitSeconds * 1000,
+      suppressorExtensionMs: SUPPRESSOR_TIMING.extensionSeconds * 1000,
       extraEvaluationPeriods: options.extraEvaluationPeriods ?? 0,
     };
     const evaluator = new AlarmEvaluator(alarms, store, evaluatorOptions);
@@ -146,7 +145,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
       staleAfterMs: pipeline.staleAfterMs,
       metricsSettleMs: (settings?.metricsSettleMinutes ?? 0) * 60_000,
       logsSettleMs: (settings?.logsSettleMinutes ?? 0) * 60_000,
-      suppressorWaitMs: SUPPRESSOR_WAIT.toMilliseconds(),
+      suppressorWaitMs: SUPPRESSOR_TIMING.waitSeconds * 1000,
     });
     return {
       score: result,

@@ -5,7 +5,7 @@
  * so every alarm has history when scoring starts (a freshly created alarm with "breaching"
  * missing data would otherwise start in ALARM, which is a deploy-time artefact, not a page).
  */
-import type { LevelName } from "../lib/catalog";
+import type { LevelName } from "../core/catalog";
 import type { AzureTraffic, TrafficCondition } from "./azure-traffic";
 import { type Fleet, type NodeSpec, type Overlay, setAt, setMember } from "./fleet";
 

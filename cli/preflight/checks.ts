@@ -4,8 +4,8 @@
  * a fail the fix. Secret values are parsed, never printed.
  */
 
-import type { EnvironmentConfig } from "../../lib/config/schema";
-import { TIMESTREAM_INFLUXDB_REGIONS } from "../../lib/config/telemetry-store";
+import type { EnvironmentConfig } from "../../core/config/schema";
+import { TIMESTREAM_INFLUXDB_REGIONS } from "../../core/config/telemetry-store";
 import { LAMBDA_MIN_UNRESERVED_CONCURRENCY, RESERVED_CONCURRENCY } from "../../lib/constructs/invoke-limits";
 import type { PreflightAws } from "./aws";
 
@@ -109,7 +109,7 @@ export async function runChecks(config: EnvironmentConfig, aws: PreflightAws): P
     });
   }
 
-  // ---- telemetry store, by the config's choice (lib/config/telemetry-store.ts).
+  // ---- telemetry store, by the config's choice (core/config/telemetry-store.ts).
   const store = config.telemetryStore;
   if (store.kind === "timestream-liveanalytics") {
     await attempt("telemetry store: Timestream for LiveAnalytics", async () => {

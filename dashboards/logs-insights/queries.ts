@@ -1,7 +1,7 @@
 /**
  * CloudWatch Logs Insights query definitions for the on-call, as plain data. The construct
  * saves each as a logs.QueryDefinition named "FleetWatch-<env>/<id>"; the ids are the names
- * the signal catalog's runbooks point to (lib/catalog/signals.ts, `lookAt`).
+ * the signal catalog's runbooks point to (core/catalog/signals.ts, `lookAt`).
  *
  * Field names follow the structured log lines the Lambdas write: telemetry-ingest's findings
  * (`event` = fleetwatch.snapshot | fleetwatch.gpu | fleetwatch.fan | fleetwatch.power_cap |

@@ -4,9 +4,10 @@
  * deterministic SAMPLE data, so a reviewer without an AWS account sees what `cdk deploy`
  * creates. Pure: same spec and config in, same bytes out.
  */
-import { METRICS, type MetricKey } from "../../lambdas/shared/metric-names";
-import { resolveAlarms } from "../../lib/catalog";
-import type { EnvironmentConfig } from "../../lib/config/schema";
+
+import { resolveAlarms } from "../../core/catalog";
+import type { EnvironmentConfig } from "../../core/config/schema";
+import { METRICS, type MetricKey } from "../../core/metric-registry";
 import { THRESHOLD_COLOURS } from "../cloudwatch-body";
 import type { DashboardSpec, GraphWidgetSpec, LogsWidgetSpec, MetricQuery, PagingTier, WidgetSpec } from "../spec";
 import { asSeries, evaluate } from "./metric-math";

@@ -6,8 +6,8 @@
  * the others.
  */
 
+import { type AzureSidePlan, type PlannedResource, resourcesOf } from "../../core/azure-side/plan";
 import { claimDiagnosticCategories } from "./brownfield";
-import { type AzureSidePlan, type PlannedResource, resourcesOf } from "./plan";
 import type { AzureMonitorPort } from "./port";
 
 export interface ApplySummary {

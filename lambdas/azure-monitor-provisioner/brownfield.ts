@@ -5,7 +5,7 @@
  * land where FleetWatch needs them, so FleetWatch's own setting claims only what is not covered.
  * https://learn.microsoft.com/azure/azure-monitor/essentials/diagnostic-settings
  */
-import type { DiagnosticSettingPlan } from "./plan";
+import type { DiagnosticSettingPlan } from "../../core/azure-side/plan";
 
 /** A diagnostic setting that exists on the resource (any owner), as ARM lists it. */
 export interface ExistingDiagnosticSetting {

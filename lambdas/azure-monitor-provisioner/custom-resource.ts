@@ -5,8 +5,8 @@
  * A missing response would leave the stack waiting for an hour, so a deadline guards the work.
  */
 import { z } from "zod";
+import type { AzureSidePlan } from "../../core/azure-side/plan";
 import { type ApplySummary, applyPlan, deletePlan, type StepLog } from "./apply";
-import type { AzureSidePlan } from "./plan";
 import type { AzureMonitorPort } from "./port";
 
 export interface CustomResourceEvent {

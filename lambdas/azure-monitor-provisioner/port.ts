@@ -3,8 +3,9 @@
  * and arm-adapter.ts implements it with @azure/arm-monitor and @azure/arm-operationalinsights.
  * Deletes must treat "already gone" as success (that is what makes delete idempotent).
  */
+
+import type { ActionGroupPlan, AlertRulePlan, DiagnosticSettingPlan, SavedSearchPlan } from "../../core/azure-side/plan";
 import type { ExistingDiagnosticSetting } from "./brownfield";
-import type { ActionGroupPlan, AlertRulePlan, DiagnosticSettingPlan, SavedSearchPlan } from "./plan";
 
 export interface AzureMonitorPort {
   workspaceLocation(workspaceResourceId: string): Promise<string>;

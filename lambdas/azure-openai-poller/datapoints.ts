@@ -2,7 +2,7 @@
  * Turns what Azure returned into one value per (deployment, metric, minute): request counts
  * and rates by status class, tokens, cost, quota utilisation, latency. Pure: no SDK, no clock.
  */
-import type { MetricKey } from "../shared/metric-names";
+import type { MetricKey } from "../../core/metric-registry";
 import { estimatedCostUsd, type ModelPrice } from "./cost";
 import type { LogsResult, MetricSeries } from "./ports";
 import { type DeploymentQuota, utilisationPercent } from "./quota";
@@ -164,7 +164,7 @@ function minuteDatapoints(d: DeploymentContext, minute: number, m: MinuteAccumul
     if (m.requests > 0) {
       const c = m.byStatusClass;
       push("aoaiSuccessfulRequests", c.s2xx);
-      // A count, not a rate: the availability SLO sums it over windows (lib/catalog/slo.ts).
+      // A count, not a rate: the availability SLO sums it over windows (core/catalog/slo.ts).
       push("aoaiUnavailableRequests", c.s429 + c.s5xx);
       push("aoai429Rate", (c.s429 / m.requests) * 100);
       push("aoai4xxRate", (c.s4xx / m.requests) * 100);

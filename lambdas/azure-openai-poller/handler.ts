@@ -3,8 +3,8 @@
  * environment, wiring in runtime.ts, the work in poll.ts.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
+import { parseSettings, SETTINGS_ENV_VAR } from "../../core/contracts/azure-openai-poller-settings";
 import { createPoller, type Poller } from "./runtime";
-import { parseSettings, SETTINGS_ENV_VAR } from "./settings";
 
 const logger = new Logger({ serviceName: "azure-openai-poller" });
 let poller: Poller | undefined;

@@ -11,7 +11,7 @@
  *    Tokens per Second are not available for Standard deployments; PTU utilisation is
  *    provisioned-only)
  */
-import type { MetricKey } from "../shared/metric-names";
+import type { MetricKey } from "../../core/metric-registry";
 
 /** Staleness is tracked per family: a failed latency call does not blind the requests alarm. */
 export type MetricFamily = "requests" | "tokens" | "performance";

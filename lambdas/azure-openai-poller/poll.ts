@@ -4,7 +4,9 @@
  * its real minute as the timestamp, then publish the poller's own health (staleness, errors).
  * Azure failures are reported, never thrown; a CloudWatch failure is thrown (the Lambda fails).
  */
-import { METRIC_NAMESPACE, METRICS, type MetricKey } from "../shared/metric-names";
+
+import type { PollerSettings } from "../../core/contracts/azure-openai-poller-settings";
+import { METRIC_NAMESPACE, METRICS, type MetricKey } from "../../core/metric-registry";
 import { groupIntoBatches, parseResourceId, type ResourceBatch } from "./batching";
 import {
   appRoleMinutes,
@@ -30,7 +32,6 @@ import type {
   WatermarkStore,
 } from "./ports";
 import { type DeploymentQuota, quotaOf } from "./quota";
-import type { PollerSettings } from "./settings";
 import { groupClaims, selectToPublish } from "./watermark";
 
 /** Log field names for the per-deployment minute line (the rest use the CloudWatch metric name). */

@@ -6,7 +6,8 @@
 import type { CloudWatchClientConfig } from "@aws-sdk/client-cloudwatch";
 import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { SecretsManagerClientConfig } from "@aws-sdk/client-secrets-manager";
-import { METRICS } from "../shared/metric-names";
+import type { PollerSettings } from "../../core/contracts/azure-openai-poller-settings";
+import { METRICS } from "../../core/metric-registry";
 import { ArmDeploymentsReader, AzureLogsReader, AzureMetricsReader, servicePrincipalCredential } from "./adapters/azure-clients";
 import { CloudWatchMetricPublisher } from "./adapters/cloudwatch-publisher";
 import { DynamoDbWatermarkStore } from "./adapters/dynamodb-watermark";
@@ -15,7 +16,6 @@ import { type ServicePrincipal, ServicePrincipalSource } from "./adapters/secret
 import { describeAzureError } from "./errors";
 import { NEVER_READ_STALENESS_SECONDS, type PollDependencies, type PollSummary, pollOnce, QuotaCache } from "./poll";
 import type { PollLog } from "./ports";
-import type { PollerSettings } from "./settings";
 
 export interface RuntimeOptions {
   readonly log: PollLog;

@@ -5,7 +5,7 @@
  * up datapoints sent twice for the same minute. What was published lives in the watermark
  * table, so this survives cold starts and overlapping invocations (claims are conditional).
  */
-import { METRICS } from "../shared/metric-names";
+import { METRICS } from "../../core/metric-registry";
 import type { Datapoint, Source } from "./datapoints";
 import type { PublishedIndex } from "./ports";
 

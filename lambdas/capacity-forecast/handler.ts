@@ -5,12 +5,12 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { ClientSecretCredential } from "@azure/identity";
 import { z } from "zod";
+import { parseCapacitySettings, SETTINGS_ENV_VAR } from "../../core/contracts/capacity-forecast-settings";
 import { ServicePrincipalSource } from "../azure-openai-poller/adapters/secret";
 import { ArmQuotaReader } from "./adapters/arm-quota";
 import { CloudWatchMetrics } from "./adapters/cloudwatch";
 import { runForecast } from "./run-forecast";
 import { runHeadroom } from "./run-headroom";
-import { parseCapacitySettings, SETTINGS_ENV_VAR } from "./settings";
 
 const settings = parseCapacitySettings(process.env[SETTINGS_ENV_VAR]);
 const logger = new Logger();

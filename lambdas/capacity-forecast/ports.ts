@@ -1,5 +1,5 @@
 /** What the capacity-forecast logic needs from the outside world (adapters/ implements them). */
-import type { MetricKey } from "../shared/metric-names";
+import type { MetricKey } from "../../core/metric-registry";
 import type { RegionQuota } from "./headroom";
 import type { DailyPoint } from "./trend";
 

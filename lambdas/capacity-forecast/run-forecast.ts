@@ -9,9 +9,10 @@
  * over the fitted 28 days); GPUs reporting (all clusters) against the daily GPU budget
  * (dailyGpuBudgetUsd / (24 x gpuHourUsd) GPUs).
  */
-import type { MetricKey } from "../shared/metric-names";
+
+import type { CapacitySettings } from "../../core/contracts/capacity-forecast-settings";
+import type { MetricKey } from "../../core/metric-registry";
 import type { DailySeriesQuery, Datum, Log, MetricHistory, MetricSink } from "./ports";
-import type { CapacitySettings } from "./settings";
 import { backtest, type DailyPoint, daysUntilCrossing, fitTrend, HISTORY_DAYS, HORIZONS, project, type TrendModel } from "./trend";
 
 const DAY_MS = 86_400_000;

@@ -4,9 +4,10 @@
  * from) and the lowest over every row (the aoai-regional-headroom P3 signal reads that one),
  * and log every row and every deployment whose row was not found.
  */
+
+import type { CapacitySettings } from "../../core/contracts/capacity-forecast-settings";
 import { computeHeadroom, type HeadroomReport } from "./headroom";
 import type { Datum, Log, MetricSink, QuotaReader } from "./ports";
-import type { CapacitySettings } from "./settings";
 
 export async function runHeadroom(
   s: CapacitySettings,

@@ -1,11 +1,11 @@
 /**
  * Which tier, signal and scope an alarm belongs to: read back from its name through the signal
  * catalog (names are FleetWatch/<env>/<signal>/<level>[/<cluster or deployment>], see
- * lib/catalog/resolve.ts), falling back to the "[P1]" prefix the catalog writes into every
+ * core/catalog/resolve.ts), falling back to the "[P1]" prefix the catalog writes into every
  * alarm description. Composite "…/paging" alarms are skipped: they mirror their metric alarm,
  * and recording both would count every suppressed-signal incident twice.
  */
-import { parseAlarmName, signalById, type Tier } from "../../lib/catalog";
+import { parseAlarmName, signalById, type Tier } from "../../core/catalog";
 
 export interface AlarmClass {
   readonly tier: Tier;

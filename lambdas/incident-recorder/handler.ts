@@ -5,7 +5,7 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, type MetricUnit } from "@aws-lambda-powertools/metrics";
-import { METRIC_NAMESPACE, METRICS } from "../shared/metric-names";
+import { METRIC_NAMESPACE, METRICS } from "../../core/metric-registry";
 import { parseAlarmStateChange } from "./alarm-event";
 import { DynamoDbIncidentStore } from "./incident-store";
 import { recordChange } from "./record";

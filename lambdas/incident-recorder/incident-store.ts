@@ -11,10 +11,10 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
+import { INCIDENT_TABLE_KEYS } from "../../core/contracts/table-keys";
 import type { IncidentRecord } from "./incidents";
 
-export const PARTITION_KEY = "alarmName";
-export const TTL_ATTRIBUTE = "expiresAt";
+const { partitionKey: PARTITION_KEY, ttlAttribute: TTL_ATTRIBUTE } = INCIDENT_TABLE_KEYS;
 const KEEP_RESOLVED_SECONDS = 7 * 86_400;
 
 export interface IncidentStore {

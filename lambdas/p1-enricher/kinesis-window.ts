@@ -4,7 +4,7 @@
  * reached). Only used on P1 alarms, so the extra read on the shards is rare and short.
  */
 import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient, ListShardsCommand } from "@aws-sdk/client-kinesis";
-import { type BmcSnapshot, BmcSnapshotSchema } from "../shared/snapshot";
+import { type BmcSnapshot, BmcSnapshotSchema } from "../../core/snapshot";
 
 export interface WindowOptions {
   readonly from: Date;

@@ -2,7 +2,7 @@
  * Finds the node(s) and GPU(s) behind a fleet alarm in the BMC snapshots of the alarm's
  * window: the alarm itself only sees per-cluster aggregates. Pure.
  */
-import type { BmcSnapshot } from "../shared/snapshot";
+import type { BmcSnapshot } from "../../core/snapshot";
 import type { Offender } from "./alarm-message";
 
 export type OffenderKind = "gpu-temperature" | "gpu-ecc" | "fans" | "bmc-status";

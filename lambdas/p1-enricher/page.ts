@@ -3,8 +3,8 @@
  * for fleet alarms, enrich the message, and always forward it. A failed lookup never holds
  * back a page: the original message goes out with a note saying why it has no node.
  */
-import { parseAlarmName, signalById } from "../../lib/catalog";
-import type { BmcSnapshot } from "../shared/snapshot";
+import { parseAlarmName, signalById } from "../../core/catalog";
+import type { BmcSnapshot } from "../../core/snapshot";
 import { alarmSubject, type CloudWatchAlarmMessage, enrichAlarmMessage, parseAlarmMessage } from "./alarm-message";
 import { findOffenders } from "./offenders";
 

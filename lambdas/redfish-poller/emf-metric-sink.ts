@@ -3,7 +3,7 @@
  * exactly the dimensions metric-names.ts declares (no implicit "service" dimension).
  */
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { METRIC_NAMESPACE, METRICS } from "../shared/metric-names";
+import { METRIC_NAMESPACE, METRICS } from "../../core/metric-registry";
 import type { MetricSink } from "./run-shard";
 
 /** `createMetrics` lets a caller own where EMF goes (the simulator captures it); Lambda's stdout by default. */

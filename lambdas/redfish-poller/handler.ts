@@ -10,7 +10,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import type { Context } from "aws-lambda";
 import type { Agent } from "undici";
-import { type Inventory, InventorySchema } from "../shared/redfish/inventory";
+import { type Inventory, InventorySchema } from "../../core/contracts/redfish-inventory";
 import { loadCredentials } from "./credentials";
 import { emfMetricSink } from "./emf-metric-sink";
 import type { BmcMemory } from "./poll-bmc";

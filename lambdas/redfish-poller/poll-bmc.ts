@@ -3,10 +3,10 @@
  * and shape the snapshot. Shared by the Lambda and `fleetwatch probe`.
  */
 import type { Dispatcher } from "undici";
+import { type BmcSnapshot, SNAPSHOT_SCHEMA_ID, type SnapshotStatus } from "../../core/snapshot";
 import { collect, type ReportNote, type ResourceMap } from "../shared/redfish/collect";
 import { type Normalised, normaliseBmc, type ThrottleCounters } from "../shared/redfish/normalise";
 import { linkOf } from "../shared/redfish/odata";
-import { type BmcSnapshot, SNAPSHOT_SCHEMA_ID, type SnapshotStatus } from "../shared/snapshot";
 import { BmcClient, type Credentials } from "./redfish-client";
 
 /** Warm-invocation memory per BMC: its resource map and last throttle counters. */

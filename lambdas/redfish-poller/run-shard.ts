@@ -5,8 +5,8 @@
  */
 import type { KinesisClient } from "@aws-sdk/client-kinesis";
 import type { Dispatcher } from "undici";
-import type { METRICS } from "../shared/metric-names";
-import type { Inventory } from "../shared/redfish/inventory";
+import type { Inventory } from "../../core/contracts/redfish-inventory";
+import type { METRICS } from "../../core/metric-registry";
 import { putSnapshots, type SinkRecord } from "./kinesis-sink";
 import { type BmcMemory, type PolledSnapshot, type PollTarget, pollBmc } from "./poll-bmc";
 import type { Credentials } from "./redfish-client";

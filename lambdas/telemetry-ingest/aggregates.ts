@@ -6,8 +6,8 @@
  * backlog replayed late still lands in the minute it describes. Which node / GPU / fan is
  * behind a number goes to `findings` (structured log lines, see docs/telemetry.md).
  */
-import type { MetricKey } from "../shared/metric-names";
-import type { BmcSnapshot } from "../shared/snapshot";
+import type { MetricKey } from "../../core/metric-registry";
+import type { BmcSnapshot } from "../../core/snapshot";
 
 export interface TemperatureThresholds {
   /** A GPU above this (deg C) counts as over warn. */

@@ -3,7 +3,7 @@
  * A record that is not base64 JSON matching the snapshot contract is poison: retrying it can
  * never succeed, so it goes to the dead-letter queue instead of blocking its shard.
  */
-import { type BmcSnapshot, BmcSnapshotSchema } from "../shared/snapshot";
+import { type BmcSnapshot, BmcSnapshotSchema } from "../../core/snapshot";
 
 /** The parts of a Kinesis event record the ingest needs (the Lambda event-source-mapping shape). */
 export interface StreamRecord {

@@ -4,7 +4,7 @@
  * snapshot twice. Across invocations the sink's Version makes a replay an idempotent upsert
  * (see records.ts); this only saves the second write inside one batch.
  */
-import type { BmcSnapshot } from "../shared/snapshot";
+import type { BmcSnapshot } from "../../core/snapshot";
 
 export function snapshotKey(snapshot: Pick<BmcSnapshot, "bmc" | "collectedAt">): string {
   // collectedAt is normalised to epoch ms so "…00Z" and "…00.000Z" are the same snapshot.

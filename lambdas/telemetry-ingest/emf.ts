@@ -1,10 +1,10 @@
 /**
  * Aggregates -> CloudWatch through EMF (Powertools Metrics). Names, units and dimension sets
- * come from lambdas/shared/metric-names.ts; Powertools' default "service" dimension is removed
+ * come from core/metric-registry.ts; Powertools' default "service" dimension is removed
  * so each metric is published with exactly the dimension set listed there.
  */
 import { Metrics, type MetricUnit } from "@aws-lambda-powertools/metrics";
-import { METRIC_NAMESPACE, METRICS } from "../shared/metric-names";
+import { METRIC_NAMESPACE, METRICS } from "../../core/metric-registry";
 import type { MetricGroup } from "./aggregates";
 
 /** metric-names.ts units are CloudWatch unit names, which are Powertools MetricUnit values. */

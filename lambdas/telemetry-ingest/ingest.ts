@@ -8,7 +8,7 @@
  * - transient sink failure, or its dead letter could not be stored: reported in
  *   batchItemFailures, so Lambda retries from the lowest failed sequence number.
  */
-import type { BmcSnapshot } from "../shared/snapshot";
+import type { BmcSnapshot } from "../../core/snapshot";
 import { type Assessment, type AssessOptions, assessSnapshots, type FleetState } from "./aggregates";
 import { type DeadLetter, type DeadLetterWriter, deadLetter } from "./dead-letters";
 import { type Decoded, decodeSnapshot, type StreamRecord } from "./decode";

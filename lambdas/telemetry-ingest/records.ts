@@ -11,7 +11,7 @@
  * - Time = collectedAt (ms). Version = collectedAt (ms): every replay of a snapshot carries the
  *   same version and the same values, which Timestream accepts as an idempotent upsert.
  */
-import type { BmcSnapshot, Component } from "../shared/snapshot";
+import type { BmcSnapshot, Component } from "../../core/snapshot";
 
 export const TABLES = { components: "components", snapshots: "snapshots" } as const;
 export type TableKey = keyof typeof TABLES;

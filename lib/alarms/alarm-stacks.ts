@@ -10,7 +10,7 @@
  * Crossing the threshold moves existing alarms between stacks, and CloudFormation cannot move a
  * named alarm: docs/deploy.md says how to cross it.
  */
-import type { AlarmSpec } from "../catalog/types";
+import type { AlarmSpec } from "../../core/catalog/types";
 
 /** The rest of the main stack is ~130 resources; 300 alarms keeps it well under 500. */
 export const MAX_ALARMS_IN_MAIN_STACK = 300;

@@ -1,5 +1,5 @@
 /**
- * BurnRateAlarms: the SLO burn-rate alarms of lib/catalog/slo.ts. Per SLO instance and per
+ * BurnRateAlarms: the SLO burn-rate alarms of core/catalog/slo.ts. Per SLO instance and per
  * policy (P1 14.4x, P2 6x, P3 1x), a long-window and a short-window metric alarm without
  * actions, and a composite alarm `ALARM(long) AND ALARM(short)` that sends ALARM and OK to the
  * policy's tier, so an incident opens only while both windows burn and resolves on the same tier.
@@ -17,6 +17,7 @@ import {
 } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { Construct } from "constructs";
+import { SUPPRESSOR_TIMING } from "../../core/catalog/composite";
 import {
   type BurnRateComposite,
   type BurnRateWindowAlarm,
@@ -24,10 +25,10 @@ import {
   compositeRule,
   resolveBurnRateAlarms,
   sloById,
-} from "../catalog/slo";
-import type { EnvironmentConfig } from "../config/schema";
+} from "../../core/catalog/slo";
+import type { EnvironmentConfig } from "../../core/config/schema";
 import type { PagingTiers } from "../paging/paging-tiers";
-import { fleetWatchMetric, SUPPRESSOR_EXTENSION, SUPPRESSOR_WAIT } from "./signal-alarms";
+import { fleetWatchMetric } from "./signal-alarms";
 
 export interface BurnRateAlarmsProps {
   readonly config: EnvironmentConfig;
@@ -117,8 +118,8 @@ export class BurnRateAlarms extends Construct {
         ...(suppressor
           ? {
               actionsSuppressor: suppressor,
-              actionsSuppressorWaitPeriod: SUPPRESSOR_WAIT,
-              actionsSuppressorExtensionPeriod: SUPPRESSOR_EXTENSION,
+              actionsSuppressorWaitPeriod: Duration.seconds(SUPPRESSOR_TIMING.waitSeconds),
+              actionsSuppressorExtensionPeriod: Duration.seconds(SUPPRESSOR_TIMING.extensionSeconds),
             }
           : {}),
       });

@@ -25,10 +25,11 @@ import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { METRIC_NAMESPACE, METRICS } from "../../lambdas/shared/metric-names";
-import { resolveAlarms } from "../catalog/resolve";
-import type { AlarmSpec, MathInput, PipelineResource } from "../catalog/types";
-import type { EnvironmentConfig } from "../config/schema";
+import { SUPPRESSOR_TIMING } from "../../core/catalog/composite";
+import { resolveAlarms } from "../../core/catalog/resolve";
+import type { AlarmSpec, MathInput, PipelineResource } from "../../core/catalog/types";
+import type { EnvironmentConfig } from "../../core/config/schema";
+import { METRIC_NAMESPACE, METRICS } from "../../core/metric-registry";
 import type { PagingTiers } from "../paging/paging-tiers";
 import { planAlarmStacks } from "./alarm-stacks";
 
@@ -45,14 +46,6 @@ export interface SignalAlarmsProps {
   readonly azurePollerFunction?: IFunction;
 }
 
-/**
- * How long a composite waits for its suppressor to reach ALARM, and keeps suppressing after it
- * clears. The wait delays every real page by that much, so it is short: each suppressor breaches
- * sooner than the signals it suppresses (network outage: 3 min vs staleness: 5 min + 5 of 5;
- * Azure stale: no settled Azure data means no zero-success datapoint at all).
- */
-export const SUPPRESSOR_WAIT = Duration.minutes(1);
-export const SUPPRESSOR_EXTENSION = Duration.minutes(10);
 /** Detail-type and source of the optional remediation hook (the standard alarm state change event). */
 export const REMEDIATION_SIGNAL = { signalId: "gpu-temperature", level: "critical" } as const;
 
@@ -159,8 +152,8 @@ export class SignalAlarms extends Construct {
           alarmDescription: spec.description,
           alarmRule: AlarmRule.fromAlarm(alarm, AlarmState.ALARM),
           actionsSuppressor: suppressor,
-          actionsSuppressorWaitPeriod: SUPPRESSOR_WAIT,
-          actionsSuppressorExtensionPeriod: SUPPRESSOR_EXTENSION,
+          actionsSuppressorWaitPeriod: Duration.seconds(SUPPRESSOR_TIMING.waitSeconds),
+          actionsSuppressorExtensionPeriod: Duration.seconds(SUPPRESSOR_TIMING.extensionSeconds),
         });
         addActions(composite, topic);
         register(spec.pagingAlarmName, composite, scopeOf(spec));

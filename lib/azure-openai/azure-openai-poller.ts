@@ -14,10 +14,10 @@ import { Schedule, ScheduleExpression, TimeWindow } from "aws-cdk-lib/aws-schedu
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
-import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from "../../lambdas/azure-openai-poller/adapters/dynamodb-watermark";
-import { type PollerSettings, SETTINGS_ENV_VAR } from "../../lambdas/azure-openai-poller/settings";
-import { METRIC_NAMESPACE } from "../../lambdas/shared/metric-names";
-import type { AzureConfig, DeploymentConfig, EnvironmentConfig } from "../config/schema";
+import type { AzureConfig, DeploymentConfig, EnvironmentConfig } from "../../core/config/schema";
+import { type PollerSettings, SETTINGS_ENV_VAR } from "../../core/contracts/azure-openai-poller-settings";
+import { WATERMARK_TABLE_KEYS } from "../../core/contracts/table-keys";
+import { METRIC_NAMESPACE } from "../../core/metric-registry";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { SCHEDULED_POLLER_ASYNC } from "../constructs/invoke-limits";
 import { acknowledgeNag } from "../constructs/nag";
@@ -66,11 +66,11 @@ export class AzureOpenAiPoller extends Construct {
     this.environmentName = config.name;
 
     this.table = new TableV2(this, "Watermark", {
-      partitionKey: { name: PARTITION_KEY, type: AttributeType.STRING },
-      sortKey: { name: SORT_KEY, type: AttributeType.NUMBER },
+      partitionKey: { name: WATERMARK_TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: WATERMARK_TABLE_KEYS.sortKey, type: AttributeType.NUMBER },
       billing: Billing.onDemand(),
       encryption: TableEncryptionV2.awsManagedKey(),
-      timeToLiveAttribute: TTL_ATTRIBUTE,
+      timeToLiveAttribute: WATERMARK_TABLE_KEYS.ttlAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // Derived state: losing it only risks re-publishing one lookback window.
       removalPolicy: RemovalPolicy.DESTROY,

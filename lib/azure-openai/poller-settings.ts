@@ -2,9 +2,10 @@
  * The azure-openai-poller's settings for one environment: what the construct bakes into the
  * function's environment, and what the simulator runs the real poller with. Pure (no CDK).
  */
-import { CLOUD_ENDPOINTS, type PollerSettings } from "../../lambdas/azure-openai-poller/settings";
-import { AZURE_SETTLE_MINUTES } from "../../lambdas/shared/metric-names";
-import type { AzureConfig } from "../config/schema";
+
+import type { AzureConfig } from "../../core/config/schema";
+import { CLOUD_ENDPOINTS, type PollerSettings } from "../../core/contracts/azure-openai-poller-settings";
+import { AZURE_SETTLE_MINUTES } from "../../core/metric-registry";
 
 export interface PollerSettingsOptions {
   readonly watermarkTable: string;

@@ -11,10 +11,10 @@
 import { CustomResource, Duration, Stack } from "aws-cdk-lib";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
-import { type AzureSidePlan, buildPlan } from "../../lambdas/azure-monitor-provisioner/plan";
-import { CLOUD_ENDPOINTS } from "../../lambdas/azure-openai-poller/settings";
-import { alarmName } from "../catalog/resolve";
-import type { EnvironmentConfig } from "../config/schema";
+import { type AzureSidePlan, buildPlan } from "../../core/azure-side/plan";
+import { alarmName } from "../../core/catalog/resolve";
+import type { EnvironmentConfig } from "../../core/config/schema";
+import { CLOUD_ENDPOINTS } from "../../core/contracts/azure-openai-poller-settings";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { logRetention } from "../constructs/retention";
 import { AzureAlertIntake, type PagingTopics } from "./azure-alert-intake";

@@ -12,9 +12,9 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from "a
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
-import { SETTINGS_ENV_VAR } from "../../lambdas/capacity-forecast/settings";
-import { METRIC_NAMESPACE } from "../../lambdas/shared/metric-names";
-import type { EnvironmentConfig } from "../config/schema";
+import type { EnvironmentConfig } from "../../core/config/schema";
+import { SETTINGS_ENV_VAR } from "../../core/contracts/capacity-forecast-settings";
+import { METRIC_NAMESPACE } from "../../core/metric-registry";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { acknowledgeNag } from "../constructs/nag";
 import { logRetention } from "../constructs/retention";

@@ -1,8 +1,8 @@
 /** The capacity-forecast Lambda's settings from one environment's config (synth time). Pure. */
 
-import { CLOUD_ENDPOINTS } from "../../lambdas/azure-openai-poller/settings";
-import { type CapacitySettings, CapacitySettingsSchema } from "../../lambdas/capacity-forecast/settings";
-import type { EnvironmentConfig } from "../config/schema";
+import type { EnvironmentConfig } from "../../core/config/schema";
+import { CLOUD_ENDPOINTS } from "../../core/contracts/azure-openai-poller-settings";
+import { type CapacitySettings, CapacitySettingsSchema } from "../../core/contracts/capacity-forecast-settings";
 
 export function capacitySettings(config: EnvironmentConfig): CapacitySettings {
   const azure = config.azure;

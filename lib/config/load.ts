@@ -1,34 +1,13 @@
 /**
- * Loads config/<env>.json and validates it. A bad value throws ConfigError whose message names
- * each bad field by its JSON path and says what is allowed, so `cdk synth` fails readably.
+ * Loads config/<env>.json and validates it with core/config/parse.ts.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { z } from "zod";
-import { type EnvironmentConfig, EnvironmentConfigSchema } from "./schema";
+import { ConfigError, parseConfig } from "../../core/config/parse";
+import type { EnvironmentConfig } from "../../core/config/schema";
 
 /** config/ in the repository; FLEETWATCH_CONFIG_DIR points elsewhere (tests, a private config repo). */
 export const CONFIG_DIR = process.env.FLEETWATCH_CONFIG_DIR ?? resolve(import.meta.dirname, "..", "..", "config");
-
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), "");
-}
-
-export function formatIssues(source: string, issues: readonly z.core.$ZodIssue[]): string {
-  const lines = issues.map((issue) => `  - ${formatPath(issue.path) || "(root)"}: ${issue.message}`);
-  return `Invalid FleetWatch configuration in ${source}:\n${lines.join("\n")}\nFix the field(s) above; docs/configuration.md describes every field.`;
-}
-
-/** Validate an already-parsed config object. */
-export function parseConfig(raw: unknown, source = "config"): EnvironmentConfig {
-  const result = EnvironmentConfigSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(formatIssues(source, result.error.issues));
-  return result.data;
-}
 
 export function availableEnvironments(dir = CONFIG_DIR): string[] {
   return readdirSync(dir)

@@ -16,11 +16,11 @@ import {
 } from "aws-cdk-lib/aws-cloudwatch";
 import { type ILogGroup, QueryDefinition, QueryString } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../../core/config/schema";
 import { type BodyContext, type CloudWatchWidget, cloudWatchWidget } from "../../dashboards/cloudwatch-body";
 import { fleetWatchDashboards } from "../../dashboards/definitions";
 import { logsInsightsQueries } from "../../dashboards/logs-insights/queries";
 import type { DashboardId, LogSource, PagingTier } from "../../dashboards/spec";
-import type { EnvironmentConfig } from "../config/schema";
 
 export interface FleetWatchDashboardsProps {
   readonly config: EnvironmentConfig;

@@ -10,8 +10,8 @@ import { AttributeType, Billing, TableEncryptionV2, TableV2 } from "aws-cdk-lib/
 import { Match, Rule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { Construct } from "constructs";
-import { PARTITION_KEY, TTL_ATTRIBUTE } from "../../lambdas/incident-recorder/incident-store";
-import type { EnvironmentConfig } from "../config/schema";
+import type { EnvironmentConfig } from "../../core/config/schema";
+import { INCIDENT_TABLE_KEYS } from "../../core/contracts/table-keys";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { logRetention } from "../constructs/retention";
 
@@ -25,7 +25,7 @@ export interface IncidentRecorderProps {
   readonly flapWindow?: Duration;
 }
 
-/** Alarm names of one environment start with this (lib/catalog/resolve.ts, alarmName). */
+/** Alarm names of one environment start with this (core/catalog/resolve.ts, alarmName). */
 export function alarmNamePrefix(environment: string): string {
   return `FleetWatch/${environment}/`;
 }
@@ -41,10 +41,10 @@ export class IncidentRecorder extends Construct {
     const flapWindow = props.flapWindow ?? Duration.minutes(15);
 
     this.table = new TableV2(this, "OpenIncidents", {
-      partitionKey: { name: PARTITION_KEY, type: AttributeType.STRING },
+      partitionKey: { name: INCIDENT_TABLE_KEYS.partitionKey, type: AttributeType.STRING },
       billing: Billing.onDemand(),
       encryption: TableEncryptionV2.awsManagedKey(),
-      timeToLiveAttribute: TTL_ATTRIBUTE,
+      timeToLiveAttribute: INCIDENT_TABLE_KEYS.ttlAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // Only open incidents and the flap window live here; the history is in the log group.
       removalPolicy: RemovalPolicy.DESTROY,

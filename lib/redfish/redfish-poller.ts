@@ -24,8 +24,8 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from "a
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
-import { buildInventory, type Inventory } from "../../lambdas/shared/redfish/inventory";
-import type { EnvironmentConfig } from "../config/schema";
+import type { EnvironmentConfig } from "../../core/config/schema";
+import { buildInventory, type Inventory } from "../../core/contracts/redfish-inventory";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { SCHEDULED_POLLER_ASYNC } from "../constructs/invoke-limits";
 import { acknowledgeNag } from "../constructs/nag";

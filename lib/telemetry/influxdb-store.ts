@@ -24,8 +24,8 @@ import { type ISecurityGroup, type ISubnet, type IVpc, Peer, Port, SecurityGroup
 import { type ISecret, Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { CfnInfluxDBInstance } from "aws-cdk-lib/aws-timestream";
 import { Construct } from "constructs";
-import type { EnvironmentConfig } from "../config/schema";
-import { influxInstanceName } from "../config/telemetry-store";
+import type { EnvironmentConfig } from "../../core/config/schema";
+import { influxInstanceName } from "../../core/config/telemetry-store";
 import { acknowledgeNag } from "../constructs/nag";
 
 /** What the write-token secret holds until an operator stores a real token (the ingest refuses it). */

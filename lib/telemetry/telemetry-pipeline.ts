@@ -16,7 +16,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption } from "aws-cdk-lib/aws-s3"
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { CfnDatabase, CfnTable } from "aws-cdk-lib/aws-timestream";
 import { Construct } from "constructs";
-import type { EnvironmentConfig } from "../config/schema";
+import type { EnvironmentConfig } from "../../core/config/schema";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { acknowledgeNag } from "../constructs/nag";
 import { logRetention } from "../constructs/retention";

@@ -3,8 +3,8 @@
  * "gpu-temperature" levels with this environment's overrides (config.thresholds), so the
  * GpusOverWarn/CriticalTemperature counts use exactly the thresholds the alarms use.
  */
-import { effectiveLevel, signalById } from "../catalog";
-import type { EnvironmentConfig } from "../config/schema";
+import { effectiveLevel, signalById } from "../../core/catalog";
+import type { EnvironmentConfig } from "../../core/config/schema";
 
 /** Catalog defaults (docs/signal-catalog.md), used only if the catalog ever stops defining the signal's levels. */
 const CATALOG_DEFAULTS = { warnC: 78, criticalC: 83 } as const;

@@ -7,8 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "aws-cdk-lib";
+import type { EnvironmentConfig } from "../../core/config/schema";
 import { buildApp } from "../../lib/app";
-import type { EnvironmentConfig } from "../../lib/config/schema";
 
 export interface SynthesisedTemplate {
   readonly file: string;

@@ -1,15 +1,16 @@
 /**
  * The healthy snapshot of every node of the simulated fleet, as the real Redfish poller reads
- * it: each distinct mockup (test/fixtures/redfish) is served once by the HTTPS fake BMC and
+ * it: each distinct mockup (dev-support/redfish-captures) is served once by the HTTPS fake BMC and
  * polled once by `pollBmc`. The model then derives every minute's snapshot from these, with
  * the scenario's effects applied (sim/model/world.ts). Polling once keeps a day of simulated
  * minutes cheap; the end-to-end run (`npm run simulate -- --e2e`) polls every minute.
  */
+
+import type { BmcSnapshot } from "../../core/snapshot";
+import { startFakeBmc } from "../../dev-support/redfish-bmc-server";
+import { testCertificate } from "../../dev-support/tls";
 import { type PolledSnapshot, pollBmc } from "../../lambdas/redfish-poller/poll-bmc";
 import { createBmcAgent } from "../../lambdas/redfish-poller/redfish-client";
-import type { BmcSnapshot } from "../../lambdas/shared/snapshot";
-import { startFakeBmc } from "../../test/support/redfish-bmc-server";
-import { testCertificate } from "../../test/support/tls";
 import type { NodeSpec } from "../fleet";
 
 const USER = { username: "monitor", password: "s3cret-Passw0rd" };

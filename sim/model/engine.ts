@@ -4,15 +4,12 @@
  * sim/delays.ts through one seeded PRNG. The parts that decide what a page says are FleetWatch's
  * own code: the snapshots come from the real poller (once per mockup, sim/model/base-snapshots.ts),
  * the fleet aggregates from the ingest's `assessSnapshots` (with its cross-batch `FleetState`),
- * the alarms from `resolveAlarms` and their states from lib/catalog's CloudWatch rules
+ * the alarms from `resolveAlarms` and their states from core/catalog's CloudWatch rules
  * (`evaluateRange`, `compositeActions`). The transport between them (Scheduler, the sweep,
  * Kinesis and its event source mapping, EMF extraction, PutMetricData, Azure Monitor ingestion,
  * alarm evaluation, SNS, the P1 enricher, PagerDuty/Chatbot/email) is modelled by its delays.
  */
-import { AZURE_SETTLE_MINUTES, METRIC_NAMESPACE, METRICS, type MetricKey } from "../../lambdas/shared/metric-names";
-import type { BmcSnapshot } from "../../lambdas/shared/snapshot";
-import { assessSnapshots, FleetState } from "../../lambdas/telemetry-ingest/aggregates";
-import { SUPPRESSOR_EXTENSION, SUPPRESSOR_WAIT } from "../../lib/alarms/signal-alarms";
+
 import {
   type AlarmSpec,
   type AlarmState,
@@ -26,8 +23,12 @@ import {
   resolveBurnRateAlarms,
   type SignalDefinition,
   type StateChange,
+  SUPPRESSOR_TIMING,
   sloById,
-} from "../../lib/catalog";
+} from "../../core/catalog";
+import { AZURE_SETTLE_MINUTES, METRIC_NAMESPACE, METRICS, type MetricKey } from "../../core/metric-registry";
+import type { BmcSnapshot } from "../../core/snapshot";
+import { assessSnapshots, FleetState } from "../../lambdas/telemetry-ingest/aggregates";
 import { gpuTemperatureThresholds } from "../../lib/telemetry/thresholds";
 import { DELAYS, drawMs, PROBABILITIES, type Stage } from "../delays";
 import { SIM_DEPLOYMENTS, simEnvironment } from "../environment";
@@ -54,7 +55,7 @@ const POLLER_BUDGET_MS = 45_000;
 export interface ModelRunOptions {
   readonly seed: number;
   readonly evaluationRange: EvaluationRangeRule;
-  /** The catalog to evaluate (default: lib/catalog's). Tests pass a modified one. */
+  /** The catalog to evaluate (default: core/catalog's). Tests pass a modified one. */
   readonly signals?: readonly SignalDefinition[];
   /** T0, a minute boundary (default 2026-01-05T00:00Z). */
   readonly t0?: number;
@@ -145,7 +146,7 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
   const config = simEnvironment(clusters);
   const env = config.name;
   const catalogAlarms = resolveAlarms(config, options.signals);
-  // The SLO burn-rate alarms (lib/catalog/slo.ts): their windows are evaluated like every metric
+  // The SLO burn-rate alarms (core/catalog/slo.ts): their windows are evaluated like every metric
   // alarm; their composites (long AND short) page, below.
   const burnRate = burnRateAlarmSpecs(resolveBurnRateAlarms(config));
   const burnRateWindows = new Set(burnRate.windows.map((w) => w.name));
@@ -445,7 +446,7 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
       const actions = compositeActions(
         t.log,
         suppressor?.log ?? [],
-        { waitMs: SUPPRESSOR_WAIT.toMilliseconds(), extensionMs: SUPPRESSOR_EXTENSION.toMilliseconds() },
+        { waitMs: SUPPRESSOR_TIMING.waitSeconds * 1000, extensionMs: SUPPRESSOR_TIMING.extensionSeconds * 1000 },
         end,
       );
       for (const a of actions)
@@ -473,7 +474,7 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
       const actions = compositeActions(
         own,
         byName.get(suppressor.name)?.log ?? [],
-        { waitMs: SUPPRESSOR_WAIT.toMilliseconds(), extensionMs: SUPPRESSOR_EXTENSION.toMilliseconds() },
+        { waitMs: SUPPRESSOR_TIMING.waitSeconds * 1000, extensionMs: SUPPRESSOR_TIMING.extensionSeconds * 1000 },
         end,
       );
       for (const a of actions) pages.push({ kind: a.kind, alarm: spec.name, spec, actionAt: a.at, deliveredAt: deliver(spec, a.at) });

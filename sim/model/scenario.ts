@@ -3,7 +3,7 @@
  * page deadline written here, independently of the catalog) and the random noise of a healthy
  * fleet. To add a scenario item, append a FaultSpec (docs/simulation.md, "Adding a fault").
  */
-import type { LevelName, Tier } from "../../lib/catalog";
+import type { LevelName, Tier } from "../../core/catalog";
 import type { TrafficCondition } from "../azure-traffic";
 
 /** What a fault or a noise item changes while it is active. Node ids are sim/scenario.ts FLEET's. */
@@ -79,7 +79,7 @@ const H = 60;
 const DAY = 24 * H;
 
 /**
- * The pages of one SLO's burn-rate composites (lib/catalog/slo.ts: signal `<slo>/burn-<tier>`).
+ * The pages of one SLO's burn-rate composites (core/catalog/slo.ts: signal `<slo>/burn-<tier>`).
  * A fault that spends an SLO's error budget may legitimately raise them besides its own page.
  */
 const sloPages = (slo: string, tiers: readonly ("p1" | "p2" | "p3")[] = ["p1", "p2", "p3"]): AlarmRef[] =>

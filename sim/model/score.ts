@@ -5,7 +5,7 @@
  * Every other page after T0 is a false page, including any page from a fault that must not page.
  * Pure.
  */
-import type { AlarmSpec } from "../../lib/catalog";
+import type { AlarmSpec } from "../../core/catalog";
 import type { ModelRunResult, Page } from "./engine";
 import type { AlarmRef, ExpectedPage, FaultSpec } from "./scenario";
 

@@ -2,7 +2,7 @@
  * What the fleet and the Azure deployments look like at an instant: the healthy snapshots with
  * every active effect (faults and noise) applied. Pure.
  */
-import type { BmcSnapshot, Component } from "../../lambdas/shared/snapshot";
+import type { BmcSnapshot, Component } from "../../core/snapshot";
 import type { TrafficCondition } from "../azure-traffic";
 import type { Effect } from "./scenario";
 

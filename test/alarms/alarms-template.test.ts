@@ -1,6 +1,6 @@
 import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, test } from "vitest";
-import { alarmName, SIGNALS } from "../../lib/catalog";
+import { alarmName, SIGNALS } from "../../core/catalog";
 import { loadConfig } from "../../lib/config/load";
 import { synthAlarms } from "./support";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { type AlarmState, compositeActions, EVALUATION_RANGES, evaluateRange, simulateAlarm } from "../../lib/catalog";
-import type { TreatMissingData } from "../../lib/catalog/types";
+import { type AlarmState, compositeActions, EVALUATION_RANGES, evaluateRange, simulateAlarm } from "../../core/catalog";
+import type { TreatMissingData } from "../../core/catalog/types";
 
 interface Row {
   datapoints: string;

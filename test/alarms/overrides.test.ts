@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { CatalogConfigError, parseAlarmName, resolveAlarms, SIGNAL_IDS } from "../../lib/catalog";
-import { ConfigError, loadConfig } from "../../lib/config/load";
+import { CatalogConfigError, parseAlarmName, resolveAlarms, SIGNAL_IDS } from "../../core/catalog";
+import { ConfigError } from "../../core/config/parse";
+import { loadConfig } from "../../lib/config/load";
 
 const dev = loadConfig("dev");
 const prod = loadConfig("prod");

@@ -1,9 +1,9 @@
 /** The enricher's stream reader against kinesalite (a real Kinesis API emulator), with the real SDK client. */
 import { PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { type Kinesalite, startKinesalite } from "../../dev-support/kinesalite";
 import { readSnapshotWindow } from "../../lambdas/p1-enricher/kinesis-window";
 import { findOffenders } from "../../lambdas/p1-enricher/offenders";
-import { type Kinesalite, startKinesalite } from "../support/kinesalite";
 
 let k: Kinesalite;
 beforeAll(async () => {

@@ -6,9 +6,9 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
+import type { BmcSnapshot } from "../../core/snapshot";
 import { alarmSubject, MAX_SUBJECT } from "../../lambdas/p1-enricher/alarm-message";
 import { forwardPage } from "../../lambdas/p1-enricher/page";
-import type { BmcSnapshot } from "../../lambdas/shared/snapshot";
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8")) as { Subject: string; Message: Record<string, unknown> };

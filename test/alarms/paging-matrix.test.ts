@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { SIGNALS } from "../../lib/catalog";
+import { SIGNALS } from "../../core/catalog";
 
 const matrix = JSON.parse(readFileSync(new URL("./fixtures/paging-matrix.json", import.meta.url), "utf8")) as {
   rows: Record<string, Partial<Record<"warn" | "critical", "P1" | "P2" | "P3">>>;

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "vitest";
-import { SIGNALS } from "../../lib/catalog";
+import { SIGNALS } from "../../core/catalog";
 import { END, README, renderAlarmTable, START, withAlarmTable } from "../../scripts/alarm-table";
 
 test("README.md's alarm table matches the catalog (run `npm run docs:alarms` when this fails)", () => {

@@ -13,7 +13,6 @@ import { Template } from "aws-cdk-lib/assertions";
 import { Alarm, Metric } from "aws-cdk-lib/aws-cloudwatch";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, test } from "vitest";
-import { BurnRateAlarms } from "../../lib/alarms/burn-rate-alarms";
 import {
   applyStatistic,
   BURN_RATE_POLICIES,
@@ -25,9 +24,11 @@ import {
   SloConfigError,
   signalById,
   simulateAlarm,
-} from "../../lib/catalog";
-import { ConfigError, loadConfig, parseConfig } from "../../lib/config/load";
-import type { EnvironmentConfig } from "../../lib/config/schema";
+} from "../../core/catalog";
+import { ConfigError, parseConfig } from "../../core/config/parse";
+import type { EnvironmentConfig } from "../../core/config/schema";
+import { BurnRateAlarms } from "../../lib/alarms/burn-rate-alarms";
+import { loadConfig } from "../../lib/config/load";
 import { PagingTiers } from "../../lib/paging/paging-tiers";
 
 const prod = loadConfig("prod");

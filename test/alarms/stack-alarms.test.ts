@@ -1,12 +1,12 @@
 /** The whole stack, as `cdk synth` builds it: every alarm in it is one the catalog describes, with actions. */
 import { expect, test } from "vitest";
-import { resolveAlarms, resolveBurnRateAlarms } from "../../lib/catalog";
+import { resolveAlarms, resolveBurnRateAlarms } from "../../core/catalog";
 import { loadConfig } from "../../lib/config/load";
 import { synthEnvironment } from "../support/synth";
 
 test.each(["dev", "prod"])("FleetWatch-%s: no alarm exists that the catalog does not describe", (envName) => {
   const { template, stack } = synthEnvironment(envName);
-  // The catalog's signals and the SLO burn-rate alarms (lib/catalog/slo.ts: windows and composites).
+  // The catalog's signals and the SLO burn-rate alarms (core/catalog/slo.ts: windows and composites).
   const slo = resolveBurnRateAlarms(loadConfig(envName));
   const sloNames = [...slo.windows, ...slo.composites].map((a) => a.name);
   const described = new Set([...resolveAlarms(loadConfig(envName)).flatMap((a) => [a.name, a.pagingAlarmName]), ...sloNames]);

@@ -9,10 +9,10 @@ import { App, Stack, Validations } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, test } from "vitest";
-import { PollerSettingsSchema, SETTINGS_ENV_VAR } from "../../lambdas/azure-openai-poller/settings";
+import type { EnvironmentConfig } from "../../core/config/schema";
+import { PollerSettingsSchema, SETTINGS_ENV_VAR } from "../../core/contracts/azure-openai-poller-settings";
 import { AzureOpenAiPoller, validateAzure } from "../../lib/azure-openai/azure-openai-poller";
 import { loadConfig } from "../../lib/config/load";
-import type { EnvironmentConfig } from "../../lib/config/schema";
 import { FleetWatchStack } from "../../lib/fleetwatch-stack";
 
 /** The construct alone in a stack, synthesised with cdk-nag exactly as buildApp adds it (a finding throws). */
@@ -110,7 +110,7 @@ describe("synth-time checks of the azure config", () => {
   });
 
   test("sovereign clouds switch every endpoint", async () => {
-    const { CLOUD_ENDPOINTS } = await import("../../lambdas/azure-openai-poller/settings");
+    const { CLOUD_ENDPOINTS } = await import("../../core/contracts/azure-openai-poller-settings");
     for (const e of Object.values(CLOUD_ENDPOINTS)) {
       expect(PollerSettingsSchema.shape.endpoints.parse(e)).toEqual(e);
       expect(e.logs.endsWith("/v1")).toBe(true);

@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { SETTINGS_ENV_VAR } from "../../lambdas/azure-openai-poller/settings";
-import { testCertificate } from "../support/tls";
+import { SETTINGS_ENV_VAR } from "../../core/contracts/azure-openai-poller-settings";
+import { testCertificate } from "../../dev-support/tls";
 import { ACCOUNT_EUS, ACCOUNT_SWC, type Harness, iso, PRINCIPAL, startHarness } from "./harness";
 
 let h: Harness;

@@ -3,12 +3,13 @@
  * for the watermark table, and the CloudWatch/Secrets Manager fake. Then builds the poller with
  * the same wiring as the Lambda (runtime.ts), pointed at them.
  */
+
+import { type PollerSettings, PollerSettingsSchema } from "../../core/contracts/azure-openai-poller-settings";
+import { AzureFakeServer, type FakeServicePrincipal } from "../../dev-support/azure-fake-server";
+import { AwsFake } from "../../dev-support/cloudwatch-secrets-fake";
+import { testCertificate } from "../../dev-support/tls";
+import { startWatermarkTable } from "../../dev-support/watermark-table";
 import { createPoller, type Poller } from "../../lambdas/azure-openai-poller/runtime";
-import { type PollerSettings, PollerSettingsSchema } from "../../lambdas/azure-openai-poller/settings";
-import { AzureFakeServer, type FakeServicePrincipal } from "../support/azure-fake-server";
-import { AwsFake } from "../support/cloudwatch-secrets-fake";
-import { testCertificate } from "../support/tls";
-import { startWatermarkTable } from "../support/watermark-table";
 
 export const SUB_A = "00000000-0000-4000-8000-0000000000a1";
 export const ACCOUNT_SWC = `/subscriptions/${SUB_A}/resourceGroups/rg-ai/providers/Microsoft.CognitiveServices/accounts/aoai-swc`;

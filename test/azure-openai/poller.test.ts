@@ -5,7 +5,7 @@
  * Expected numbers are worked out by hand from the seeded traffic (see each comment).
  */
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import type { AzureFakeServer } from "../support/azure-fake-server";
+import type { AzureFakeServer } from "../../dev-support/azure-fake-server";
 import {
   ACCOUNT_EUS,
   ACCOUNT_SWC,
@@ -509,7 +509,7 @@ describe("issue 19: numbers that mean what Microsoft's metrics mean", () => {
   test("point 1: the fake rejects what Azure rejects: mixing Total-only and Average-only metrics in one call is a 400", async () => {
     const { AzureMetricsReader, servicePrincipalCredential } = await import("../../lambdas/azure-openai-poller/adapters/azure-clients");
     const { retryPolicy } = await import("../../lambdas/azure-openai-poller/adapters/retry-policy");
-    const { testCertificate } = await import("../support/tls");
+    const { testCertificate } = await import("../../dev-support/tls");
     const opts = {
       endpoints: h.azure.endpoints(),
       retry: retryPolicy({ maxRetries: 0, maxRetryAfterMs: 0, baseDelayMs: 1 }, () => {}),
@@ -541,7 +541,7 @@ describe("issue 19: numbers that mean what Microsoft's metrics mean", () => {
       reader.query({ ...q, batch: { ...batch, resourceIds: [ACCOUNT_EUS] }, metricNames: ["AzureOpenAIRequests"], aggregation: "total" }),
     ).rejects.toMatchObject({ statusCode: 400 });
     // Microsoft's example response shape, replayed: the per-metric errorCode is reported, the other metric parsed.
-    const example = (await import("../support/azure-fixtures/metric-batch-response.json", { with: { type: "json" } })).default;
+    const example = (await import("../../dev-support/azure-fixtures/metric-batch-response.json", { with: { type: "json" } })).default;
     h.azure.rawMetricsAnswer = example.body;
     const answer = await reader.query({ ...q, metricNames: ["AzureOpenAIRequests"], aggregation: "total" });
     expect(answer.errors).toEqual([

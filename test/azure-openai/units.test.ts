@@ -245,7 +245,7 @@ describe("docs/azure-openai.md lists each published metric with its Azure source
     const { readFileSync } = await import("node:fs");
     const { join } = await import("node:path");
     const { SOURCE_METRICS } = await import("../../lambdas/azure-openai-poller/metric-families");
-    const { METRICS } = await import("../../lambdas/shared/metric-names");
+    const { METRICS } = await import("../../core/metric-registry");
     const rows = readFileSync(join(import.meta.dirname, "..", "..", "docs", "azure-openai.md"), "utf8")
       .split("\n")
       .filter((l) => l.startsWith("| `Aoai"));

@@ -12,10 +12,10 @@ import { Key } from "aws-cdk-lib/aws-kms";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
-import { KQL_LIBRARY } from "../../dashboards/kql/library";
+import type { EnvironmentConfig } from "../../core/config/schema";
+import { KQL_LIBRARY } from "../../core/kql/library";
 import { AzureMonitorProvisioning, MAX_PLAN_BYTES } from "../../lib/azure-side/azure-monitor-provisioning";
 import { loadConfig } from "../../lib/config/load";
-import type { EnvironmentConfig } from "../../lib/config/schema";
 
 function synth(config: EnvironmentConfig) {
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), "fw-azure-side-")) });

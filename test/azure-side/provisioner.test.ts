@@ -7,10 +7,10 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { KQL_LIBRARY } from "../../dashboards/kql/library";
+import { type AzureSidePlan, buildPlan } from "../../core/azure-side/plan";
+import { KQL_LIBRARY } from "../../core/kql/library";
 import type { CustomResourceEvent } from "../../lambdas/azure-monitor-provisioner/custom-resource";
 import { createProvisionerHandler, handler as lambdaHandler } from "../../lambdas/azure-monitor-provisioner/handler";
-import { type AzureSidePlan, buildPlan } from "../../lambdas/azure-monitor-provisioner/plan";
 import { loadConfig } from "../../lib/config/load";
 import { ARM_API_VERSIONS, AzureArmFake } from "../support/azure-arm-fake";
 import { type AwsFake, FAKE_AWS, startAwsFake } from "./support/aws-fakes";
@@ -384,7 +384,7 @@ describe("Custom::AzureMonitorProvisioning against the Azure fake", () => {
   });
 
   it("point 8: saved searches exist under the names the catalog's runbooks give", async () => {
-    const { SIGNALS } = await import("../../lib/catalog/signals");
+    const { SIGNALS } = await import("../../core/catalog/signals");
     const named = SIGNALS.flatMap((sig) => [...sig.lookAt.matchAll(/KQL saved search "([^"]+)"/g)].map((m) => m[1] as string));
     expect(named.length).toBeGreaterThan(0);
     const ids = planFor().savedSearches.map((x) => x.savedSearchId);

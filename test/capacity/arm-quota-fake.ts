@@ -18,7 +18,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import { testCertificate } from "../support/tls";
+import { testCertificate } from "../../dev-support/tls";
 
 const example = (name: string) =>
   (JSON.parse(readFileSync(new URL(`./fixtures/azure/${name}.json`, import.meta.url), "utf8")) as { responses: { 200: { body: unknown } } })

@@ -1,12 +1,12 @@
 import type { TokenCredential } from "@azure/core-auth";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { signalById } from "../../core/catalog";
+import type { CapacitySettings } from "../../core/contracts/capacity-forecast-settings";
+import { testCertificate } from "../../dev-support/tls";
 import { ArmQuotaReader } from "../../lambdas/capacity-forecast/adapters/arm-quota";
 import { computeHeadroom, type ModelSkuUsage, usageNameOf } from "../../lambdas/capacity-forecast/headroom";
 import type { Datum } from "../../lambdas/capacity-forecast/ports";
 import { runHeadroom } from "../../lambdas/capacity-forecast/run-headroom";
-import type { CapacitySettings } from "../../lambdas/capacity-forecast/settings";
-import { signalById } from "../../lib/catalog";
-import { testCertificate } from "../support/tls";
 import { ArmQuotaFake, EXAMPLES } from "./arm-quota-fake";
 
 const SUB = "00000000-0000-0000-0000-000000000000";

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
+import type { CapacitySettings } from "../../core/contracts/capacity-forecast-settings";
 import type { DailySeriesQuery, Datum, MetricHistory } from "../../lambdas/capacity-forecast/ports";
 import { READ_DAYS, runForecast } from "../../lambdas/capacity-forecast/run-forecast";
-import type { CapacitySettings } from "../../lambdas/capacity-forecast/settings";
 import type { DailyPoint } from "../../lambdas/capacity-forecast/trend";
 
 const DAY = 86_400_000;

@@ -8,8 +8,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, test } from "vitest";
-import { fleetWatchDashboards } from "../../dashboards/definitions";
-import { loadConfig } from "../../lib/config/load";
 import {
   COVERAGE,
   costReport,
@@ -18,10 +16,12 @@ import {
   dashboardLogScans,
   representativeSnapshot,
   storedBytes,
-} from "../../lib/cost/model";
-import { readMeasuredSweep } from "../../lib/cost/poller-sweep";
-import { PRICES, PRICES_CHECKED_ON, PRICES_CHECKED_ON_VPC } from "../../lib/cost/prices";
-import { costDocBlock, costLine, DOC_END, DOC_START } from "../../lib/cost/summary";
+} from "../../cost/model";
+import { readMeasuredSweep } from "../../cost/poller-sweep";
+import { PRICES, PRICES_CHECKED_ON, PRICES_CHECKED_ON_VPC } from "../../cost/prices";
+import { costDocBlock, costLine, DOC_END, DOC_START } from "../../cost/summary";
+import { fleetWatchDashboards } from "../../dashboards/definitions";
+import { loadConfig } from "../../lib/config/load";
 
 const root = resolve(import.meta.dirname, "..", "..");
 const config = loadConfig("prod");

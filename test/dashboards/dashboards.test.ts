@@ -7,14 +7,14 @@ import { Alarm, Metric } from "aws-cdk-lib/aws-cloudwatch";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, test } from "vitest";
+import { effectiveLevel, SIGNALS, signalById } from "../../core/catalog";
+import type { EnvironmentConfig } from "../../core/config/schema";
+import { METRIC_NAMESPACE, METRICS, type MetricKey } from "../../core/metric-registry";
 import { type BodyContext, CLOUDWATCH_DASHBOARD_LIMITS, dashboardBody } from "../../dashboards/cloudwatch-body";
 import { fleetWatchDashboards, metricQueries } from "../../dashboards/definitions";
 import { logsInsightsQueries, queryText } from "../../dashboards/logs-insights/queries";
 import { allWidgets, type DashboardSpec } from "../../dashboards/spec";
-import { METRIC_NAMESPACE, METRICS, type MetricKey } from "../../lambdas/shared/metric-names";
-import { effectiveLevel, SIGNALS, signalById } from "../../lib/catalog";
 import { loadConfig } from "../../lib/config/load";
-import type { EnvironmentConfig } from "../../lib/config/schema";
 import { FleetWatchDashboards } from "../../lib/dashboards/fleetwatch-dashboards";
 
 /** Worst case for sizes: every log group and 30 alarms per tier present, with long names. */

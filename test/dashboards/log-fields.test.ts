@@ -7,9 +7,9 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { expect, test } from "vitest";
+import type { BmcSnapshot } from "../../core/snapshot";
 import { logsInsightsQueries } from "../../dashboards/logs-insights/queries";
 import { MINUTE_LOG_FIELDS } from "../../lambdas/azure-openai-poller/poll";
-import type { BmcSnapshot } from "../../lambdas/shared/snapshot";
 import { assessSnapshots, FleetState } from "../../lambdas/telemetry-ingest/aggregates";
 
 const at = "2026-11-22T10:00:00.000Z";

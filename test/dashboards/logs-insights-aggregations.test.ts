@@ -5,10 +5,10 @@
  * fills; the executive SLA is Σ5xx / Σrequests, not an average rate times the requests.
  */
 import { expect, test } from "vitest";
+import type { BmcSnapshot } from "../../core/snapshot";
 import { executiveDashboard } from "../../dashboards/definitions";
 import { logsInsightsQueries } from "../../dashboards/logs-insights/queries";
 import { allWidgets } from "../../dashboards/spec";
-import type { BmcSnapshot } from "../../lambdas/shared/snapshot";
 import { assessSnapshots, FleetState } from "../../lambdas/telemetry-ingest/aggregates";
 import { loadConfig } from "../../lib/config/load";
 

@@ -7,9 +7,9 @@
  */
 import { describe, expect, test } from "vitest";
 import { scaleEnvironment } from "../../bench/scale-environment";
-import { METRICS } from "../../lambdas/shared/metric-names";
+import { resolveAlarms } from "../../core/catalog";
+import { METRICS } from "../../core/metric-registry";
 import { MAX_ALARMS_PER_NESTED_STACK, planAlarmStacks } from "../../lib/alarms/alarm-stacks";
-import { resolveAlarms } from "../../lib/catalog";
 import { loadConfig } from "../../lib/config/load";
 
 const config = scaleEnvironment({ clusters: 50, bmcsPerCluster: 200, deployments: 40 });

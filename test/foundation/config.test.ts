@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { availableEnvironments, ConfigError, loadConfig, parseConfig } from "../../lib/config/load";
+import { ConfigError, parseConfig } from "../../core/config/parse";
+import { availableEnvironments, loadConfig } from "../../lib/config/load";
 
 const devRaw = () => JSON.parse(readFileSync(join(import.meta.dirname, "../../config/dev.json"), "utf8"));
 

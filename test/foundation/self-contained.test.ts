@@ -33,7 +33,7 @@ describe("the repository refers to nothing outside itself", () => {
 
   it("finds the project's files", () => {
     expect(files).toContain("README.md");
-    expect(files).toContain("lambdas/shared/snapshot.ts");
+    expect(files).toContain("core/snapshot.ts");
   });
 
   it("no file names the team's shared folder or design notes", () => {

@@ -1,7 +1,7 @@
 /** Alarm state change events for the incident tests, derived from the documented example (fixtures/). */
 import { readFileSync } from "node:fs";
-import { PARTITION_KEY } from "../../lambdas/incident-recorder/incident-store";
-import { startDynaliteTable } from "../support/dynalite-table";
+import { INCIDENT_TABLE_KEYS } from "../../core/contracts/table-keys";
+import { startDynaliteTable } from "../../dev-support/dynalite-table";
 
 const example = JSON.parse(readFileSync(new URL("./fixtures/alarm-state-change.json", import.meta.url), "utf8"));
 
@@ -27,5 +27,5 @@ export function stateChange(opts: { alarmName?: string; from: State; to: State; 
 }
 
 export function startIncidentTable(table: string) {
-  return startDynaliteTable(table, { name: PARTITION_KEY, type: "S" });
+  return startDynaliteTable(table, { name: INCIDENT_TABLE_KEYS.partitionKey, type: "S" });
 }

@@ -5,11 +5,11 @@
  * queries the poller itself sends, through Microsoft's parser like the saved library.
  */
 import { describe, expect, it } from "vitest";
-import { KQL_LIBRARY, queryKey } from "../../dashboards/kql/library";
-import { renderQuery } from "../../dashboards/kql/render";
+import { SIGNAL_IDS } from "../../core/catalog/signals";
+import { KQL_LIBRARY, queryKey } from "../../core/kql/library";
+import { renderQuery } from "../../core/kql/render";
+import supported from "../../dev-support/azure-fixtures/cognitive-services-metrics.json" with { type: "json" };
 import { appRoleLatencyQuery, deploymentLatencyQuery } from "../../lambdas/azure-openai-poller/kql";
-import { SIGNAL_IDS } from "../../lib/catalog/signals";
-import supported from "../support/azure-fixtures/cognitive-services-metrics.json" with { type: "json" };
 import { analyseWithResult, errorsOf } from "./kusto-analyser";
 
 const ACCOUNTS = [

@@ -3,8 +3,8 @@
  * loaded once per test file. Its scripts publish globals: `bridge` first, then the package.
  */
 import { createRequire } from "node:module";
-import { kustoSchemaString } from "../../dashboards/kql/schemas";
-import type { KqlTable } from "../../dashboards/kql/types";
+import { kustoSchemaString } from "../../core/kql/schemas";
+import type { KqlTable } from "../../core/kql/types";
 
 export interface KustoDiagnostic {
   readonly severity: string;

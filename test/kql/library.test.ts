@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { KQL_LIBRARY, queryKey } from "../../dashboards/kql/library";
-import { renderQuery } from "../../dashboards/kql/render";
-import { TABLE_SCHEMAS } from "../../dashboards/kql/schemas";
+import { KQL_LIBRARY, queryKey } from "../../core/kql/library";
+import { renderQuery } from "../../core/kql/render";
+import { TABLE_SCHEMAS } from "../../core/kql/schemas";
 import { loadConfig } from "../../lib/config/load";
 import { analyse, analyseWithResult, errorsOf } from "./kusto-analyser";
 

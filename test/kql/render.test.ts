@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { KQL_LIBRARY } from "../../dashboards/kql/library";
-import { kqlLiteral, renderQuery } from "../../dashboards/kql/render";
+import { KQL_LIBRARY } from "../../core/kql/library";
+import { kqlLiteral, renderQuery } from "../../core/kql/render";
 
 const latency = KQL_LIBRARY.find((q) => q.id === "high-latency-over-slo" && q.flavour === "azureDiagnostics");
 if (!latency) throw new Error("missing query");

@@ -9,10 +9,11 @@ import { App, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { Stream, StreamMode } from "aws-cdk-lib/aws-kinesis";
 import { describe, expect, test } from "vitest";
-import { buildInventory, expandEndpoint } from "../../lambdas/shared/redfish/inventory";
-import { loadConfig, parseConfig } from "../../lib/config/load";
+import { parseConfig } from "../../core/config/parse";
+import { buildInventory, expandEndpoint } from "../../core/contracts/redfish-inventory";
+import { testCertificate } from "../../dev-support/tls";
+import { loadConfig } from "../../lib/config/load";
 import { RedfishPoller } from "../../lib/redfish/redfish-poller";
-import { testCertificate } from "../support/tls";
 
 function configWith(redfish: Record<string, unknown>) {
   const base = JSON.parse(JSON.stringify(loadConfig("dev")));

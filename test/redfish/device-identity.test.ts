@@ -6,10 +6,10 @@
  */
 import fc from "fast-check";
 import { expect, test } from "vitest";
+import { loadMockup } from "../../dev-support/redfish-bmc-server";
 import { firstOfEachDevice, isPlaceholder } from "../../lambdas/shared/redfish/device-identity";
 import { normaliseBmc } from "../../lambdas/shared/redfish/normalise";
 import { ResourceStore } from "../../lambdas/shared/redfish/resource-store";
-import { loadMockup } from "../support/redfish-bmc-server";
 
 /** Fill-ins seen in the field (issue 15): each must be a placeholder. */
 const FIELD_PLACEHOLDERS = [

@@ -4,12 +4,12 @@
  */
 import { createServer } from "node:net";
 import { afterAll, describe, expect, test } from "vitest";
+import { BmcSnapshotSchema } from "../../core/snapshot";
+import { type FakeBmc, type FakeBmcOptions, startFakeBmc } from "../../dev-support/redfish-bmc-server";
+import { testCertificate } from "../../dev-support/tls";
 import { type PolledSnapshot, pollBmc } from "../../lambdas/redfish-poller/poll-bmc";
 import { createBmcAgent } from "../../lambdas/redfish-poller/redfish-client";
 import { sweep } from "../../lambdas/redfish-poller/sweep";
-import { BmcSnapshotSchema } from "../../lambdas/shared/snapshot";
-import { type FakeBmc, type FakeBmcOptions, startFakeBmc } from "../support/redfish-bmc-server";
-import { testCertificate } from "../support/tls";
 
 const agent = createBmcAgent({ ca: testCertificate().ca });
 const servers: FakeBmc[] = [];

@@ -10,16 +10,16 @@ import {
   type PutRecordsCommandOutput,
 } from "@aws-sdk/client-kinesis";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { buildInventory } from "../../core/contracts/redfish-inventory";
+import { METRICS } from "../../core/metric-registry";
+import { BmcSnapshotSchema } from "../../core/snapshot";
+import { type Kinesalite, startKinesalite } from "../../dev-support/kinesalite";
+import { type FakeBmc, startFakeBmc } from "../../dev-support/redfish-bmc-server";
+import { testCertificate } from "../../dev-support/tls";
 import { batches, MAX_RECORDS_PER_CALL, putSnapshots, type SinkRecord } from "../../lambdas/redfish-poller/kinesis-sink";
 import type { BmcMemory } from "../../lambdas/redfish-poller/poll-bmc";
 import { createBmcAgent } from "../../lambdas/redfish-poller/redfish-client";
 import { runShard, UndeliveredSnapshotsError } from "../../lambdas/redfish-poller/run-shard";
-import { METRICS } from "../../lambdas/shared/metric-names";
-import { buildInventory } from "../../lambdas/shared/redfish/inventory";
-import { BmcSnapshotSchema } from "../../lambdas/shared/snapshot";
-import { type Kinesalite, startKinesalite } from "../support/kinesalite";
-import { type FakeBmc, startFakeBmc } from "../support/redfish-bmc-server";
-import { testCertificate } from "../support/tls";
 
 let kinesis: Kinesalite;
 beforeAll(async () => {

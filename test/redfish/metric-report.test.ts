@@ -1,16 +1,16 @@
 /**
  * TelemetryService metric reports (docs/redfish.md, "Metric reports"): DMTF's telemetry
- * reference mockup (test/fixtures/redfish/dmtf-public-telemetry, values read by hand), and the
+ * reference mockup (dev-support/redfish-captures/dmtf-public-telemetry, values read by hand), and the
  * source rule on a BMC whose report covers its GPUs. No public capture of NVIDIA's
  * HGX_PlatformEnvironmentMetrics_0 with a licence was found, so that BMC is built here in the
  * test, in the shape DMTF's reports use (MetricProperty = resource URI + "#" + JSON pointer).
  */
 import { afterAll, expect, test } from "vitest";
+import { type FakeBmc, loadMockup, startFakeBmc } from "../../dev-support/redfish-bmc-server";
+import { testCertificate } from "../../dev-support/tls";
 import { type BmcMemory, pollBmc } from "../../lambdas/redfish-poller/poll-bmc";
 import { createBmcAgent } from "../../lambdas/redfish-poller/redfish-client";
 import { covers, freshness, parseReport } from "../../lambdas/shared/redfish/metric-report";
-import { type FakeBmc, loadMockup, startFakeBmc } from "../support/redfish-bmc-server";
-import { testCertificate } from "../support/tls";
 
 const agent = createBmcAgent({ ca: testCertificate().ca });
 const servers: FakeBmc[] = [];

@@ -1,14 +1,14 @@
 /**
- * Every BMC capture in test/fixtures/redfish, served over HTTPS by a fake BMC, polled by the real
+ * Every BMC capture in dev-support/redfish-captures, served over HTTPS by a fake BMC, polled by the real
  * poller with session and Basic auth. Expected values are read by hand from the mockup JSON
  * (paths in the comments), not from the poller's output.
  */
 import { afterAll, describe, expect, test } from "vitest";
+import { BmcSnapshotSchema, type Component } from "../../core/snapshot";
+import { type FakeBmc, startFakeBmc } from "../../dev-support/redfish-bmc-server";
+import { testCertificate } from "../../dev-support/tls";
 import { type BmcMemory, type PolledSnapshot, pollBmc } from "../../lambdas/redfish-poller/poll-bmc";
 import { createBmcAgent } from "../../lambdas/redfish-poller/redfish-client";
-import { BmcSnapshotSchema, type Component } from "../../lambdas/shared/snapshot";
-import { type FakeBmc, startFakeBmc } from "../support/redfish-bmc-server";
-import { testCertificate } from "../support/tls";
 
 const agent = createBmcAgent({ ca: testCertificate().ca });
 const servers: FakeBmc[] = [];

@@ -5,12 +5,12 @@
  */
 import fc from "fast-check";
 import { expect, test } from "vitest";
+import { ComponentSchema } from "../../core/snapshot";
+import { loadMockup } from "../../dev-support/redfish-bmc-server";
 import { durationSeconds } from "../../lambdas/shared/redfish/iso-duration";
 import { normaliseBmc } from "../../lambdas/shared/redfish/normalise";
 import { canonicalId } from "../../lambdas/shared/redfish/odata";
 import { ResourceStore } from "../../lambdas/shared/redfish/resource-store";
-import { ComponentSchema } from "../../lambdas/shared/snapshot";
-import { loadMockup } from "../support/redfish-bmc-server";
 
 const hostileNumber = fc.oneof(
   fc.double(),

@@ -5,10 +5,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import type { Component } from "../../core/snapshot";
+import { MOCKUPS_DIR } from "../../dev-support/redfish-bmc-server";
 import { normaliseBmc } from "../../lambdas/shared/redfish/normalise";
 import { ResourceStore } from "../../lambdas/shared/redfish/resource-store";
-import type { Component } from "../../lambdas/shared/snapshot";
-import { MOCKUPS_DIR } from "../support/redfish-bmc-server";
 
 const fragment = (name: string) => JSON.parse(readFileSync(join(MOCKUPS_DIR, "lambdalabs-nvidia-fixtures", "_fragments", name), "utf8"));
 const ref = (id: string) => ({ "@odata.id": id });

@@ -5,10 +5,10 @@
  * published. Expected counts are read by hand from the captures (paths in the comments).
  */
 import { afterAll, describe, expect, test } from "vitest";
+import { type FakeBmc, loadMockup, startFakeBmc } from "../../dev-support/redfish-bmc-server";
+import { testCertificate } from "../../dev-support/tls";
 import { type BmcMemory, type PolledSnapshot, pollBmc } from "../../lambdas/redfish-poller/poll-bmc";
 import { createBmcAgent } from "../../lambdas/redfish-poller/redfish-client";
-import { type FakeBmc, loadMockup, startFakeBmc } from "../support/redfish-bmc-server";
-import { testCertificate } from "../support/tls";
 
 const agent = createBmcAgent({ ca: testCertificate().ca });
 const servers: FakeBmc[] = [];

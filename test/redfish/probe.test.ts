@@ -9,9 +9,9 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { probe } from "../../cli/probe";
-import { BmcSnapshotSchema } from "../../lambdas/shared/snapshot";
-import { type FakeBmc, startFakeBmc } from "../support/redfish-bmc-server";
-import { testCertificate } from "../support/tls";
+import { BmcSnapshotSchema } from "../../core/snapshot";
+import { type FakeBmc, startFakeBmc } from "../../dev-support/redfish-bmc-server";
+import { testCertificate } from "../../dev-support/tls";
 
 const PASSWORD = "s3cret-Passw0rd";
 let bmc: FakeBmc;

@@ -5,7 +5,7 @@
  * what was injected) and the catalog, never from a previous run's output.
  */
 import { beforeAll, describe, expect, test } from "vitest";
-import { type AlarmSpec, EVALUATION_RANGES, SIGNALS, type SignalDefinition } from "../../lib/catalog";
+import { type AlarmSpec, EVALUATION_RANGES, SIGNALS, type SignalDefinition } from "../../core/catalog";
 import { DELAYS, draw, PROBABILITIES } from "../../sim/delays";
 import type { ModelRunResult, Page } from "../../sim/model/engine";
 import { runModel } from "../../sim/model/engine";

@@ -6,7 +6,7 @@
  * never from a previous run's output.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { signalById } from "../../lib/catalog";
+import { signalById } from "../../core/catalog";
 import { installSimClock } from "../../sim/clock";
 import type { RunResult } from "../../sim/run";
 import type { FaultSpec, Scenario } from "../../sim/scenario";

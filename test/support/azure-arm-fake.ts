@@ -20,9 +20,9 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import clouds from "./azure-fixtures/entra-endpoints.json" with { type: "json" };
-import logsErrors from "./azure-fixtures/logs-query-errors.json" with { type: "json" };
-import { testCertificate } from "./tls";
+import clouds from "../../dev-support/azure-fixtures/entra-endpoints.json" with { type: "json" };
+import logsErrors from "../../dev-support/azure-fixtures/logs-query-errors.json" with { type: "json" };
+import { testCertificate } from "../../dev-support/tls";
 
 /** Tables a log alert query can read; a query naming one the workspace lacks fails validation. */
 const LOG_TABLES = ["AzureDiagnostics", "AzureMetrics", "AppRequests", "AppDependencies"];

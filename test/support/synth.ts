@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
+import type { EnvironmentConfig } from "../../core/config/schema";
 import { buildApp } from "../../lib/app";
 import { loadConfig } from "../../lib/config/load";
-import type { EnvironmentConfig } from "../../lib/config/schema";
 import type { FleetWatchStack } from "../../lib/fleetwatch-stack";
 
 export interface Synthesised {

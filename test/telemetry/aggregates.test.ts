@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { METRICS } from "../../lambdas/shared/metric-names";
-import type { BmcSnapshot, Component } from "../../lambdas/shared/snapshot";
+import { METRICS } from "../../core/metric-registry";
+import type { BmcSnapshot, Component } from "../../core/snapshot";
 import { type AssessOptions, assessSnapshots, FleetState } from "../../lambdas/telemetry-ingest/aggregates";
 
 // Signal catalog defaults (docs/signal-catalog.md): warn > 78 C, critical > 83 C; power within 5 % of the cap; stale after 5 min.

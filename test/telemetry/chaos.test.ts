@@ -7,14 +7,14 @@
  */
 import type { KinesisStreamEvent } from "aws-lambda";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import type { BmcSnapshot } from "../../core/snapshot";
+import { type Kinesalite, startKinesalite } from "../../dev-support/kinesalite";
+import { random, snapshotFor } from "../../dev-support/snapshot-fleet";
+import { DATABASE, type Harness, startHarness } from "../../dev-support/telemetry-harness";
 import { putSnapshots } from "../../lambdas/redfish-poller/kinesis-sink";
-import type { BmcSnapshot } from "../../lambdas/shared/snapshot";
 import type { DeadLetter } from "../../lambdas/telemetry-ingest/dead-letters";
 import { shapeSnapshot } from "../../lambdas/telemetry-ingest/records";
-import { type Kinesalite, startKinesalite } from "../support/kinesalite";
-import { random, snapshotFor } from "./fleet";
 import { drainStream } from "./support/event-source-mapping";
-import { DATABASE, type Harness, startHarness } from "./support/harness";
 import { injectKinesisThrottling } from "./support/kinesis-chaos";
 
 const SNAPSHOTS = 100_000;

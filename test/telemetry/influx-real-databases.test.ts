@@ -5,11 +5,11 @@
  * from the snapshots the test builds, never from what the sink sent.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { BmcSnapshot } from "../../lambdas/shared/snapshot";
+import type { BmcSnapshot } from "../../core/snapshot";
+import { snapshotFor } from "../../dev-support/snapshot-fleet";
 import { InfluxSink } from "../../lambdas/telemetry-ingest/influx-sink";
 import { type SinkPoint, shapeSnapshot } from "../../lambdas/telemetry-ingest/records";
 import { type LocalDatabase, startInfluxDb1, startVictoriaMetrics } from "../support/local-databases";
-import { snapshotFor } from "./fleet";
 
 const AT = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 5 * 60_000).toISOString();
 const retry = { maxAttempts: 2, delayMs: () => 0, maxRetryAfterMs: 0 };

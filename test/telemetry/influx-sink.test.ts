@@ -1,14 +1,19 @@
 /**
  * InfluxSink (InfluxData's client) against the local InfluxDB v2 write endpoint
- * (test/support/influx-write-server.ts) for the answers real databases do not give on demand.
+ * (dev-support/influx-write-server.ts) for the answers real databases do not give on demand.
  * The real databases (VictoriaMetrics, InfluxDB 1.x) are in influx-real-databases.test.ts.
  */
 import { afterEach, describe, expect, test } from "vitest";
+import {
+  type InfluxWriteServer,
+  type InfluxWriteServerOptions,
+  parseLine,
+  startInfluxWriteServer,
+} from "../../dev-support/influx-write-server";
+import { snapshotFor } from "../../dev-support/snapshot-fleet";
 import { type InfluxRetryPolicy, InfluxSink, quotedLines } from "../../lambdas/telemetry-ingest/influx-sink";
 import { toLine } from "../../lambdas/telemetry-ingest/line-protocol";
 import { type SinkPoint, shapeSnapshot } from "../../lambdas/telemetry-ingest/records";
-import { type InfluxWriteServer, type InfluxWriteServerOptions, parseLine, startInfluxWriteServer } from "../support/influx-write-server";
-import { snapshotFor } from "./fleet";
 
 const NOW = Date.parse("2026-12-01T12:00:00Z");
 const AT = new Date(NOW - 60_000).toISOString();

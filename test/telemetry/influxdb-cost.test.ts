@@ -1,10 +1,10 @@
-/** The Timestream for InfluxDB cost block (lib/cost/influxdb.ts): class sizing, storage floor, Multi-AZ. */
+/** The Timestream for InfluxDB cost block (cost/influxdb.ts): class sizing, storage floor, Multi-AZ. */
 import { expect, test } from "vitest";
+import { DEFAULT_INFLUXDB_ASSUMPTIONS as A, INFLUXDB_PRICES, influxDbEstimate, pointsOf } from "../../cost/influxdb";
+import { DEFAULT_ASSUMPTIONS, representativeSnapshot } from "../../cost/model";
+import { readMeasuredSweep } from "../../cost/poller-sweep";
+import { HOURS_PER_MONTH } from "../../cost/prices";
 import { loadConfig } from "../../lib/config/load";
-import { DEFAULT_INFLUXDB_ASSUMPTIONS as A, INFLUXDB_PRICES, influxDbEstimate, pointsOf } from "../../lib/cost/influxdb";
-import { DEFAULT_ASSUMPTIONS, representativeSnapshot } from "../../lib/cost/model";
-import { readMeasuredSweep } from "../../lib/cost/poller-sweep";
-import { HOURS_PER_MONTH } from "../../lib/cost/prices";
 
 const config = loadConfig("prod");
 const points = pointsOf(

@@ -7,14 +7,14 @@
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import type { BmcSnapshot } from "../../core/snapshot";
+import { type Kinesalite, startKinesalite } from "../../dev-support/kinesalite";
+import { snapshotFor } from "../../dev-support/snapshot-fleet";
+import { DATABASE, type Harness, startHarness } from "../../dev-support/telemetry-harness";
 import { putSnapshots } from "../../lambdas/redfish-poller/kinesis-sink";
-import type { BmcSnapshot } from "../../lambdas/shared/snapshot";
 import { shapeSnapshot } from "../../lambdas/telemetry-ingest/records";
 import { redrive } from "../../scripts/telemetry-dlq-redrive";
-import { type Kinesalite, startKinesalite } from "../support/kinesalite";
-import { snapshotFor } from "./fleet";
 import { drainStream, type OnFailureRecord, PIPELINE_SETTINGS } from "./support/event-source-mapping";
-import { DATABASE, type Harness, startHarness } from "./support/harness";
 
 let kinesalite: Kinesalite;
 let h: Harness;

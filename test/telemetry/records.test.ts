@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { type BmcSnapshot, BmcSnapshotSchema } from "../../lambdas/shared/snapshot";
+import { type BmcSnapshot, BmcSnapshotSchema } from "../../core/snapshot";
+import { snapshotFor } from "../../dev-support/snapshot-fleet";
 import { decodeSnapshot } from "../../lambdas/telemetry-ingest/decode";
 import { dedupeSnapshots } from "../../lambdas/telemetry-ingest/dedupe";
 import { buildWriteRequests, pointBytes, shapeSnapshot, snapshotVersion } from "../../lambdas/telemetry-ingest/records";
-import { snapshotFor } from "./fleet";
 
 const example = BmcSnapshotSchema.parse(
   JSON.parse(readFileSync(new URL("./fixtures/snapshot-design-example.json", import.meta.url), "utf8")),

@@ -4,8 +4,8 @@
  */
 import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, test } from "vitest";
+import { type EnvironmentConfig, EnvironmentConfigSchema } from "../../core/config/schema";
 import { loadConfig } from "../../lib/config/load";
-import { type EnvironmentConfig, EnvironmentConfigSchema } from "../../lib/config/schema";
 import { WRITE_TOKEN_PLACEHOLDER } from "../../lib/telemetry/influxdb-store";
 import { synthPipeline } from "./support/pipeline-template";
 

@@ -6,7 +6,7 @@
 import { TimestreamWriteClient, WriteRecordsCommand, type WriteRecordsCommandInput } from "@aws-sdk/client-timestream-write";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startTimestreamWriteServer, type TimestreamWriteServer } from "../support/timestream-write-server";
+import { startTimestreamWriteServer, type TimestreamWriteServer } from "../../dev-support/timestream-write-server";
 
 let server: TimestreamWriteServer;
 let client: TimestreamWriteClient;

@@ -10,6 +10,7 @@ import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { ClientSecretCredential } from "@azure/identity";
 import { LogsQueryClient, LogsQueryResultStatus } from "@azure/monitor-query-logs";
 import { MetricsClient } from "@azure/monitor-query-metrics";
+import type { Endpoints } from "../../../core/contracts/azure-openai-poller-settings";
 import { parseResourceId } from "../batching";
 import type {
   DeploymentsReader,
@@ -22,7 +23,6 @@ import type {
   MetricsReader,
 } from "../ports";
 import type { DeploymentDescription } from "../quota";
-import type { Endpoints } from "../settings";
 import type { ServicePrincipal } from "./secret";
 
 export interface AzureClientOptions {

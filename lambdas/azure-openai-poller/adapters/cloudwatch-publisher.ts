@@ -4,7 +4,7 @@
  * reliably), and because each datum is sent exactly once after its watermark claim.
  */
 import { CloudWatchClient, type CloudWatchClientConfig, type MetricDatum, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { METRIC_NAMESPACE } from "../../shared/metric-names";
+import { METRIC_NAMESPACE } from "../../../core/metric-registry";
 import type { MetricPublisher, PublishedDatum } from "../ports";
 
 /** PutMetricData accepts at most 1,000 datums per request. */

@@ -10,11 +10,10 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
+import { WATERMARK_TABLE_KEYS } from "../../../core/contracts/table-keys";
 import type { PublishedIndex, WatermarkStore } from "../ports";
 
-export const PARTITION_KEY = "pk";
-export const SORT_KEY = "minute";
-export const TTL_ATTRIBUTE = "expiresAt";
+const { partitionKey: PARTITION_KEY, sortKey: SORT_KEY, ttlAttribute: TTL_ATTRIBUTE } = WATERMARK_TABLE_KEYS;
 const RETENTION_SECONDS = 2 * 86_400;
 
 export class DynamoDbWatermarkStore implements WatermarkStore {

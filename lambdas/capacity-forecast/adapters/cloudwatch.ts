@@ -10,7 +10,7 @@ import {
   type MetricDataQuery,
   PutMetricDataCommand,
 } from "@aws-sdk/client-cloudwatch";
-import { METRIC_NAMESPACE, METRICS } from "../../shared/metric-names";
+import { METRIC_NAMESPACE, METRICS } from "../../../core/metric-registry";
 import type { DailySeriesQuery, Datum, MetricHistory, MetricSink } from "../ports";
 import type { DailyPoint } from "../trend";
 

@@ -10,10 +10,12 @@
  *
  * HTTP is injected (`Fetcher`), so this module has no network code of its own.
  */
+
+import { type ExpandSupport, expandSupportOf, requestPath } from "./expand";
 import { childLinks, DEPTH_BELOW, isGpuDevice, isGpuProcessor, type Link, type Role } from "./links";
 import { applyReport, freshness, type ParsedReport, parseReport, covers as reportCovers } from "./metric-report";
 import { isUsedSensor } from "./normalise";
-import { at, canonicalId, isObject, type JsonObject, linkOf, linksOf, num, SERVICE_ROOT } from "./odata";
+import { at, canonicalId, isObject, type JsonObject, linkOf, linksOf, SERVICE_ROOT } from "./odata";
 import { buildPlan, LEAF_ROLES, type PlanNode, type PlannedRequest, type PollPlan, type ReportUse } from "./poll-plan";
 import { ResourceStore } from "./resource-store";
 
@@ -25,15 +27,6 @@ export type FetchResult =
 
 export interface Fetcher {
   get(path: string): Promise<FetchResult>;
-}
-
-export interface ExpandSupport {
-  /** "." (NoLinks) or "*" (ExpandAll); undefined when $expand is not advertised. */
-  readonly token?: "." | "*";
-  /** Largest $levels accepted; 1 when Levels is not advertised. */
-  readonly maxLevels: number;
-  /** "*" (ExpandAll, which also expands Links) is advertised as well. */
-  readonly all?: boolean;
 }
 
 export interface ResourceMap {
@@ -74,24 +67,6 @@ export interface Collected {
   readonly fatal?: FetchFailure;
   readonly responses: number;
   readonly reports?: ReportNote[];
-}
-
-export function expandSupportOf(root: unknown): ExpandSupport {
-  const q = at(root, "ProtocolFeaturesSupported", "ExpandQuery");
-  if (!isObject(q)) return { maxLevels: 0 };
-  const token = q.NoLinks === true ? "." : q.ExpandAll === true ? "*" : undefined;
-  if (!token) return { maxLevels: 0 };
-  const levels = q.Levels === true ? Math.max(1, Math.min(6, Math.floor(num(q.MaxLevels) ?? 1))) : 1;
-  return { token, maxLevels: levels, all: q.ExpandAll === true };
-}
-
-/** The request path for a link: $expand when the role has something below it worth inlining. */
-export function requestPath(link: Link, expand: ExpandSupport): string {
-  const want = DEPTH_BELOW[link.role];
-  if (!expand.token || want <= 0 || expand.maxLevels <= 0) return link.id;
-  // "*" also expands Links (ManagedBy, Chassis, ...): keep it shallow.
-  const levels = Math.min(want, expand.maxLevels, expand.token === "*" ? 2 : 6);
-  return `${link.id}?$expand=${expand.token}($levels=${levels})`;
 }
 
 interface QueueItem extends Link {

@@ -1,5 +1,5 @@
 /**
- * Redfish resources -> the components of a BMC snapshot (lambdas/shared/snapshot.ts).
+ * Redfish resources -> the components of a BMC snapshot (core/snapshot.ts).
  *
  * Works on a ResourceStore (whatever one poll managed to read), so it never does I/O and never
  * throws on hostile input. The rules of docs/redfish.md ("Normalisation") are enforced here:
@@ -11,7 +11,7 @@
  *  - Both schema generations (Thermal/Power and ThermalSubsystem/PowerSubsystem/Sensors/
  *    Controls/EnvironmentMetrics) and vendor GPU devices are understood.
  */
-import type { Component, FanComponent, GpuComponent, Health, PsuComponent, TemperatureComponent } from "../snapshot";
+import type { Component, FanComponent, GpuComponent, Health, PsuComponent, TemperatureComponent } from "../../../core/snapshot";
 import { firstOfEachDevice } from "./device-identity";
 import { durationSeconds } from "./iso-duration";
 import { isGpuDevice, isGpuProcessor, memberIds } from "./links";

@@ -13,7 +13,7 @@
  *    `.` never crosses a "Links" property).
  * Pure module.
  */
-import type { ExpandSupport } from "./collect";
+import type { ExpandSupport } from "./expand";
 import { DEPTH_BELOW, type Role } from "./links";
 import { isObject, type JsonObject } from "./odata";
 

@@ -5,13 +5,13 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { type InfluxWriteServer, type InfluxWriteServerOptions, startInfluxWriteServer } from "../../../dev-support/influx-write-server";
+import { type SqsQueueServer, startSqsQueueServer } from "../../../dev-support/sqs-queue-server";
 import { FleetState } from "../../../lambdas/telemetry-ingest/aggregates";
 import { createMetrics } from "../../../lambdas/telemetry-ingest/emf";
 import { createHandler } from "../../../lambdas/telemetry-ingest/handler";
 import { type InfluxRetryPolicy, InfluxSink } from "../../../lambdas/telemetry-ingest/influx-sink";
 import { SqsDeadLetterWriter } from "../../../lambdas/telemetry-ingest/sqs-dead-letters";
-import { type InfluxWriteServer, type InfluxWriteServerOptions, startInfluxWriteServer } from "../../support/influx-write-server";
-import { type SqsQueueServer, startSqsQueueServer } from "./sqs-queue-server";
 
 export const INFLUX = { token: "local-write-token", org: "fleetwatch", bucket: "gpu-telemetry" } as const;
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { App, Stack, Validations } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
-import type { EnvironmentConfig } from "../../../lib/config/schema";
+import type { EnvironmentConfig } from "../../../core/config/schema";
 import { TelemetryPipeline } from "../../../lib/telemetry/telemetry-pipeline";
 
 export function synthPipeline(config: EnvironmentConfig) {

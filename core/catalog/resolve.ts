@@ -3,9 +3,10 @@
  * create: per-environment overrides applied (and validated), one alarm per level per scope
  * instance (cluster or deployment), composite-alarm wiring for suppressed signals. Pure.
  */
-import { METRICS } from "../../lambdas/shared/metric-names";
-import { ConfigError } from "../config/load";
+
+import { ConfigError } from "../config/parse";
 import type { EnvironmentConfig } from "../config/schema";
+import { METRICS } from "../metric-registry";
 import { SIGNALS } from "./signals";
 import { activeSloIds } from "./slo";
 import type { AlarmSpec, CatalogContext, LevelDefinition, LevelName, ScopeInstance, SignalDefinition, SloId, Tier } from "./types";

@@ -6,7 +6,7 @@
  */
 
 import { z } from "zod";
-import { AZURE_SETTLE_MINUTES } from "../shared/metric-names";
+import { AZURE_SETTLE_MINUTES } from "../metric-registry";
 
 export const SETTINGS_ENV_VAR = "FLEETWATCH_AOAI_SETTINGS";
 

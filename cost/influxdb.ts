@@ -1,15 +1,16 @@
 /**
  * The Timestream for InfluxDB option of the telemetry store, priced apart from the LiveAnalytics
- * lines of the cost model (lib/cost/model.ts) so either can change on its own. Pure: the points
+ * lines of the cost model (cost/model.ts) so either can change on its own. Pure: the points
  * come from the ingest's own shaping (records.ts) of the model's representative snapshot.
  *
  * Priced: instance-hours of the smallest class that holds the write rate with headroom, and
  * provisioned storage (InfluxIOIncludedT1, at least the 20 GiB CloudFormation allows). Not
  * priced: data transfer inside the VPC (none billed within one AZ), backups (included).
  */
-import { type SinkPoint, shapeSnapshot } from "../../lambdas/telemetry-ingest/records";
-import type { InfluxDbInstanceType } from "../config/telemetry-store";
-import { INFLUXDB_INSTANCE_TYPES } from "../config/telemetry-store";
+
+import type { InfluxDbInstanceType } from "../core/config/telemetry-store";
+import { INFLUXDB_INSTANCE_TYPES } from "../core/config/telemetry-store";
+import { type SinkPoint, shapeSnapshot } from "../lambdas/telemetry-ingest/records";
 import type { LineItem } from "./model";
 import { HOURS_PER_MONTH } from "./prices";
 

@@ -90,3 +90,11 @@ export function compositeActions(
   fireTimer(until, true);
   return out;
 }
+
+/**
+ * How long a composite waits for its suppressor to reach ALARM, and keeps suppressing after it
+ * clears. The wait delays every real page by that much, so it is short: each suppressor breaches
+ * sooner than the signals it suppresses (network outage: 3 min vs staleness: 5 min + 5 of 5;
+ * Azure stale: no settled Azure data means no zero-success datapoint at all).
+ */
+export const SUPPRESSOR_TIMING = { waitSeconds: 60, extensionSeconds: 600 } as const;

@@ -7,9 +7,9 @@
  * was created: delete removes exactly the resources of the plan it is given, nothing listed or
  * guessed. No secret is part of a plan (the webhook token is added at apply time).
  */
-import { flavourKey, KQL_LIBRARY, queryKey } from "../../dashboards/kql/library";
-import { applicableOverrides, renderQuery } from "../../dashboards/kql/render";
-import type { KqlQuery, KqlTable } from "../../dashboards/kql/types";
+import { flavourKey, KQL_LIBRARY, queryKey } from "../kql/library";
+import { applicableOverrides, renderQuery } from "../kql/render";
+import type { KqlQuery, KqlTable } from "../kql/types";
 
 export const PLAN_VERSION = 1;
 export const LOG_CATEGORIES = ["RequestResponse", "Audit"] as const;

@@ -48,7 +48,7 @@ export interface KqlAlert {
   /** What the on-call should do first; goes into the rule's description. */
   readonly runbook: string;
   /**
-   * The catalog signal CloudWatch already pages for the same condition (lib/catalog). The Azure
+   * The catalog signal CloudWatch already pages for the same condition (core/catalog). The Azure
    * rule then pages only while the AWS side is blind (docs/azure-side.md, "Who pages for what").
    */
   readonly cloudWatchTwin?: string;

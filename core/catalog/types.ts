@@ -2,7 +2,7 @@
  * Types of the signal catalog. Pure: no aws-cdk-lib, no SDK, so the alarm factory, the
  * dashboards, the simulator and the README generator all read the same definitions.
  */
-import type { MetricKey } from "../../lambdas/shared/metric-names";
+import type { MetricKey } from "../metric-registry";
 
 export type Tier = "P1" | "P2" | "P3";
 export type LevelName = "warn" | "critical";
@@ -17,7 +17,7 @@ export type Statistic = "Maximum" | "Minimum" | "Sum" | "Average" | "SampleCount
 /** CloudWatch's percentile rank: the share (%) of datapoints at or under the value (SLO time slices). */
 export type PercentileRank = `PR(:${number})`;
 
-/** The service level objectives of lib/catalog/slo.ts. */
+/** The service level objectives of core/catalog/slo.ts. */
 export type SloId = "aoai-availability" | "aoai-latency" | "gpu-fleet";
 
 /**
@@ -41,7 +41,7 @@ export type PipelineResource =
   | "p1EnricherFunction"
   | "pagingDeliveryFailures";
 
-/** A FleetWatch custom metric (lambdas/shared/metric-names.ts), with the scope's dimensions. */
+/** A FleetWatch custom metric (core/metric-registry.ts), with the scope's dimensions. */
 export interface FleetWatchMetricSource {
   readonly kind: "fleetwatch";
   readonly metric: MetricKey;

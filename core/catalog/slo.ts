@@ -16,9 +16,10 @@
  * factor × (100 - target). A composite alarm ANDs the long and the short window and carries the
  * ALARM and OK actions of the tier.
  */
-import { AZURE_PUBLISH_LAG_PERIODS } from "../../lambdas/shared/metric-names";
-import { ConfigError } from "../config/load";
+
+import { ConfigError } from "../config/parse";
 import type { EnvironmentConfig } from "../config/schema";
+import { AZURE_PUBLISH_LAG_PERIODS } from "../metric-registry";
 import type { EvaluableAlarm } from "./evaluate";
 import type { AlarmSpec, MathMetricSource, ScopeInstance, SloId, Tier } from "./types";
 

@@ -301,13 +301,13 @@ export const EnvironmentConfigSchema = z
     /** Per-signal overrides of the signal catalog's defaults, keyed by signal id. */
     thresholds: z.record(z.string(), ThresholdOverrideSchema).default({}),
     budgets: BudgetsSchema,
-    /** Service level objectives and their burn-rate alarms (lib/catalog/slo.ts). */
+    /** Service level objectives and their burn-rate alarms (core/catalog/slo.ts). */
     slos: SlosSchema.prefault({}),
     retention: RetentionSchema.default({ logDays: 30, timestreamMemoryHours: 2, timestreamMagneticDays: 90 }),
     /** Off by default: publish an EventBridge event on sustained GPU overheating for a drain job. */
     remediation: z.strictObject({ gpuOverheatEvent: z.boolean().default(false) }).default({ gpuOverheatEvent: false }),
     tags: z.record(z.string(), z.string()).default({}),
-    /** Where per-component telemetry is stored (lib/config/telemetry-store.ts, docs/telemetry.md). */
+    /** Where per-component telemetry is stored (core/config/telemetry-store.ts, docs/telemetry.md). */
     telemetryStore: TelemetryStoreSchema.default(DEFAULT_TELEMETRY_STORE),
   })
   .superRefine((config, ctx) => {

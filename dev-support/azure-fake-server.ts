@@ -12,7 +12,7 @@
  * 401 without Monitoring Reader on the subscription, 403 when Microsoft.Insights is not registered;
  * api-version present, the /v1 Logs path, unknown tables (SemanticError), role assignments.
  * The rules and answers come from Microsoft's published reference and examples, kept with their
- * origin in test/support/azure-fixtures/ (see ORIGINS.md there).
+ * origin in dev-support/azure-fixtures/ (see ORIGINS.md there).
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";

@@ -119,7 +119,7 @@ export const METRICS = {
   ),
   bmcsStale: m("BmcsStale", "Count", fleet, "telemetry-ingest", "BMCs whose last good snapshot is older than the staleness limit"),
   snapshotsIngested: m("SnapshotsIngested", "Count", fleet, "telemetry-ingest", "Snapshots written to the sink"),
-  // GPU fleet SLO (lib/catalog/slo.ts): good and valid GPU-minutes, summed over a window.
+  // GPU fleet SLO (core/catalog/slo.ts): good and valid GPU-minutes, summed over a window.
   gpusExpected: m(
     "GpusExpected",
     "Count",

@@ -3,7 +3,7 @@
  * here. Defaults follow the catalog table in docs/signal-catalog.md; config.thresholds overrides them per
  * environment (see resolve.ts). Dashboards and the README alarm table read this too.
  */
-import { AZURE_PUBLISH_LAG_PERIODS, type MetricKey } from "../../lambdas/shared/metric-names";
+import { AZURE_PUBLISH_LAG_PERIODS, type MetricKey } from "../metric-registry";
 import { CAPACITY_SIGNALS } from "./signals-capacity";
 import type { CatalogContext, MetricSource, SignalDefinition } from "./types";
 

@@ -1,9 +1,9 @@
 /**
  * Poller-shaped BMC snapshots for tests and the benchmark: an HGX-like node (8 GPUs, fans,
  * inlet/exhaust temperatures, PSUs, chassis) per BMC, following the contract in
- * lambdas/shared/snapshot.ts. Deterministic for a given seed.
+ * core/snapshot.ts. Deterministic for a given seed.
  */
-import type { BmcSnapshot, Component } from "../../lambdas/shared/snapshot";
+import type { BmcSnapshot, Component } from "../core/snapshot";
 
 export interface FleetShape {
   readonly environment?: string;

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 
-export const POLLER_BENCH_FILE = join(import.meta.dirname, "..", "..", "bench", "results", "poller.json");
+export const POLLER_BENCH_FILE = join(import.meta.dirname, "..", "bench", "results", "poller.json");
 
 const PollerBenchSchema = z.object({
   recordedFrom: z.literal("npm run bench:poller"),

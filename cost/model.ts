@@ -8,19 +8,19 @@
  * Prometheus. Pure: prices from ./prices, config passed in.
  */
 
-import { fleetWatchDashboards } from "../../dashboards/definitions";
-import type { LogSource } from "../../dashboards/spec";
-import { METRICS, type MetricKey } from "../../lambdas/shared/metric-names";
-import type { BmcSnapshot, Component } from "../../lambdas/shared/snapshot";
+import { resolveAlarms } from "../core/catalog";
+import type { EnvironmentConfig } from "../core/config/schema";
+import { METRICS, type MetricKey } from "../core/metric-registry";
+import type { BmcSnapshot, Component } from "../core/snapshot";
+import { fleetWatchDashboards } from "../dashboards/definitions";
+import type { LogSource } from "../dashboards/spec";
 import {
   buildWriteRequests,
   type MeasureValue,
   type SinkPoint,
   shapeSnapshot,
   TIMESTREAM_LIMITS,
-} from "../../lambdas/telemetry-ingest/records";
-import { resolveAlarms } from "../catalog";
-import type { EnvironmentConfig } from "../config/schema";
+} from "../lambdas/telemetry-ingest/records";
 import { type MeasuredSweep, shardSweepSeconds } from "./poller-sweep";
 import { HOURS_PER_MONTH, PRICES } from "./prices";
 

@@ -16,7 +16,7 @@ import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { testCertificate } from "./tls";
 
-export const MOCKUPS_DIR = process.env.FLEETWATCH_MOCKUPS_DIR ?? resolve(import.meta.dirname, "..", "fixtures", "redfish");
+export const MOCKUPS_DIR = process.env.FLEETWATCH_MOCKUPS_DIR ?? resolve(import.meta.dirname, "redfish-captures");
 
 type Doc = Record<string, unknown>;
 

@@ -6,13 +6,13 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { FleetState } from "../../../lambdas/telemetry-ingest/aggregates";
-import { createMetrics } from "../../../lambdas/telemetry-ingest/emf";
-import { createHandler } from "../../../lambdas/telemetry-ingest/handler";
-import { SqsDeadLetterWriter } from "../../../lambdas/telemetry-ingest/sqs-dead-letters";
-import { type RetryPolicy, TimestreamSink, timestreamClient } from "../../../lambdas/telemetry-ingest/timestream-sink";
-import { startTimestreamWriteServer, type TimestreamWriteServer } from "../../support/timestream-write-server";
+import { FleetState } from "../lambdas/telemetry-ingest/aggregates";
+import { createMetrics } from "../lambdas/telemetry-ingest/emf";
+import { createHandler } from "../lambdas/telemetry-ingest/handler";
+import { SqsDeadLetterWriter } from "../lambdas/telemetry-ingest/sqs-dead-letters";
+import { type RetryPolicy, TimestreamSink, timestreamClient } from "../lambdas/telemetry-ingest/timestream-sink";
 import { type SqsQueueServer, startSqsQueueServer } from "./sqs-queue-server";
+import { startTimestreamWriteServer, type TimestreamWriteServer } from "./timestream-write-server";
 
 export const DATABASE = "fleetwatch_dev";
 export const TABLES = { components: "components", snapshots: "snapshots" } as const;

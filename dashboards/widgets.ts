@@ -1,0 +1,125 @@
+import type { EnvironmentConfig } from "../core/config/schema";
+import type { MetricDimension, MetricKey } from "../core/metric-registry";
+import type { ExpressionQuery, GraphWidgetSpec, LogsWidgetSpec, MetricQuery, Query, WidgetSpec } from "./spec";
+
+export const HOUR = 3600;
+export const DAY = 86_400;
+export const WEEK = 7 * DAY;
+
+/** The node drill-down variable: typed into the dashboard, substituted into log queries. */
+export const NODE_PATTERN = "__FW_NODE__";
+
+export interface Context {
+  readonly env: string;
+  readonly clusters: readonly string[];
+  readonly deployments: readonly { readonly name: string; readonly sloP99Ms: number }[];
+  readonly intervalSeconds: number;
+  readonly budgets: EnvironmentConfig["budgets"];
+  readonly config: EnvironmentConfig;
+}
+
+export function context(config: EnvironmentConfig): Context {
+  const seen = new Map<string, { name: string; sloP99Ms: number }>();
+  for (const account of config.azure?.accounts ?? []) {
+    for (const d of account.deployments) {
+      // The Deployment dimension is the name alone: same-named deployments share a metric, keep the strictest SLO.
+      const prev = seen.get(d.name);
+      if (!prev || d.sloP99Ms < prev.sloP99Ms) seen.set(d.name, { name: d.name, sloP99Ms: d.sloP99Ms });
+    }
+  }
+  return {
+    env: config.name,
+    clusters: config.redfish.clusters.map((c) => c.name),
+    deployments: [...seen.values()],
+    intervalSeconds: config.redfish.intervalSeconds,
+    budgets: config.budgets,
+    config,
+  };
+}
+
+// ---------- small builders ----------
+
+export function metric(
+  id: string,
+  key: MetricKey,
+  dims: Partial<Record<MetricDimension, string>>,
+  stat: string,
+  label: string,
+  visible = true,
+): MetricQuery {
+  return { kind: "metric", id, metric: key, dimensions: dims, stat, label, visible };
+}
+
+export function expr(id: string, expression: string, label: string, visible = true): ExpressionQuery {
+  return { kind: "expression", id, expression, label, visible };
+}
+
+export function graph(
+  title: string,
+  queries: Query[],
+  opts: Partial<Omit<GraphWidgetSpec, "type" | "title" | "queries">> = {},
+): GraphWidgetSpec {
+  return {
+    type: "graph",
+    title,
+    width: opts.width ?? 12,
+    height: opts.height ?? 6,
+    view: opts.view ?? "timeSeries",
+    periodSeconds: opts.periodSeconds ?? 60,
+    queries,
+    thresholds: opts.thresholds ?? [],
+    ...(opts.stacked !== undefined ? { stacked: opts.stacked } : {}),
+    ...(opts.yAxis ? { yAxis: opts.yAxis } : {}),
+    ...(opts.start ? { start: opts.start } : {}),
+    ...(opts.setPeriodToTimeRange ? { setPeriodToTimeRange: true } : {}),
+  };
+}
+
+export function text(markdown: string, width = 24, height = 2): WidgetSpec {
+  return { type: "text", title: "", width, height, markdown };
+}
+
+export function perCluster(
+  c: Context,
+  prefix: string,
+  key: MetricKey,
+  stat: string,
+  label: (cluster: string) => string,
+  visible = true,
+): MetricQuery[] {
+  return c.clusters.map((cluster, i) =>
+    metric(`${prefix}${i}`, key, { Environment: c.env, Cluster: cluster }, stat, label(cluster), visible),
+  );
+}
+
+export function perDeployment(
+  c: Context,
+  prefix: string,
+  key: MetricKey,
+  stat: string,
+  label: (deployment: string) => string,
+  visible = true,
+): MetricQuery[] {
+  return c.deployments.map((d, i) =>
+    metric(`${prefix}${i}`, key, { Environment: c.env, Deployment: d.name }, stat, label(d.name), visible),
+  );
+}
+
+export function envMetric(c: Context, id: string, key: MetricKey, stat: string, label: string): MetricQuery {
+  return metric(id, key, { Environment: c.env }, stat, label);
+}
+
+export const ids = (qs: readonly Query[]) => qs.map((q) => q.id).join(", ");
+
+export function logsWidget(
+  title: string,
+  sources: LogsWidgetSpec["sources"],
+  query: string,
+  columns: string[],
+  width = 12,
+  height = 6,
+): LogsWidgetSpec {
+  return { type: "logs", title, width, height, sources, query, view: "table", columns };
+}
+
+/** Lay widgets out in rows no wider than CloudWatch's 24-unit grid. */
