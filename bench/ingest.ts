@@ -19,6 +19,8 @@
  *   charged to its 8 GPUs.
  */
 import type { KinesisStreamEvent } from "aws-lambda";
+import { gpuTemperatureThresholds } from "../core/catalog/gpu-temperature-thresholds";
+import { POWER_CAP_MARGIN_PERCENT, SNAPSHOT_STALE_AFTER_SECONDS } from "../core/constants";
 import { startInfluxWriteServer } from "../dev-support/influx-write-server";
 import { kinesisEventRecord, snapshotFor } from "../dev-support/snapshot-fleet";
 import { distinctMetrics, startHarness } from "../dev-support/telemetry-harness";
@@ -28,7 +30,11 @@ import { dedupeSnapshots } from "../lambdas/telemetry-ingest/dedupe";
 import { InfluxSink } from "../lambdas/telemetry-ingest/influx-sink";
 import { buildWriteRequests, oversizeReason, pointBytes, shapeSnapshot } from "../lambdas/telemetry-ingest/records";
 
-const options = { gpuTemperature: { warnC: 78, criticalC: 83 }, staleAfterMs: 300_000, powerCapMargin: 0.05 };
+const options = {
+  gpuTemperature: gpuTemperatureThresholds({ thresholds: {} }),
+  staleAfterMs: SNAPSHOT_STALE_AFTER_SECONDS * 1000,
+  powerCapMargin: POWER_CAP_MARGIN_PERCENT / 100,
+};
 const AT = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000).toISOString();
 
 function streamRecords(count: number, offset = 0): StreamRecord[] {

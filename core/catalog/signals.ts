@@ -3,6 +3,8 @@
  * here. Defaults follow the catalog table in docs/signal-catalog.md; config.thresholds overrides them per
  * environment (see resolve.ts). Dashboards and the README alarm table read this too.
  */
+
+import { GPU_TEMPERATURE_DEFAULTS_C } from "../constants";
 import { AZURE_PUBLISH_LAG_PERIODS, type MetricKey } from "../metric-registry";
 import { CAPACITY_SIGNALS } from "./signals-capacity";
 import type { CatalogContext, MetricSource, SignalDefinition } from "./types";
@@ -40,8 +42,8 @@ export const SIGNALS: readonly SignalDefinition[] = [
     periodSeconds: 60,
     comparison: "GreaterThanThreshold",
     levels: {
-      warn: { threshold: 78, tier: "P2", datapointsToAlarm: 5, evaluationPeriods: 5 },
-      critical: { threshold: 83, tier: "P1", datapointsToAlarm: 5, evaluationPeriods: 5 },
+      warn: { threshold: GPU_TEMPERATURE_DEFAULTS_C.warn, tier: "P2", datapointsToAlarm: 5, evaluationPeriods: 5 },
+      critical: { threshold: GPU_TEMPERATURE_DEFAULTS_C.critical, tier: "P1", datapointsToAlarm: 5, evaluationPeriods: 5 },
     },
     // A gap means no telemetry, which bmc-telemetry-stale pages on; it says nothing about heat.
     treatMissingData: "missing",

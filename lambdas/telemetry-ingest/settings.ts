@@ -5,6 +5,7 @@
  * stayed exactly as it was before the store became a choice.
  */
 import { z } from "zod";
+import { POWER_CAP_MARGIN_PERCENT, SNAPSHOT_STALE_AFTER_SECONDS } from "../../core/constants";
 
 const SettingsSchema = z.object({
   FLEETWATCH_ENV: z.string().min(1),
@@ -15,8 +16,8 @@ const SettingsSchema = z.object({
   DEAD_LETTER_QUEUE_URL: z.url(),
   GPU_TEMPERATURE_WARN_C: z.coerce.number().finite(),
   GPU_TEMPERATURE_CRITICAL_C: z.coerce.number().finite(),
-  STALE_AFTER_SECONDS: z.coerce.number().int().positive().default(300),
-  POWER_CAP_MARGIN_PERCENT: z.coerce.number().min(0).max(100).default(5),
+  STALE_AFTER_SECONDS: z.coerce.number().int().positive().default(SNAPSHOT_STALE_AFTER_SECONDS),
+  POWER_CAP_MARGIN_PERCENT: z.coerce.number().min(0).max(100).default(POWER_CAP_MARGIN_PERCENT),
   TIMESTREAM_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** Only for local runs against a Timestream-compatible test server. */
   TIMESTREAM_ENDPOINT: z.url().optional(),

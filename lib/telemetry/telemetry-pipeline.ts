@@ -16,12 +16,13 @@ import { BlockPublicAccess, Bucket, BucketEncryption } from "aws-cdk-lib/aws-s3"
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { CfnDatabase, CfnTable } from "aws-cdk-lib/aws-timestream";
 import { Construct } from "constructs";
+import { gpuTemperatureThresholds } from "../../core/catalog/gpu-temperature-thresholds";
 import type { EnvironmentConfig } from "../../core/config/schema";
+import { POWER_CAP_MARGIN_PERCENT, SNAPSHOT_STALE_AFTER_SECONDS } from "../../core/constants";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { acknowledgeNag } from "../constructs/nag";
 import { logRetention } from "../constructs/retention";
 import { InfluxDbStore } from "./influxdb-store";
-import { gpuTemperatureThresholds } from "./thresholds";
 
 export interface TelemetryPipelineProps {
   readonly config: EnvironmentConfig;
@@ -105,7 +106,7 @@ export class TelemetryPipeline extends Construct {
     }
 
     const thresholds = gpuTemperatureThresholds(config);
-    const staleAfter = props.staleAfter ?? Duration.minutes(5);
+    const staleAfter = props.staleAfter ?? Duration.seconds(SNAPSHOT_STALE_AFTER_SECONDS);
     this.ingestFunction = new FleetWatchFunction(this, "IngestFunction", {
       lambdaName: "telemetry-ingest",
       environmentName: config.name,
@@ -131,7 +132,7 @@ export class TelemetryPipeline extends Construct {
         GPU_TEMPERATURE_WARN_C: String(thresholds.warnC),
         GPU_TEMPERATURE_CRITICAL_C: String(thresholds.criticalC),
         STALE_AFTER_SECONDS: String(staleAfter.toSeconds()),
-        POWER_CAP_MARGIN_PERCENT: "5",
+        POWER_CAP_MARGIN_PERCENT: String(POWER_CAP_MARGIN_PERCENT),
         ...(liveAnalytics ? { TIMESTREAM_WRITE_CONCURRENCY: "8" } : {}),
         // The ingest's settings default to LiveAnalytics, whose template stays as it was.
         ...(store.kind === "none" ? { TELEMETRY_STORE: "none" } : {}),

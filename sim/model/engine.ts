@@ -26,10 +26,11 @@ import {
   SUPPRESSOR_TIMING,
   sloById,
 } from "../../core/catalog";
+import { gpuTemperatureThresholds } from "../../core/catalog/gpu-temperature-thresholds";
+import { POWER_CAP_MARGIN_PERCENT, SNAPSHOT_STALE_AFTER_SECONDS } from "../../core/constants";
 import { AZURE_SETTLE_MINUTES, METRIC_NAMESPACE, METRICS, type MetricKey } from "../../core/metric-registry";
 import type { BmcSnapshot } from "../../core/snapshot";
 import { assessSnapshots, FleetState } from "../../lambdas/telemetry-ingest/aggregates";
-import { gpuTemperatureThresholds } from "../../lib/telemetry/thresholds";
 import { DELAYS, drawMs, PROBABILITIES, type Stage } from "../delays";
 import { SIM_DEPLOYMENTS, simEnvironment } from "../environment";
 import { evaluateExpression, parseExpression } from "../metric-math";
@@ -46,9 +47,6 @@ const MIN = 60_000;
 /** TelemetryPipeline's event source mapping: batch size, retries (then the on-failure DLQ). */
 const ESM_BATCH_SIZE = 500;
 const ESM_RETRY_ATTEMPTS = 10;
-/** STALE_AFTER_SECONDS and POWER_CAP_MARGIN_PERCENT defaults of the ingest. */
-const STALE_AFTER_MS = 300_000;
-const POWER_CAP_MARGIN = 0.05;
 /** The poller's budget inside its 55 s timeout: BMCs not read by then are reported unreachable. */
 const POLLER_BUDGET_MS = 45_000;
 
@@ -253,8 +251,8 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
   const state = new FleetState();
   const assess = {
     gpuTemperature: { warnC: thresholds.warnC, criticalC: thresholds.criticalC },
-    staleAfterMs: STALE_AFTER_MS,
-    powerCapMargin: POWER_CAP_MARGIN,
+    staleAfterMs: SNAPSHOT_STALE_AFTER_SECONDS * 1000,
+    powerCapMargin: POWER_CAP_MARGIN_PERCENT / 100,
   };
   let esmBusyUntil = 0;
   let esmScheduled = false;

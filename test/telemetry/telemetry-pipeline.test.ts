@@ -8,8 +8,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, test } from "vitest";
+import { gpuTemperatureThresholds } from "../../core/catalog/gpu-temperature-thresholds";
 import { loadConfig } from "../../lib/config/load";
-import { gpuTemperatureThresholds } from "../../lib/telemetry/thresholds";
 import { normalisedTemplate, synthPipeline } from "./support/pipeline-template";
 
 // dev: Timestream for InfluxDB (provisioned); prod: Timestream for LiveAnalytics.

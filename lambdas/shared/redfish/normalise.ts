@@ -11,6 +11,8 @@
  *  - Both schema generations (Thermal/Power and ThermalSubsystem/PowerSubsystem/Sensors/
  *    Controls/EnvironmentMetrics) and vendor GPU devices are understood.
  */
+
+import { GPU_TEMPERATURE_DEFAULTS_C, POWER_CAP_MARGIN_PERCENT } from "../../../core/constants";
 import type { Component, FanComponent, GpuComponent, Health, PsuComponent, TemperatureComponent } from "../../../core/snapshot";
 import { firstOfEachDevice } from "./device-identity";
 import { durationSeconds } from "./iso-duration";
@@ -23,9 +25,9 @@ export type ThrottleCounters = Record<string, Record<string, number>>;
 
 export interface NormaliseOptions {
   readonly previousThrottle?: ThrottleCounters;
-  /** Share of the power cap at which a chassis counts as capped (default 0.95: within 5 %). */
+  /** Share of the power cap at which a chassis counts as capped (default: within POWER_CAP_MARGIN_PERCENT). */
   readonly capThreshold?: number;
-  /** GPU temperature above which a problem is listed (default 83 °C, where data-centre GPUs throttle). */
+  /** GPU temperature above which a problem is listed (default: the catalog's critical level; the poller passes the environment's). */
   readonly gpuHotC?: number;
 }
 
@@ -270,8 +272,8 @@ interface ChassisTemperature {
 }
 
 export function normaliseBmc(store: ResourceStore, options: NormaliseOptions = {}): Normalised {
-  const capThreshold = options.capThreshold ?? 0.95;
-  const gpuHotC = options.gpuHotC ?? 83;
+  const capThreshold = options.capThreshold ?? 1 - POWER_CAP_MARGIN_PERCENT / 100;
+  const gpuHotC = options.gpuHotC ?? GPU_TEMPERATURE_DEFAULTS_C.critical;
   const problems: string[] = [];
   const throttleCounters: ThrottleCounters = {};
   const root = store.get(SERVICE_ROOT);

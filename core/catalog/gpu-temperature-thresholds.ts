@@ -3,18 +3,20 @@
  * "gpu-temperature" levels with this environment's overrides (config.thresholds), so the
  * GpusOverWarn/CriticalTemperature counts use exactly the thresholds the alarms use.
  */
-import { effectiveLevel, signalById } from "../../core/catalog";
-import type { EnvironmentConfig } from "../../core/config/schema";
 
-/** Catalog defaults (docs/signal-catalog.md), used only if the catalog ever stops defining the signal's levels. */
-const CATALOG_DEFAULTS = { warnC: 78, criticalC: 83 } as const;
+import type { EnvironmentConfig } from "../config/schema";
+import { GPU_TEMPERATURE_DEFAULTS_C } from "../constants";
+import { effectiveLevel, signalById } from "./";
 
 export function gpuTemperatureThresholds(config: Pick<EnvironmentConfig, "thresholds">): { warnC: number; criticalC: number } {
   const signal = signalById("gpu-temperature");
   const override = config.thresholds["gpu-temperature"];
-  const warnC = (signal && effectiveLevel(signal, "warn", config.thresholds)?.threshold) ?? override?.warn ?? CATALOG_DEFAULTS.warnC;
+  const warnC =
+    (signal && effectiveLevel(signal, "warn", config.thresholds)?.threshold) ?? override?.warn ?? GPU_TEMPERATURE_DEFAULTS_C.warn;
   const criticalC =
-    (signal && effectiveLevel(signal, "critical", config.thresholds)?.threshold) ?? override?.critical ?? CATALOG_DEFAULTS.criticalC;
+    (signal && effectiveLevel(signal, "critical", config.thresholds)?.threshold) ??
+    override?.critical ??
+    GPU_TEMPERATURE_DEFAULTS_C.critical;
   if (criticalC < warnC) {
     throw new Error(`thresholds.gpu-temperature: critical (${criticalC}) must not be below warn (${warnC})`);
   }
