@@ -11,8 +11,7 @@ import { Console } from "node:console";
 import { Writable } from "node:stream";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient, ListShardsCommand } from "@aws-sdk/client-kinesis";
-import type { KinesisStreamEvent } from "aws-lambda";
+import type { KinesisClient } from "@aws-sdk/client-kinesis";
 import type { Agent } from "undici";
 import { gpuTemperatureThresholds } from "../core/catalog/gpu-temperature-thresholds";
 import type { EnvironmentConfig } from "../core/config/schema";
@@ -20,6 +19,7 @@ import { type PollerSettings, PollerSettingsSchema } from "../core/contracts/azu
 import { buildInventory, type Inventory } from "../core/contracts/redfish-inventory";
 import { METRIC_NAMESPACE } from "../core/metric-registry";
 import { AzureFakeServer } from "../dev-support/azure-fake-server";
+import { KinesisEventSourceMapping } from "../dev-support/event-source-mapping";
 import { type Kinesalite, startKinesalite } from "../dev-support/kinesalite";
 import { startTimestreamWriteServer, type TimestreamWriteServer } from "../dev-support/timestream-write-server";
 import { testCertificate } from "../dev-support/tls";
@@ -44,10 +44,6 @@ const AWS = { region: "eu-west-1", credentials: { accessKeyId: "AKIDLOCAL", secr
 const STREAM = "fleetwatch-sim-snapshots";
 const DATABASE = "fleetwatch_sim";
 const TABLES = { components: "components", snapshots: "snapshots" };
-/** The TelemetryPipeline construct's event source mapping defaults (lib/telemetry/telemetry-pipeline.ts). */
-export const ESM_BATCHING_WINDOW_MS = 5_000;
-export const ESM_BATCH_SIZE = 500;
-const ESM_MAX_RETRIES = 3;
 
 /** A Console whose stdout is the metric store: what CloudWatch Logs would extract from EMF lines. */
 function emfConsole(store: MetricStore): Console {
@@ -106,9 +102,7 @@ export class Pipeline {
   };
   private readonly memory = new Map<string, BmcMemory>();
   private readonly agents = new Map<number, Agent>();
-  private readonly positions = new Map<string, string | undefined>();
-  private ingest!: ReturnType<typeof createHandler>;
-  private streamArn = "";
+  private mapping!: KinesisEventSourceMapping;
   private kinesis!: KinesisClient;
   private kinesalite!: Kinesalite;
   private timestream!: TimestreamWriteServer;
@@ -151,7 +145,7 @@ export class Pipeline {
 
   async start(): Promise<void> {
     this.kinesalite = await startKinesalite();
-    this.streamArn = await this.kinesalite.createStream(STREAM, 2);
+    const streamArn = await this.kinesalite.createStream(STREAM, 2);
     this.kinesis = this.kinesalite.client();
     this.timestream = await startTimestreamWriteServer();
     this.timestream.createTable(DATABASE, TABLES.components, { memoryStoreHours: 12, magneticStoreDays: 90, magneticStoreWrites: true });
@@ -187,11 +181,22 @@ export class Pipeline {
       powerCapMargin: settings.POWER_CAP_MARGIN_PERCENT / 100,
     };
     this.staleAfterMs = options.staleAfterMs;
-    this.ingest = createHandler({
+    const ingest = createHandler({
       deps: () => ({ sink, deadLetters, state, options }),
       environment: settings.FLEETWATCH_ENV,
       logger: new Logger({ logLevel: "ERROR", serviceName: "telemetry-ingest" }),
       metrics: captureEmf(createMetrics(), this.store),
+    });
+    // The deployed mapping's settings; its on-failure destination is the same DLQ, counted here.
+    this.mapping = new KinesisEventSourceMapping({
+      client: this.kinesis,
+      streamName: STREAM,
+      streamArn,
+      handler: ingest,
+      region: AWS.region,
+      onFailure: async (record) => {
+        counters.deadLetters += record.KinesisBatchInfo.batchSize;
+      },
     });
     await this.startAzure();
   }
@@ -285,62 +290,14 @@ export class Pipeline {
     return out;
   }
 
-  /** The event source mapping: read every shard from where it stopped, invoke the ingest, honour partial failures. */
+  /** The event source mapping: read every shard from its checkpoint, invoke the ingest, honour partial failures. */
   async drainStream(): Promise<number> {
-    const shards = await this.kinesis.send(new ListShardsCommand({ StreamName: STREAM }));
-    let total = 0;
-    for (const shard of shards.Shards ?? []) {
-      const shardId = shard.ShardId as string;
-      const after = this.positions.get(shardId);
-      // Iterators expire after 5 minutes (and simulated time jumps): take a fresh one each time.
-      const iterator = await this.kinesis.send(
-        new GetShardIteratorCommand({
-          StreamName: STREAM,
-          ShardId: shardId,
-          ShardIteratorType: after ? "AFTER_SEQUENCE_NUMBER" : "TRIM_HORIZON",
-          ...(after ? { StartingSequenceNumber: after } : {}),
-        }),
-      );
-      const got = await this.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator.ShardIterator, Limit: ESM_BATCH_SIZE }));
-      let records = got.Records ?? [];
-      for (let attempt = 0; records.length > 0 && attempt <= ESM_MAX_RETRIES; attempt++) {
-        const event: KinesisStreamEvent = {
-          Records: records.map((r) => ({
-            kinesis: {
-              kinesisSchemaVersion: "1.0",
-              partitionKey: r.PartitionKey as string,
-              sequenceNumber: r.SequenceNumber as string,
-              data: Buffer.from(r.Data as Uint8Array).toString("base64"),
-              approximateArrivalTimestamp: (r.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,
-            },
-            eventSource: "aws:kinesis",
-            eventVersion: "1.0",
-            eventID: `${shardId}:${r.SequenceNumber}`,
-            eventName: "aws:kinesis:record",
-            invokeIdentityArn: "arn:aws:iam::111111111111:role/sim-ingest",
-            awsRegion: AWS.region,
-            eventSourceARN: this.streamArn,
-          })),
-        };
-        this.counters.ingestInvocations++;
-        this.counters.ingestRecords += records.length;
-        total += records.length;
-        const response = await this.ingest(event);
-        const failures = response.batchItemFailures.map((f) => f.itemIdentifier);
-        if (failures.length === 0) {
-          this.positions.set(shardId, records[records.length - 1]?.SequenceNumber);
-          records = [];
-          break;
-        }
-        this.counters.batchItemFailures += failures.length;
-        // Lambda retries from the lowest failed sequence number.
-        const lowest = records.findIndex((r) => failures.includes(r.SequenceNumber as string));
-        if (lowest > 0) this.positions.set(shardId, records[lowest - 1]?.SequenceNumber);
-        records = records.slice(Math.max(0, lowest));
-      }
-      if (records.length > 0) this.positions.set(shardId, records[records.length - 1]?.SequenceNumber);
-    }
-    return total;
+    const before = this.mapping.stats.batchItemFailures;
+    const read = await this.mapping.drain();
+    this.counters.ingestInvocations = this.mapping.stats.invocations;
+    this.counters.ingestRecords = this.mapping.stats.recordsDelivered;
+    this.counters.batchItemFailures += this.mapping.stats.batchItemFailures - before;
+    return read;
   }
 
   async pollAzure(): Promise<void> {

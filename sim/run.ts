@@ -6,6 +6,7 @@
  * Idle time between events is skipped; the work itself runs at real speed on loopback.
  */
 import { resolveAlarms, SUPPRESSOR_TIMING } from "../core/catalog";
+import { PIPELINE_MAPPING_SETTINGS } from "../dev-support/event-source-mapping";
 import { AlarmEvaluator, type Notification } from "./alarm-evaluator";
 import { AzureTraffic } from "./azure-traffic";
 import type { SimClock } from "./clock";
@@ -13,7 +14,7 @@ import { wallNow } from "./clock";
 import { simEnvironment, trafficOf } from "./environment";
 import { Fleet } from "./fleet";
 import { MetricStore } from "./metric-store";
-import { ESM_BATCHING_WINDOW_MS, Pipeline } from "./pipeline";
+import { Pipeline } from "./pipeline";
 import { clockOf, type Score, score } from "./report";
 import { FLEET, type Scenario, type ScenarioContext } from "./scenario";
 
@@ -98,7 +99,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
         run: async () => {
           store.obtainedAt = Date.now();
           await pipeline.sweep();
-          clock.advanceBy(ESM_BATCHING_WINDOW_MS);
+          clock.advanceBy(PIPELINE_MAPPING_SETTINGS.batchingWindowMs);
           await pipeline.drainStream();
           store.obtainedAt = undefined;
         },

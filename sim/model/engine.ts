@@ -30,6 +30,7 @@ import { gpuTemperatureThresholds } from "../../core/catalog/gpu-temperature-thr
 import { POWER_CAP_MARGIN_PERCENT, SNAPSHOT_STALE_AFTER_SECONDS } from "../../core/constants";
 import { AZURE_SETTLE_MINUTES, METRIC_NAMESPACE, METRICS, type MetricKey } from "../../core/metric-registry";
 import type { BmcSnapshot } from "../../core/snapshot";
+import { PIPELINE_MAPPING_SETTINGS } from "../../dev-support/event-source-mapping";
 import { assessSnapshots, FleetState } from "../../lambdas/telemetry-ingest/aggregates";
 import { DELAYS, drawMs, PROBABILITIES, type Stage } from "../delays";
 import { SIM_DEPLOYMENTS, simEnvironment } from "../environment";
@@ -44,9 +45,6 @@ import { SeriesStore } from "./series";
 import { type ActiveWindow, World } from "./world";
 
 const MIN = 60_000;
-/** TelemetryPipeline's event source mapping: batch size, retries (then the on-failure DLQ). */
-const ESM_BATCH_SIZE = 500;
-const ESM_RETRY_ATTEMPTS = 10;
 /** The poller's budget inside its 55 s timeout: BMCs not read by then are reported unreachable. */
 const POLLER_BUDGET_MS = 45_000;
 
@@ -263,7 +261,7 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
     const at = Math.max(after + draw(DELAYS.kinesisToEsm) + draw(DELAYS.esmBatchingWindow), esmBusyUntil);
     queue.push(at, () => {
       esmScheduled = false;
-      invoke(at, pending.splice(0, ESM_BATCH_SIZE), 0);
+      invoke(at, pending.splice(0, PIPELINE_MAPPING_SETTINGS.batchSize), 0);
     });
   };
   const emitAggregates = (batch: readonly { snapshot: BmcSnapshot }[], doneAt: number) => {
@@ -295,7 +293,7 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
       aws("ingestFunction", "Errors", doneAt - (doneAt % MIN), failed ? 1 : 0, doneAt);
       if (failed) {
         counters.ingestFailures = (counters.ingestFailures ?? 0) + 1;
-        if (attempt < ESM_RETRY_ATTEMPTS) {
+        if (attempt < PIPELINE_MAPPING_SETTINGS.retryAttempts) {
           // Lambda retries with backoff; the shard is blocked meanwhile (assumed 1 s doubling, capped at 60 s).
           const backoff = Math.min(60_000, 1000 * 2 ** attempt);
           esmBusyUntil = doneAt + backoff;

@@ -4,20 +4,16 @@
  * The real databases (VictoriaMetrics, InfluxDB 1.x) are in influx-real-databases.test.ts.
  */
 import { afterEach, describe, expect, test } from "vitest";
-import {
-  type InfluxWriteServer,
-  type InfluxWriteServerOptions,
-  parseLine,
-  startInfluxWriteServer,
-} from "../../dev-support/influx-write-server";
+import { type InfluxWriteServer, type InfluxWriteServerOptions, parseLine } from "../../dev-support/influx-write-server";
 import { snapshotFor } from "../../dev-support/snapshot-fleet";
+import { INFLUX, startInfluxStore } from "../../dev-support/telemetry-harness";
 import { type InfluxRetryPolicy, InfluxSink, quotedLines } from "../../lambdas/telemetry-ingest/influx-sink";
 import { toLine } from "../../lambdas/telemetry-ingest/line-protocol";
 import { type SinkPoint, shapeSnapshot } from "../../lambdas/telemetry-ingest/records";
 
 const NOW = Date.parse("2026-12-01T12:00:00Z");
 const AT = new Date(NOW - 60_000).toISOString();
-const AUTH = { token: "local-write-token", org: "fleetwatch", bucket: "gpu-telemetry" };
+const AUTH = INFLUX;
 
 let server: InfluxWriteServer | undefined;
 afterEach(async () => {
@@ -26,22 +22,9 @@ afterEach(async () => {
 });
 
 async function setup(options: Partial<InfluxWriteServerOptions> = {}, retry: Partial<InfluxRetryPolicy> = {}) {
-  server = await startInfluxWriteServer({ ...AUTH, now: () => NOW, ...options });
-  const sleeps: number[] = [];
-  const sink = new InfluxSink({
-    url: server.url,
-    ...AUTH,
-    retry: {
-      maxAttempts: 4,
-      delayMs: () => 7,
-      maxRetryAfterMs: 15_000,
-      sleep: async (ms) => {
-        sleeps.push(ms);
-      },
-      ...retry,
-    },
-  });
-  return { server, sink, sleeps };
+  const store = await startInfluxStore({ server: { now: () => NOW, ...options }, retry: { delayMs: () => 7, ...retry } });
+  server = store.influx;
+  return { server, sink: store.sink, sleeps: store.sleeps };
 }
 
 function points(snapshots: number, at = AT): SinkPoint[] {
@@ -151,22 +134,12 @@ describe("InfluxSink against the local write endpoint", () => {
 
   test("401 (wrong token) and 404 (wrong bucket) are configuration: failed without retries, nothing rejected", async () => {
     const { server } = await setup();
-    const wrongToken = new InfluxSink({
-      url: server.url,
-      ...AUTH,
-      token: "nope",
-      retry: { maxAttempts: 4, delayMs: () => 0, maxRetryAfterMs: 0 },
-    });
-    const r1 = await wrongToken.write(points(1));
+    const misconfigured = (wrong: { token: string } | { bucket: string }) =>
+      new InfluxSink({ url: server.url, ...AUTH, ...wrong, retry: { maxAttempts: 4, delayMs: () => 0, maxRetryAfterMs: 0 } });
+    const r1 = await misconfigured({ token: "nope" }).write(points(1));
     expect(r1.rejected).toEqual([]);
     expect(r1.failed[0]?.error).toBe("401: unauthorized access");
-    const wrongBucket = new InfluxSink({
-      url: server.url,
-      ...AUTH,
-      bucket: "other",
-      retry: { maxAttempts: 4, delayMs: () => 0, maxRetryAfterMs: 0 },
-    });
-    const r2 = await wrongBucket.write(points(1));
+    const r2 = await misconfigured({ bucket: "other" }).write(points(1));
     expect(r2.failed[0]?.error).toBe('404: bucket "other" not found');
     expect(server.stats.requests).toBe(2);
     // The token never appears in what the sink returns.

@@ -6,12 +6,12 @@ import type { KinesisStreamEvent } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { METRIC_NAMESPACE, METRICS } from "../../core/metric-registry";
 import { kinesisEventRecord, snapshotFor } from "../../dev-support/snapshot-fleet";
-import { DATABASE, distinctMetrics, emfBlobs, type Harness, startHarness } from "../../dev-support/telemetry-harness";
+import { DATABASE, distinctMetrics, emfBlobs, startHarness, type TimestreamHarness } from "../../dev-support/telemetry-harness";
 import { DEAD_LETTER_KIND, type DeadLetter } from "../../lambdas/telemetry-ingest/dead-letters";
 
 const NOW = Date.parse("2026-11-22T10:00:30.000Z");
 const AT = "2026-11-22T10:00:00.000Z";
-let h: Harness;
+let h: TimestreamHarness;
 
 beforeEach(async () => {
   h = await startHarness({ now: () => NOW });

@@ -8,16 +8,21 @@ import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { BmcSnapshot } from "../../core/snapshot";
+import {
+  KinesisEventSourceMapping,
+  type MappingOptions,
+  type OnFailureRecord,
+  PIPELINE_MAPPING_SETTINGS,
+} from "../../dev-support/event-source-mapping";
 import { type Kinesalite, startKinesalite } from "../../dev-support/kinesalite";
 import { snapshotFor } from "../../dev-support/snapshot-fleet";
-import { DATABASE, type Harness, startHarness } from "../../dev-support/telemetry-harness";
+import { DATABASE, startHarness, type TimestreamHarness } from "../../dev-support/telemetry-harness";
 import { putSnapshots } from "../../lambdas/redfish-poller/kinesis-sink";
 import { shapeSnapshot } from "../../lambdas/telemetry-ingest/records";
 import { redrive } from "../../scripts/telemetry-dlq-redrive";
-import { drainStream, type OnFailureRecord, PIPELINE_SETTINGS } from "./support/event-source-mapping";
 
 let kinesalite: Kinesalite;
-let h: Harness;
+let h: TimestreamHarness;
 let sqsClient: SQSClient;
 const minute = (offset: number) => new Date(Math.floor(Date.now() / 60_000) * 60_000 - offset * 60_000).toISOString();
 
@@ -73,6 +78,13 @@ async function produce(streamName: string, snapshots: readonly BmcSnapshot[]) {
   expect(put.failed).toEqual([]);
 }
 
+/** A fresh mapping (from TRIM_HORIZON) drained until caught up. */
+async function drainStream(options: MappingOptions) {
+  const mapping = new KinesisEventSourceMapping(options);
+  await mapping.drain();
+  return mapping.stats;
+}
+
 const onFailureToDlq = async (record: OnFailureRecord) => {
   await sqsClient.send(
     new SendMessageBatchCommand({ QueueUrl: h.sqs.queueUrl, Entries: [{ Id: "0", MessageBody: JSON.stringify(record) }] }),
@@ -109,7 +121,7 @@ test("an outage longer than the retries: on-failure records in the DLQ, then the
   const client = kinesalite.client();
   const outage = await drainStream({ client, streamName: "telemetry-outage", streamArn, handler: h.handler, onFailure: onFailureToDlq });
   expect(outage.onFailureBatches).toBe(1);
-  expect(outage.invocations).toBe(PIPELINE_SETTINGS.retryAttempts + 1);
+  expect(outage.invocations).toBe(PIPELINE_MAPPING_SETTINGS.retryAttempts + 1);
   expect(storedKeys().size).toBe(before);
   const [message] = h.sqs.messages;
   expect(JSON.parse(message?.body ?? "{}").KinesisBatchInfo).toMatchObject({ shardId: "shardId-000000000000", batchSize: 40 });
