@@ -1,7 +1,7 @@
 /**
  * A local HTTPS stand-in for the Azure endpoints the azure-openai-poller calls, speaking their
  * documented wire shapes so the real SDK clients can be pointed at it:
- *   - Entra ID: OpenID metadata and the v2.0 token endpoint (client_credentials, client secret)
+ *   - Entra ID: OpenID metadata and the v2.0 token endpoint (dev-support/entra-id-fake.ts)
  *   - Azure Monitor metrics:getBatch (POST /subscriptions/{sub}/metrics:getBatch)
  *   - Log Analytics query API (POST /v1/workspaces/{id}/query)
  *   - ARM Cognitive Services deployments list
@@ -21,6 +21,7 @@ import type { AddressInfo } from "node:net";
 import supportedMetrics from "./azure-fixtures/cognitive-services-metrics.json" with { type: "json" };
 import logsErrors from "./azure-fixtures/logs-query-errors.json" with { type: "json" };
 import metricBatchErrors from "./azure-fixtures/metric-batch-errors.json" with { type: "json" };
+import { EntraIdFake, entraRouteOf, type FakeServicePrincipal } from "./entra-id-fake";
 import { testCertificate } from "./tls";
 
 interface SupportedMetric {
@@ -48,12 +49,6 @@ function fill(template: string, values: Record<string, string>): string {
 export const METRICS_AUDIENCE = "https://metrics.monitor.azure.com";
 export const LOGS_AUDIENCE = "https://api.loganalytics.io";
 export const ARM_AUDIENCE = "https://management.azure.com";
-
-export interface FakeServicePrincipal {
-  readonly tenantId: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
-}
 
 /** One stored metric value: the fake aggregates these per minute and per requested dimension. */
 export interface FakeMetricValue {
@@ -128,11 +123,14 @@ export class AzureFakeServer {
   /** When set, the next getBatch is answered with this body verbatim (published example replay). */
   rawMetricsAnswer?: unknown;
   private readonly faults = new Map<FakeRoute, FakeFault[]>();
-  private readonly tokens = new Map<string, string>();
   private server?: Server;
   baseUrl = "";
 
-  constructor(readonly principal: FakeServicePrincipal) {}
+  private readonly entra: EntraIdFake;
+
+  constructor(readonly principal: FakeServicePrincipal) {
+    this.entra = new EntraIdFake({ principal });
+  }
 
   async start(): Promise<this> {
     const { cert, key } = testCertificate();
@@ -183,28 +181,22 @@ export class AzureFakeServer {
       return true;
     };
 
+    const tenant = path.split("/")[1] ?? "";
     if (route === "openid") {
-      const tenant = path.split("/")[1];
-      const authority = `${this.baseUrl}/${tenant}`;
-      return reply(200, {
-        token_endpoint: `${authority}/oauth2/v2.0/token`,
-        authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
-        end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
-        issuer: `${authority}/v2.0`,
-        jwks_uri: `${authority}/discovery/v2.0/keys`,
-        token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
-        response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
-        scopes_supported: ["openid", "profile", "email", "offline_access"],
-      });
+      const answer = this.entra.openIdConfiguration(this.baseUrl, tenant);
+      return reply(answer.status, answer.body);
     }
     if (route === "unknown") return reply(404, { error: { code: "NotFound", message: `no such route ${req.method} ${url.pathname}` } });
 
     const fault = this.faults.get(route)?.shift();
     if (fault) return reply(fault.status, fault.body ?? { error: { code: String(fault.status), message: "injected" } }, fault.headers);
 
-    if (route === "token") return this.token(path, body, reply);
+    if (route === "token") {
+      const answer = this.entra.token(tenant, body);
+      return reply(answer.status, answer.body);
+    }
 
-    const audience = this.audienceOf(req.headers.authorization);
+    const audience = this.entra.audienceOf(req.headers.authorization);
     const expected = route === "metrics" ? METRICS_AUDIENCE : route === "logs" ? LOGS_AUDIENCE : ARM_AUDIENCE;
     if (audience === undefined) {
       return reply(
@@ -224,55 +216,6 @@ export class AzureFakeServer {
     if (route === "metrics") return this.metrics(path, url.searchParams, body, reply, region);
     if (route === "logs") return this.logsQuery(path, body, reply);
     return this.deploymentsList(path, url.searchParams, reply);
-  }
-
-  private token(path: string, body: string, reply: Reply): Handled {
-    const form = new URLSearchParams(body);
-    const tenant = path.split("/")[1];
-    const traceId = randomUUID();
-    const failure = (status: number, error: string, aadsts: number, description: string) =>
-      reply(status, {
-        error,
-        error_description: `AADSTS${aadsts}: ${description} Trace ID: ${traceId} Correlation ID: ${randomUUID()} Timestamp: ${new Date().toISOString()}`,
-        error_codes: [aadsts],
-        timestamp: new Date().toISOString(),
-        trace_id: traceId,
-        correlation_id: randomUUID(),
-      });
-    if (tenant !== this.principal.tenantId) return failure(400, "invalid_request", 90002, `Tenant '${tenant}' not found.`);
-    if (form.get("grant_type") !== "client_credentials")
-      return failure(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
-    if (form.get("client_id") !== this.principal.clientId)
-      return failure(
-        400,
-        "unauthorized_client",
-        700016,
-        `Application with identifier '${form.get("client_id")}' was not found in the directory '${tenant}'.`,
-      );
-    if (form.get("client_secret") !== this.principal.clientSecret)
-      return failure(
-        401,
-        "invalid_client",
-        7000215,
-        `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${this.principal.clientId}'.`,
-      );
-    const scope = form.get("scope") ?? "";
-    const resource = scope.split(" ").find((s) => s.endsWith("/.default"));
-    if (!resource)
-      return failure(
-        400,
-        "invalid_scope",
-        1002012,
-        `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`,
-      );
-    const accessToken = `fake.${randomUUID()}`;
-    this.tokens.set(accessToken, resource.slice(0, -"/.default".length).replace(/\/$/, ""));
-    return reply(200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });
-  }
-
-  private audienceOf(authorization: string | undefined): string | undefined {
-    const m = /^Bearer (.+)$/.exec(authorization ?? "");
-    return m ? this.tokens.get(m[1] as string) : undefined;
   }
 
   private denied(subscriptionId: string, action: string, scope: string, reply: Reply): boolean {
@@ -490,8 +433,8 @@ export class AzureFakeServer {
 }
 
 function routeOf(method: string, path: string): RecordedRequest["route"] {
-  if (method === "GET" && path.endsWith("/.well-known/openid-configuration")) return "openid";
-  if (method === "POST" && /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(path)) return "token";
+  const entra = entraRouteOf(method, path);
+  if (entra) return entra.route;
   if (method === "POST" && /\/metrics:getBatch$/.test(path)) return "metrics";
   if (method === "POST" && path.startsWith("/v1/workspaces/")) return "logs";
   if (method === "GET" && /\/providers\/Microsoft\.CognitiveServices\/accounts\/[^/]+\/deployments$/i.test(path)) return "deployments";

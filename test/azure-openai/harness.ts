@@ -5,8 +5,9 @@
  */
 
 import { type PollerSettings, PollerSettingsSchema } from "../../core/contracts/azure-openai-poller-settings";
-import { AzureFakeServer, type FakeServicePrincipal } from "../../dev-support/azure-fake-server";
+import { AzureFakeServer } from "../../dev-support/azure-fake-server";
 import { AwsFake } from "../../dev-support/cloudwatch-secrets-fake";
+import type { FakeServicePrincipal } from "../../dev-support/entra-id-fake";
 import { testCertificate } from "../../dev-support/tls";
 import { startWatermarkTable } from "../../dev-support/watermark-table";
 import { createPoller, type Poller } from "../../lambdas/azure-openai-poller/runtime";

@@ -3,7 +3,8 @@
  * documented wire protocol so the real SDK clients (@azure/identity, @azure/arm-monitor 8,
  * @azure/arm-operationalinsights) can be pointed at it:
  *
- *  - Entra ID: OpenID metadata and the v2.0 token endpoint (client_credentials + client secret);
+ *  - Entra ID: OpenID metadata and the v2.0 token endpoint (dev-support/entra-id-fake.ts), issuing
+ *    tokens for this cloud's ARM audience only;
  *  - ARM: diagnostic settings (2021-05-01-preview), action groups (2024-10-01-preview),
  *    scheduled query rules (2025-01-01-preview), Log Analytics workspaces (GET, 2022-10-01) and
  *    saved searches (2020-08-01).
@@ -22,6 +23,7 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import clouds from "../../dev-support/azure-fixtures/entra-endpoints.json" with { type: "json" };
 import logsErrors from "../../dev-support/azure-fixtures/logs-query-errors.json" with { type: "json" };
+import { EntraIdFake, entraRouteOf } from "../../dev-support/entra-id-fake";
 import { testCertificate } from "../../dev-support/tls";
 
 /** Tables a log alert query can read; a query naming one the workspace lacks fails validation. */
@@ -103,11 +105,16 @@ export class AzureArmFake {
   readonly alertRules = new Map<string, Json>();
   readonly savedSearches = new Map<string, Json>();
   private readonly faults: InjectedFault[] = [];
-  private readonly tokens = new Set<string>();
+  private readonly entra: EntraIdFake;
+  private readonly armAudience: string;
   private server?: Server;
   private baseUrl = "";
 
-  constructor(private readonly options: ArmFakeOptions) {}
+  constructor(private readonly options: ArmFakeOptions) {
+    // This cloud's Entra ID issues tokens for this cloud's ARM only.
+    this.armAudience = clouds.clouds[options.cloud ?? "AzurePublicCloud"].arm;
+    this.entra = new EntraIdFake({ principal: options, resources: [this.armAudience] });
+  }
 
   get url(): string {
     return this.baseUrl;
@@ -170,43 +177,15 @@ export class AzureArmFake {
       reply(status, { error: { code, message } }, headers);
 
     // ---- Entra ID ----
-    const openid = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path);
-    if (openid && method === "GET") {
-      const authority = `${this.baseUrl}/${openid[1]}`;
-      return reply(200, {
-        token_endpoint: `${authority}/oauth2/v2.0/token`,
-        authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
-        end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
-        issuer: `${authority}/v2.0`,
-        jwks_uri: `${authority}/discovery/v2.0/keys`,
-        response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
-        token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
-      });
-    }
-    const tokenPath = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(path);
-    if (tokenPath && method === "POST") {
-      const form = new URLSearchParams(text);
-      if (tokenPath[1] !== this.options.tenantId)
-        return reply(400, { error: "invalid_request", error_description: `AADSTS90002: Tenant '${tokenPath[1]}' not found.` });
-      if (form.get("grant_type") !== "client_credentials") return reply(400, { error: "unsupported_grant_type" });
-      if (form.get("client_id") !== this.options.clientId || form.get("client_secret") !== this.options.clientSecret)
-        return reply(401, { error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided." });
-      // Each cloud's Entra ID knows only its own ARM: a public-cloud scope is unknown in Azure Government/China.
-      // https://learn.microsoft.com/entra/identity-platform/authentication-national-cloud
-      const armAudience = clouds.clouds[this.options.cloud ?? "AzurePublicCloud"].arm;
-      if (form.get("scope") !== `${armAudience}/.default`)
-        return reply(400, {
-          error: "invalid_resource",
-          error_description: `AADSTS500011: The resource principal named ${String(form.get("scope")).replace(/\/\.default$/, "")} was not found in the tenant named ${tokenPath[1]}.`,
-        });
-      const token = `fake-arm-${randomUUID()}`;
-      this.tokens.add(token);
-      return reply(200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: token });
+    const entra = entraRouteOf(method, path);
+    if (entra) {
+      const answer =
+        entra.route === "openid" ? this.entra.openIdConfiguration(this.baseUrl, entra.tenant) : this.entra.token(entra.tenant, text);
+      return reply(answer.status, answer.body);
     }
 
     // ---- ARM ----
-    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-    if (!bearer || !this.tokens.has(bearer)) {
+    if (this.entra.audienceOf(req.headers.authorization) !== this.armAudience) {
       return armError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing or invalid.", {
         "www-authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/", error="invalid_token"',
       });
