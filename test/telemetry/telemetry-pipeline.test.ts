@@ -6,9 +6,11 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Stack } from "aws-cdk-lib";
 import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, test } from "vitest";
 import { gpuTemperatureThresholds } from "../../core/catalog/gpu-temperature-thresholds";
+import { PIPELINE_MAPPING_SETTINGS } from "../../dev-support/event-source-mapping";
 import { loadConfig } from "../../lib/config/load";
 import { normalisedTemplate, synthPipeline } from "./support/pipeline-template";
 
@@ -17,10 +19,26 @@ describe.each(["dev", "prod"])("TelemetryPipeline for %s (synth with cdk-nag pas
   const config = loadConfig(envName);
   const { pipeline, template } = synthPipeline(config);
 
-  test("exposes the stream, the ingest function and the DLQ", () => {
-    expect(pipeline.stream.streamName).toBeDefined();
-    expect(pipeline.deadLetterQueue.queueArn).toBeDefined();
-    expect(pipeline.ingestFunction.functionName).toBeDefined();
+  test("exposes the stream, the ingest function and the DLQ: the ones the event source mapping wires together", () => {
+    const stack = Stack.of(pipeline);
+    const only = (type: string) => {
+      const ids = Object.keys(template.findResources(type));
+      expect(ids, type).toHaveLength(1);
+      return ids[0] as string;
+    };
+    const streamId = only("AWS::Kinesis::Stream");
+    const mapping = template.findResources("AWS::Lambda::EventSourceMapping");
+    const [esm] = Object.values(mapping);
+    // The stream the mapping reads, the function it invokes and the queue it sends failures to.
+    expect(stack.resolve(pipeline.stream.streamName)).toEqual({ Ref: streamId });
+    expect(esm?.Properties.EventSourceArn).toEqual({ "Fn::GetAtt": [streamId, "Arn"] });
+    const functionName = stack.resolve(pipeline.ingestFunction.functionName) as { Ref: string };
+    expect(template.findResources("AWS::Lambda::Function")[functionName.Ref]).toBeTruthy();
+    expect(esm?.Properties.FunctionName).toEqual(functionName);
+    const queueArn = stack.resolve(pipeline.deadLetterQueue.queueArn) as { "Fn::GetAtt": [string, string] };
+    expect(queueArn).toEqual({ "Fn::GetAtt": [expect.any(String), "Arn"] });
+    expect(template.findResources("AWS::SQS::Queue")[queueArn["Fn::GetAtt"][0]]?.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    expect(esm?.Properties.DestinationConfig).toEqual({ OnFailure: { Destination: queueArn } });
   });
 
   test("Kinesis stream: on-demand, encrypted (aws/kinesis); the pipeline key rotates", () => {
@@ -43,6 +61,19 @@ describe.each(["dev", "prod"])("TelemetryPipeline for %s (synth with cdk-nag pas
       StartingPosition: "LATEST",
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
     });
+  });
+
+  test("the tests' and the simulator's event source mapping stand-in uses the deployed settings", () => {
+    const [esm] = Object.values(template.findResources("AWS::Lambda::EventSourceMapping"));
+    const p = esm?.Properties;
+    expect({
+      batchSize: p.BatchSize,
+      bisectBatchOnError: p.BisectBatchOnFunctionError,
+      reportBatchItemFailures: p.FunctionResponseTypes.includes("ReportBatchItemFailures"),
+      retryAttempts: p.MaximumRetryAttempts,
+      maxRecordAgeMs: p.MaximumRecordAgeInSeconds * 1000,
+      batchingWindowMs: p.MaximumBatchingWindowInSeconds * 1000,
+    }).toEqual(PIPELINE_MAPPING_SETTINGS);
   });
 
   test("issue 12 #6: a re-created mapping starts at LATEST, never replaying the stream's 24 h (which would backdate CloudWatch sums)", () => {
