@@ -99,6 +99,23 @@ export interface RecordedRequest {
 
 const LOG_TABLES = ["AzureDiagnostics", "AppRequests"];
 
+/**
+ * The result columns of the poller's AzureDiagnostics query (lambdas/azure-openai-poller/kql.ts,
+ * deploymentLatencyQuery), typed as the KQL analyser types them (test/azure-openai/units.test.ts).
+ * The fake does not run KQL: whoever seeds `logs` answers in this shape.
+ */
+export const DEPLOYMENT_LATENCY_COLUMNS: FakeLogsTable["columns"] = [
+  { name: "Account", type: "string" },
+  { name: "Deployment", type: "string" },
+  { name: "Minute", type: "datetime" },
+  { name: "Requests", type: "long" },
+  { name: "Throttled", type: "long" },
+  { name: "ServerErrors", type: "long" },
+  { name: "P50", type: "long" },
+  { name: "P95", type: "long" },
+  { name: "P99", type: "long" },
+];
+
 /** Marks a request as answered (every handler path ends in exactly one reply). */
 type Handled = true;
 type Reply = (status: number, payload: unknown, headers?: Record<string, string>) => Handled;

@@ -6,7 +6,7 @@
  * so the model plays Log Analytics and answers with the query's result shape).
  * A minute is exposed once it has ended. Deterministic: no randomness, small periodic jitter.
  */
-import type { AzureFakeServer, FakeMetricValue } from "../dev-support/azure-fake-server";
+import { type AzureFakeServer, DEPLOYMENT_LATENCY_COLUMNS, type FakeMetricValue } from "../dev-support/azure-fake-server";
 
 export interface DeploymentTraffic {
   readonly accountResourceId: string;
@@ -154,17 +154,7 @@ export class AzureTraffic {
       tables: [
         {
           name: "PrimaryResult",
-          columns: [
-            { name: "Account", type: "string" },
-            { name: "Deployment", type: "string" },
-            { name: "Minute", type: "datetime" },
-            { name: "Requests", type: "long" },
-            { name: "Throttled", type: "long" },
-            { name: "ServerErrors", type: "long" },
-            { name: "P50", type: "real" },
-            { name: "P95", type: "real" },
-            { name: "P99", type: "real" },
-          ],
+          columns: DEPLOYMENT_LATENCY_COLUMNS,
           rows: this.rows.map((r) => [r.Account, r.Deployment, r.Minute, r.Requests, r.Throttled, r.ServerErrors, r.P50, r.P95, r.P99]),
         },
       ],

@@ -5,7 +5,7 @@
  * Expected numbers are worked out by hand from the seeded traffic (see each comment).
  */
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import type { AzureFakeServer } from "../../dev-support/azure-fake-server";
+import { type AzureFakeServer, DEPLOYMENT_LATENCY_COLUMNS } from "../../dev-support/azure-fake-server";
 import {
   ACCOUNT_EUS,
   ACCOUNT_SWC,
@@ -67,18 +67,6 @@ function seed(azure: AzureFakeServer, t: Traffic): void {
     azure.metricValues.push({ resourceId, metric: "AzureOpenAITTLTInMS", dimensions: dims, timestamp, average: t.ttltMs });
 }
 
-const DIAGNOSTICS_COLUMNS = [
-  { name: "Account", type: "string" },
-  { name: "Deployment", type: "string" },
-  { name: "Minute", type: "datetime" },
-  { name: "Requests", type: "long" },
-  { name: "Throttled", type: "long" },
-  { name: "ServerErrors", type: "long" },
-  { name: "P50", type: "real" },
-  { name: "P95", type: "real" },
-  { name: "P99", type: "real" },
-];
-
 const SWC = ACCOUNT_SWC.toLowerCase();
 
 function seedDeployments(azure: AzureFakeServer): void {
@@ -123,7 +111,7 @@ describe("one poll", () => {
     h.azure.logs.get(WORKSPACE_ID)?.set("AzureDiagnostics", {
       tables: [
         {
-          columns: DIAGNOSTICS_COLUMNS,
+          columns: DEPLOYMENT_LATENCY_COLUMNS,
           rows: [
             [SWC, "gpt-4o", iso(minuteAgo(12)), 40, 2, 0, 800, 2000, 4000],
             // Logs settle after 10 minutes: this one waits.
@@ -273,7 +261,7 @@ describe("late data", () => {
 describe("logs", () => {
   test("a partial Log Analytics result is flagged and not published as complete", async () => {
     h.azure.logs.get(WORKSPACE_ID)?.set("AzureDiagnostics", {
-      tables: [{ columns: DIAGNOSTICS_COLUMNS, rows: [[SWC, "gpt-4o", iso(minuteAgo(15)), 10, 0, 0, 500, 700, 900]] }],
+      tables: [{ columns: DEPLOYMENT_LATENCY_COLUMNS, rows: [[SWC, "gpt-4o", iso(minuteAgo(15)), 10, 0, 0, 500, 700, 900]] }],
       error: {
         code: "PartialError",
         message: "There were some errors when processing your query.",
@@ -576,7 +564,7 @@ describe("issue 19: numbers that mean what Microsoft's metrics mean", () => {
     h.azure.logs.get(WORKSPACE_ID)?.set("AzureDiagnostics", {
       tables: [
         {
-          columns: DIAGNOSTICS_COLUMNS,
+          columns: DEPLOYMENT_LATENCY_COLUMNS,
           rows: [
             [SWC, "gpt-4o", iso(minuteAgo(12)), 40, 0, 0, 800, 2000, 4000],
             // Another environment's account, same workspace, same deployment name.

@@ -1,47 +1,19 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { Logger } from "@aws-lambda-powertools/logger";
 import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
-import type { LambdaFunctionURLEvent } from "aws-lambda";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIntakeHandler } from "../../lambdas/azure-alert-intake/handler";
 import { type AwsFake, FAKE_AWS, startAwsFake } from "./support/aws-fakes";
+import { functionUrlEvent, intakeFixture, pagingTopicArns } from "./support/intake-requests";
+import { recordingLogger } from "./support/recording-logger";
 
 const TOKEN = "intake-token-0123456789abcdefghijklmnopqrstuv";
 const TOKEN_ARN = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:fleetwatch/dev/azure-alert-intake-AbCdEf";
-const TOPICS = {
-  P1: "arn:aws:sns:eu-west-1:111111111111:fleetwatch-dev-p1",
-  P2: "arn:aws:sns:eu-west-1:111111111111:fleetwatch-dev-p2",
-  P3: "arn:aws:sns:eu-west-1:111111111111:fleetwatch-dev-p3",
-};
-const fixture = (file: string) => readFileSync(join(import.meta.dirname, "fixtures", file), "utf8");
+const TOPICS = pagingTopicArns("dev");
+const fixture = intakeFixture;
 
-function urlEvent(body: string, query: Record<string, string> | undefined, method = "POST"): LambdaFunctionURLEvent {
-  return {
-    version: "2.0",
-    routeKey: "$default",
-    rawPath: "/",
-    rawQueryString: query ? new URLSearchParams(query).toString() : "",
-    queryStringParameters: query,
-    headers: { "content-type": "application/json" },
-    isBase64Encoded: false,
-    body,
-    requestContext: {
-      accountId: "anonymous",
-      apiId: "x",
-      domainName: "x.lambda-url.eu-west-1.on.aws",
-      domainPrefix: "x",
-      http: { method, path: "/", protocol: "HTTP/1.1", sourceIp: "20.1.2.3", userAgent: "IcMBroadcaster/1.0" },
-      requestId: "r",
-      routeKey: "$default",
-      stage: "$default",
-      time: "22/Nov/2026:10:00:00 +0000",
-      timeEpoch: 0,
-    },
-  } as LambdaFunctionURLEvent;
-}
+const urlEvent = (body: string, query: Record<string, string> | undefined, method = "POST") =>
+  functionUrlEvent(body, { ...(query ? { query } : {}), method });
 
 let aws: AwsFake;
 let handle: ReturnType<typeof createIntakeHandler>;
@@ -49,12 +21,7 @@ const logged: string[] = [];
 
 beforeAll(async () => {
   aws = await startAwsFake({ topics: Object.values(TOPICS), secrets: { [TOKEN_ARN]: TOKEN } });
-  const logger = new Logger({ serviceName: "azure-alert-intake-test" });
-  for (const level of ["info", "warn", "error"] as const) {
-    vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => {
-      logged.push(JSON.stringify(args));
-    });
-  }
+  const logger = recordingLogger("azure-alert-intake-test", logged);
   handle = createIntakeHandler({
     env: { tokenSecretArn: TOKEN_ARN, topicArns: TOPICS },
     sns: new SNSClient({ ...FAKE_AWS, endpoint: aws.endpoint }),
@@ -122,7 +89,7 @@ describe("azure-alert-intake handler (real SNS and Secrets Manager clients again
       env: { tokenSecretArn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:missing-XyZ123", topicArns: TOPICS },
       sns: new SNSClient({ ...FAKE_AWS, endpoint: aws.endpoint }),
       secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ ...FAKE_AWS, endpoint: aws.endpoint }) }),
-      logger: new Logger({ serviceName: "azure-alert-intake-test", logLevel: "SILENT" }),
+      logger: recordingLogger("azure-alert-intake-test", []),
     });
     expect((await broken(urlEvent(fixture("log-alert-v2-fired.json"), { token: TOKEN }))).statusCode).toBe(503);
   });

@@ -5,33 +5,27 @@
  * real SNS and CloudWatch clients talk to local fakes. Token claims follow Microsoft's access
  * token reference and the secure webhook docs (fixtures/ORIGINS.md).
  */
-import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
-import { Logger } from "@aws-lambda-powertools/logger";
 import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
-import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACTION_GROUPS_APP_ID, SECURE_WEBHOOK_ROLE } from "../../lambdas/azure-alert-intake/entra-token";
 import { createIntakeHandler, environmentFrom } from "../../lambdas/azure-alert-intake/handler";
 import { type AwsFake, FAKE_AWS, startAwsFake } from "./support/aws-fakes";
+import { functionUrlEvent, intakeFixture, pagingTopicArns } from "./support/intake-requests";
+import { recordingLogger } from "./support/recording-logger";
 
 const TENANT = "00000000-0000-4000-8000-000000000001";
 const AUDIENCE = "api://fleetwatch-alert-intake";
 const STALE_ALARM = "FleetWatch/prod/azure-telemetry-stale/warn";
-const TOPICS = {
-  P1: "arn:aws:sns:eu-west-1:111111111111:fleetwatch-prod-p1",
-  P2: "arn:aws:sns:eu-west-1:111111111111:fleetwatch-prod-p2",
-  P3: "arn:aws:sns:eu-west-1:111111111111:fleetwatch-prod-p3",
-};
+const TOPICS = pagingTopicArns("prod");
 type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
 const URL_TOKEN = "intake-token-0123456789abcdefghijklmnopqrstuv";
-const fixture = (file: string) => readFileSync(join(import.meta.dirname, "fixtures", file), "utf8");
+const fixture = intakeFixture;
 
 let aws: AwsFake;
 let jwks: Server;
@@ -41,19 +35,8 @@ let strangerKey: SigningKey;
 const logged: string[] = [];
 let handle: ReturnType<typeof createIntakeHandler>;
 
-function event(body: string, headers: Record<string, string> = {}, query?: Record<string, string>): LambdaFunctionURLEvent {
-  return {
-    version: "2.0",
-    routeKey: "$default",
-    rawPath: "/",
-    rawQueryString: query ? new URLSearchParams(query).toString() : "",
-    queryStringParameters: query,
-    headers: { "content-type": "application/json", ...headers },
-    isBase64Encoded: false,
-    body,
-    requestContext: { http: { method: "POST", path: "/", protocol: "HTTP/1.1", sourceIp: "20.1.2.3", userAgent: "IcMBroadcaster/1.0" } },
-  } as unknown as LambdaFunctionURLEvent;
-}
+const event = (body: string, headers: Record<string, string> = {}, query?: Record<string, string>) =>
+  functionUrlEvent(body, { headers, ...(query ? { query } : {}) });
 
 interface Claims {
   iss?: string;
@@ -97,11 +80,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", resolve));
   authority = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}`;
-  const logger = new Logger({ serviceName: "azure-alert-intake-test" });
-  for (const level of ["info", "warn", "error"] as const)
-    vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => {
-      logged.push(JSON.stringify(args));
-    });
+  const logger = recordingLogger("azure-alert-intake-test", logged);
   handle = createIntakeHandler({
     env: environmentFrom({
       ENTRA_TENANT_ID: TENANT,

@@ -3,17 +3,17 @@
  * and @azure/arm-operationalinsights clients against the local HTTPS ARM fake, real Secrets
  * Manager client against a local fake, and the CloudFormation response PUT captured locally.
  */
-import { Logger } from "@aws-lambda-powertools/logger";
 import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { type AzureSidePlan, buildPlan } from "../../core/azure-side/plan";
 import { KQL_LIBRARY } from "../../core/kql/library";
 import type { CustomResourceEvent } from "../../lambdas/azure-monitor-provisioner/custom-resource";
 import { createProvisionerHandler, handler as lambdaHandler } from "../../lambdas/azure-monitor-provisioner/handler";
 import { loadConfig } from "../../lib/config/load";
-import { ARM_API_VERSIONS, AzureArmFake } from "../support/azure-arm-fake";
+import { ARM_API_VERSIONS, AzureArmFake, type InjectedFault } from "../support/azure-arm-fake";
 import { type AwsFake, FAKE_AWS, startAwsFake } from "./support/aws-fakes";
+import { recordingLogger } from "./support/recording-logger";
 
 const azure = loadConfig("dev").azure;
 if (!azure) throw new Error("config/dev.json has no azure section");
@@ -26,6 +26,12 @@ const TOKEN = "intake-token-7f3a9c1e5b2d4f6a8c0e2b4d6f8a0c2e";
 const CREDS_SECRET = "fleetwatch/dev/azure-sp";
 const TOKEN_SECRET = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:fleetwatch-dev-intake-token-AbCdEf";
 const INTAKE_URL = "https://abcdefghijklmnop.lambda-url.eu-west-1.on.aws/";
+/** What CloudFormation sends the custom resource in every request of this stack. */
+const STACK_EVENT = {
+  StackId: "arn:aws:cloudformation:eu-west-1:111111111111:stack/FleetWatch-dev/1",
+  LogicalResourceId: "AzureMonitorProvisioning",
+  ResourceType: "Custom::AzureMonitorProvisioning",
+} as const;
 
 const planFor = (tables: ("AzureDiagnostics" | "AppRequests")[] = ["AzureDiagnostics", "AppRequests"], slo = 8000): AzureSidePlan =>
   buildPlan({
@@ -74,11 +80,6 @@ async function rig(
     ],
     cloud: options.cloud,
   }).start();
-  const armAudience = {
-    AzurePublicCloud: "https://management.azure.com",
-    AzureUSGovernment: "https://management.usgovcloudapi.net",
-    AzureChinaCloud: "https://management.chinacloudapi.cn",
-  }[options.cloud ?? "AzurePublicCloud"];
   const aws = await startAwsFake({
     topics: [],
     secrets: {
@@ -91,17 +92,12 @@ async function rig(
     },
   });
   const logs: string[] = [];
-  const logger = new Logger({ serviceName: "azure-monitor-provisioner-test" });
-  for (const level of ["info", "warn", "error"] as const) {
-    vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => {
-      logs.push(JSON.stringify(args));
-    });
-  }
+  const logger = recordingLogger("azure-monitor-provisioner-test", logs);
   const handle = createProvisionerHandler({
     env: { azureCredentialsSecret: CREDS_SECRET, intakeTokenSecret: TOKEN_SECRET },
     secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ ...FAKE_AWS, endpoint: aws.endpoint }) }),
     logger,
-    arm: { endpoint: arm.url, tlsOptions: { ca: arm.ca }, scope: `${armAudience}/.default` },
+    arm: { endpoint: arm.url, tlsOptions: { ca: arm.ca }, scope: `${arm.armAudience}/.default` },
     credential: { authorityHost: arm.url, disableInstanceDiscovery: true, tlsOptions: { ca: arm.ca } },
   });
   let n = 0;
@@ -109,10 +105,8 @@ async function rig(
     n++;
     const event: CustomResourceEvent = {
       ResponseURL: `${aws.endpoint}/cfn-response/${n}?X-Amz-Signature=abc`,
-      StackId: "arn:aws:cloudformation:eu-west-1:111111111111:stack/FleetWatch-dev/1",
+      ...STACK_EVENT,
       RequestId: `req-${n}`,
-      LogicalResourceId: "AzureMonitorProvisioning",
-      ResourceType: "Custom::AzureMonitorProvisioning",
       ResourceProperties: { ServiceToken: "arn:aws:lambda:x", Plan: JSON.stringify(planFor()), IntakeUrl: INTAKE_URL },
       ...partial,
     };
@@ -125,6 +119,11 @@ async function rig(
   const r = { arm, aws, logs, run };
   rigs.push(r);
   return r;
+}
+
+/** The next PUTs of the action group get this ARM error. */
+function failActionGroupPut(r: Rig, fault: Omit<InjectedFault, "method" | "pathIncludes">): void {
+  r.arm.inject({ method: "PUT", pathIncludes: "/actionGroups/", ...fault });
 }
 
 /** Nothing secret anywhere a human or CloudFormation could see it. */
@@ -250,9 +249,7 @@ describe("Custom::AzureMonitorProvisioning against the Azure fake", () => {
 
   it("retries a 429 honouring Retry-After, then succeeds", async () => {
     const r = await rig();
-    r.arm.inject({
-      method: "PUT",
-      pathIncludes: "/actionGroups/",
+    failActionGroupPut(r, {
       status: 429,
       code: "TooManyRequests",
       message: "Rate limit exceeded.",
@@ -405,9 +402,7 @@ describe("Custom::AzureMonitorProvisioning against the Azure fake", () => {
 
   it("redacts the webhook token even when Azure echoes it back in an error", async () => {
     const r = await rig();
-    r.arm.inject({
-      method: "PUT",
-      pathIncludes: "/actionGroups/",
+    failActionGroupPut(r, {
       status: 400,
       code: "BadRequest",
       message: `Webhook receiver 'fleetwatch-intake' has an invalid service uri '${INTAKE_URL}?token=${TOKEN}'.`,
@@ -440,10 +435,8 @@ describe("Custom::AzureMonitorProvisioning against the Azure fake", () => {
       {
         RequestType: "Create",
         ResponseURL: `${r.aws.endpoint}/cfn-response/misconfigured`,
-        StackId: "arn:aws:cloudformation:eu-west-1:111111111111:stack/FleetWatch-dev/1",
+        ...STACK_EVENT,
         RequestId: "req-x",
-        LogicalResourceId: "AzureMonitorProvisioning",
-        ResourceType: "Custom::AzureMonitorProvisioning",
         ResourceProperties: { Plan: JSON.stringify(planFor()), IntakeUrl: INTAKE_URL },
       },
       { getRemainingTimeInMillis: () => 60_000 } as never,
@@ -455,9 +448,7 @@ describe("Custom::AzureMonitorProvisioning against the Azure fake", () => {
 
   it("reports FAILED naming the step in progress before Lambda's own timeout hits", async () => {
     const r = await rig();
-    r.arm.inject({
-      method: "PUT",
-      pathIncludes: "/actionGroups/",
+    failActionGroupPut(r, {
       status: 429,
       code: "TooManyRequests",
       message: "slow down",

@@ -106,7 +106,8 @@ export class AzureArmFake {
   readonly savedSearches = new Map<string, Json>();
   private readonly faults: InjectedFault[] = [];
   private readonly entra: EntraIdFake;
-  private readonly armAudience: string;
+  /** The ARM audience of this fake's cloud (entra-endpoints.json): the only resource its Entra ID issues tokens for. */
+  readonly armAudience: string;
   private server?: Server;
   private baseUrl = "";
 

@@ -2,6 +2,7 @@
  * Each telemetry store choice synthesised with cdk-nag (an unacknowledged finding fails synth),
  * and the configuration's checks of the choice.
  */
+import { Stack } from "aws-cdk-lib";
 import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, test } from "vitest";
 import { type EnvironmentConfig, EnvironmentConfigSchema } from "../../core/config/schema";
@@ -103,10 +104,13 @@ describe("influxdb-provisioned (config/dev.json)", () => {
   });
 
   test("the instance's security group admits only the ingest's security group, on 8086", () => {
-    expect(pipeline.influxDb?.ingestSecurityGroup).toBeDefined();
+    const ingestGroup = pipeline.influxDb?.ingestSecurityGroup;
+    if (!ingestGroup) throw new Error("an InfluxDB pipeline exposes the ingest's security group");
     const ingress = Object.values(template.findResources("AWS::EC2::SecurityGroupIngress"));
     expect(ingress).toHaveLength(1);
     expect(ingress[0]?.Properties).toMatchObject({ IpProtocol: "tcp", FromPort: 8086, ToPort: 8086 });
+    // The one source is the exposed group (a GetAtt of its GroupId in the template).
+    expect(ingress[0]?.Properties.SourceSecurityGroupId).toEqual(Stack.of(ingestGroup).resolve(ingestGroup.securityGroupId));
     expect(ingress[0]?.Properties.SourceSecurityGroupId["Fn::GetAtt"][0]).toMatch(/^TelemetryInfluxDbIngestSecurityGroup/);
     const groups = Object.entries(template.findResources("AWS::EC2::SecurityGroup"));
     const instanceGroup = groups.find(([id]) => id.includes("InstanceSecurityGroup"))?.[1];
