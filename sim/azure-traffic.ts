@@ -7,6 +7,7 @@
  * A minute is exposed once it has ended. Deterministic: no randomness, small periodic jitter.
  */
 import { type AzureFakeServer, DEPLOYMENT_LATENCY_COLUMNS, type FakeMetricValue } from "../dev-support/azure-fake-server";
+import { minuteCondition, type TrafficCondition, worstOf } from "./traffic-condition";
 
 export interface DeploymentTraffic {
   readonly accountResourceId: string;
@@ -21,18 +22,6 @@ export interface DeploymentTraffic {
   readonly p99Ms: number;
 }
 
-/** What faults (or benign noise) change for one deployment, while active. */
-export interface TrafficCondition {
-  /** Share of requests answered 429 (0..1). */
-  readonly throttledShare?: number;
-  /** Share of requests answered 5xx (0..1); 1 = complete outage. */
-  readonly serverErrorShare?: number;
-  /** Multiplies latency percentiles. */
-  readonly latencyFactor?: number;
-}
-
-/** The background share of 429s: single 429s are normal and must never page. */
-const BACKGROUND_429 = 0.004;
 const KEEP_MINUTES = 90;
 
 export class AzureTraffic {
@@ -69,27 +58,9 @@ export class AzureTraffic {
     return [...active.values()];
   }
 
-  /** The condition over one minute: sampled every 10 s, averaged (a fault starting at :40 fills a third of it). */
+  /** The condition over one minute (minuteCondition: 10 s samples averaged, latency the worst). */
   private effective(deployment: string, minute: number): Required<TrafficCondition> {
-    const samples = [5, 15, 25, 35, 45, 55].map((s) => this.instant(deployment, minute + s * 1000));
-    const mean = (f: (c: Required<TrafficCondition>) => number) => samples.reduce((a, c) => a + f(c), 0) / samples.length;
-    return {
-      throttledShare: mean((c) => c.throttledShare),
-      serverErrorShare: mean((c) => c.serverErrorShare),
-      latencyFactor: Math.max(...samples.map((c) => c.latencyFactor)),
-    };
-  }
-
-  private instant(deployment: string, t: number): Required<TrafficCondition> {
-    let throttledShare = BACKGROUND_429;
-    let serverErrorShare = 0;
-    let latencyFactor = 1;
-    for (const c of this.activeAt(deployment, t)) {
-      throttledShare = Math.max(throttledShare, c.throttledShare ?? 0);
-      serverErrorShare = Math.max(serverErrorShare, c.serverErrorShare ?? 0);
-      latencyFactor = Math.max(latencyFactor, c.latencyFactor ?? 1);
-    }
-    return { throttledShare, serverErrorShare, latencyFactor };
+    return minuteCondition((t) => worstOf(this.activeAt(deployment, t)), minute);
   }
 
   /** Records every minute that ended at or before `now` (with the conditions active now). */

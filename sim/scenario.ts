@@ -6,8 +6,9 @@
  * missing data would otherwise start in ALARM, which is a deploy-time artefact, not a page).
  */
 import type { LevelName } from "../core/catalog";
-import type { AzureTraffic, TrafficCondition } from "./azure-traffic";
+import type { AzureTraffic } from "./azure-traffic";
 import { type Fleet, type NodeSpec, type Overlay, setAt, setMember } from "./fleet";
+import type { TrafficCondition } from "./traffic-condition";
 
 export interface ScenarioContext {
   readonly fleet: Fleet;

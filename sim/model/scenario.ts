@@ -4,7 +4,7 @@
  * fleet. To add a scenario item, append a FaultSpec (docs/simulation.md, "Adding a fault").
  */
 import type { LevelName, Tier } from "../../core/catalog";
-import type { TrafficCondition } from "../azure-traffic";
+import type { TrafficCondition } from "../traffic-condition";
 
 /** What a fault or a noise item changes while it is active. Node ids are sim/scenario.ts FLEET's. */
 export type Effect =

@@ -3,7 +3,7 @@
  * every active effect (faults and noise) applied. Pure.
  */
 import type { BmcSnapshot, Component } from "../../core/snapshot";
-import type { TrafficCondition } from "../azure-traffic";
+import { minuteCondition, type TrafficCondition, worstOf } from "../traffic-condition";
 import type { Effect } from "./scenario";
 
 export interface ActiveWindow {
@@ -98,27 +98,12 @@ export class World {
 
   /** The Azure condition of a deployment at `t` (several conditions: the worst of each field). */
   traffic(deployment: string, t: number): Required<TrafficCondition> {
-    let throttledShare = BACKGROUND_429;
-    let serverErrorShare = 0;
-    let latencyFactor = 1;
-    for (const { effect: e } of this.active(t)) {
-      if (e.kind !== "azure" || e.deployment !== deployment) continue;
-      throttledShare = Math.max(throttledShare, e.condition.throttledShare ?? 0);
-      serverErrorShare = Math.max(serverErrorShare, e.condition.serverErrorShare ?? 0);
-      latencyFactor = Math.max(latencyFactor, e.condition.latencyFactor ?? 1);
-    }
-    return { throttledShare, serverErrorShare, latencyFactor };
+    return worstOf(this.active(t).flatMap(({ effect: e }) => (e.kind === "azure" && e.deployment === deployment ? [e.condition] : [])));
   }
 
-  /** A minute's condition: sampled every 10 s and averaged (a fault starting at :40 fills a third of it); latency is the worst. */
+  /** A minute's condition (minuteCondition: 10 s samples averaged, latency the worst). */
   minuteTraffic(deployment: string, minute: number): Required<TrafficCondition> {
-    const samples = [5, 15, 25, 35, 45, 55].map((s) => this.traffic(deployment, minute + s * 1000));
-    const mean = (f: (c: Required<TrafficCondition>) => number) => samples.reduce((a, c) => a + f(c), 0) / samples.length;
-    return {
-      throttledShare: mean((c) => c.throttledShare),
-      serverErrorShare: mean((c) => c.serverErrorShare),
-      latencyFactor: Math.max(...samples.map((c) => c.latencyFactor)),
-    };
+    return minuteCondition((t) => this.traffic(deployment, t), minute);
   }
 
   ingest(t: number): { failureShare: number; secondsPerRecord: number } {
@@ -131,6 +116,3 @@ export class World {
     return { failureShare, secondsPerRecord };
   }
 }
-
-/** Background share of 429s: single 429s are normal and must never page. */
-export const BACKGROUND_429 = 0.004;

@@ -28,6 +28,15 @@ const gpu = (id: string, temperatureC: number, more: Partial<Extract<Component, 
   ...more,
 });
 
+/** Feeds one BMC's GPU G1 with an uncorrectable-ECC count at minute m; returns gpusNewUncorrectableEcc. */
+function newEccCounter(bmc: string): (minute: number, ecc: number) => number | undefined {
+  const state = new FleetState();
+  return (minute, ecc) => {
+    const s = snap(bmc, `2026-11-22T10:0${minute}:00.000Z`, [gpu("G1", 60, { eccUncorrectable: ecc })]);
+    return assessSnapshots([s], state, options).groups[0]?.values.gpusNewUncorrectableEcc;
+  };
+}
+
 describe("fleet aggregates", () => {
   test("temperature counts use strict > thresholds; max, throttled, fans and power cap per cluster-minute", () => {
     const s = snap("10.0.0.1", "2026-11-22T10:00:30.000Z", [
@@ -84,23 +93,19 @@ describe("fleet aggregates", () => {
   });
 
   test("new uncorrectable ECC: counted when the count grows, not when it stays; an older replay is not news", () => {
-    const state = new FleetState();
-    const at = (m: number, ecc: number) => snap("10.0.0.2", `2026-11-22T10:0${m}:00.000Z`, [gpu("G1", 60, { eccUncorrectable: ecc })]);
-    const count = (s: BmcSnapshot) => assessSnapshots([s], state, options).groups[0]?.values.gpusNewUncorrectableEcc;
-    expect(count(at(0, 0))).toBe(0);
-    expect(count(at(1, 2))).toBe(1);
-    expect(count(at(2, 2))).toBe(0);
-    expect(count(at(1, 2))).toBe(0); // replay of minute 1
-    expect(count(at(3, 3))).toBe(1);
+    const count = newEccCounter("10.0.0.2");
+    expect(count(0, 0)).toBe(0);
+    expect(count(1, 2)).toBe(1);
+    expect(count(2, 2)).toBe(0);
+    expect(count(1, 2)).toBe(0); // replay of minute 1
+    expect(count(3, 3)).toBe(1);
   });
 
   test("new uncorrectable ECC: a GPU first seen with old errors (cold start) is the baseline, not a page", () => {
-    const state = new FleetState();
-    const at = (m: number, ecc: number) => snap("10.0.0.5", `2026-11-22T10:0${m}:00.000Z`, [gpu("G1", 60, { eccUncorrectable: ecc })]);
-    const count = (s: BmcSnapshot) => assessSnapshots([s], state, options).groups[0]?.values.gpusNewUncorrectableEcc;
-    expect(count(at(0, 4))).toBe(0);
-    expect(count(at(1, 4))).toBe(0);
-    expect(count(at(2, 5))).toBe(1);
+    const count = newEccCounter("10.0.0.5");
+    expect(count(0, 4)).toBe(0);
+    expect(count(1, 4)).toBe(0);
+    expect(count(2, 5)).toBe(1);
   });
 
   test("unreachable BMCs, their share, and staleness after 5 minutes without a good snapshot", () => {
