@@ -66,9 +66,11 @@ async function rig(
   } = {},
 ): Promise<Rig> {
   const arm = await new AzureArmFake({
-    tenantId: azure?.tenantId ?? "",
-    clientId: "11111111-2222-4333-8444-555555555555",
-    clientSecret: options.clientSecretInAzure ?? CLIENT_SECRET,
+    principal: {
+      tenantId: azure?.tenantId ?? "",
+      clientId: "11111111-2222-4333-8444-555555555555",
+      clientSecret: options.clientSecretInAzure ?? CLIENT_SECRET,
+    },
     resourceGroups: [RG],
     accounts: [account],
     workspaces: [

@@ -23,16 +23,15 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import clouds from "../../dev-support/azure-fixtures/entra-endpoints.json" with { type: "json" };
 import logsErrors from "../../dev-support/azure-fixtures/logs-query-errors.json" with { type: "json" };
-import { EntraIdFake, entraRouteOf } from "../../dev-support/entra-id-fake";
+import { EntraIdFake, entraRouteOf, type FakeServicePrincipal } from "../../dev-support/entra-id-fake";
 import { testCertificate } from "../../dev-support/tls";
 
 /** Tables a log alert query can read; a query naming one the workspace lacks fails validation. */
 const LOG_TABLES = ["AzureDiagnostics", "AzureMetrics", "AppRequests", "AppDependencies"];
 
 export interface ArmFakeOptions {
-  readonly tenantId: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
+  /** The service principal the provisioner signs in as (client credentials). */
+  readonly principal: FakeServicePrincipal;
   /** Resource groups that exist: "/subscriptions/<s>/resourceGroups/<rg>". */
   readonly resourceGroups: readonly string[];
   /** Azure OpenAI accounts that exist (resource ids). */
@@ -114,7 +113,7 @@ export class AzureArmFake {
   constructor(private readonly options: ArmFakeOptions) {
     // This cloud's Entra ID issues tokens for this cloud's ARM only.
     this.armAudience = clouds.clouds[options.cloud ?? "AzurePublicCloud"].arm;
-    this.entra = new EntraIdFake({ principal: options, resources: [this.armAudience] });
+    this.entra = new EntraIdFake({ principal: options.principal, resources: [this.armAudience] });
   }
 
   get url(): string {
@@ -211,6 +210,18 @@ export class AzureArmFake {
         "NoRegisteredProviderFound",
         `No registered resource provider found for API version '${apiVersion}' (this fake serves ${expected}).`,
       );
+      return true;
+    };
+
+    /** Answers DELETE and GET of a stored resource and 405 for anything but PUT; true when it answered. */
+    const readOrDelete = (store: Map<string, Json>, what: string): boolean => {
+      if (method === "PUT") return false;
+      if (method === "DELETE") reply(store.delete(lower) ? 200 : 204, undefined);
+      else if (method === "GET") {
+        const found = store.get(lower);
+        if (found) reply(200, found);
+        else armError(404, "ResourceNotFound", `${what} not found.`);
+      } else armError(405, "MethodNotAllowed", method);
       return true;
     };
 
@@ -329,13 +340,7 @@ export class AzureArmFake {
     // Action groups.
     const ag = /^microsoft\.insights\/actiongroups\/([^/]+)$/.exec(rest);
     if (ag) {
-      if (wrongVersion(ARM_API_VERSIONS.actionGroups)) return;
-      if (method === "DELETE") return reply(this.actionGroups.delete(lower) ? 200 : 204, undefined);
-      if (method === "GET") {
-        const g = this.actionGroups.get(lower);
-        return g ? reply(200, g) : armError(404, "ResourceNotFound", `Action group ${ag[1]} not found.`);
-      }
-      if (method !== "PUT") return armError(405, "MethodNotAllowed", method);
+      if (wrongVersion(ARM_API_VERSIONS.actionGroups) || readOrDelete(this.actionGroups, `Action group ${ag[1]}`)) return;
       const location = String((body as Json)?.location ?? "");
       if (!location) return armError(400, "LocationRequired", "The location property is required for this definition.");
       const shortName = String(props.groupShortName ?? "");
@@ -373,13 +378,7 @@ export class AzureArmFake {
     // Scheduled query rules (log alerts v2).
     const sq = /^microsoft\.insights\/scheduledqueryrules\/([^/]+)$/.exec(rest);
     if (sq) {
-      if (wrongVersion(ARM_API_VERSIONS.scheduledQueryRules)) return;
-      if (method === "DELETE") return reply(this.alertRules.delete(lower) ? 200 : 204, undefined);
-      if (method === "GET") {
-        const r = this.alertRules.get(lower);
-        return r ? reply(200, r) : armError(404, "ResourceNotFound", `Scheduled query rule ${sq[1]} not found.`);
-      }
-      if (method !== "PUT") return armError(405, "MethodNotAllowed", method);
+      if (wrongVersion(ARM_API_VERSIONS.scheduledQueryRules) || readOrDelete(this.alertRules, `Scheduled query rule ${sq[1]}`)) return;
       const bad = (message: string) => armError(400, "BadRequest", message);
       const location = String((body as Json)?.location ?? "");
       if (!location) return bad("The location property is required.");
