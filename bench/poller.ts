@@ -70,18 +70,10 @@ async function startFleet() {
   return { child, ca: ready.ca as string, fleet: ready.bmcs as FleetBmc[], bytesSent };
 }
 
-/** Runs `poll` for every BMC, CONCURRENCY at a time; seconds and results. */
+/** Runs `poll` for every BMC, CONCURRENCY at a time, with the poller's own scheduler (sweep); seconds and results. */
 async function timed<T>(fleet: FleetBmc[], poll: (bmc: FleetBmc) => Promise<T>): Promise<{ seconds: number; results: T[] }> {
   const t0 = performance.now();
-  const results: T[] = new Array(fleet.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < fleet.length) {
-      const i = next++;
-      results[i] = await poll(fleet[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const results = await sweep(fleet, poll, { concurrency: CONCURRENCY });
   return { seconds: (performance.now() - t0) / 1000, results };
 }
 

@@ -2,18 +2,18 @@
  * Polls a shard of BMCs with bounded global concurrency, under one deadline: a dead or slow BMC
  * occupies one slot until its own timeout, never the others'.
  */
-import type { PolledSnapshot, PollTarget } from "./poll-bmc";
+import type { PolledSnapshot } from "./poll-bmc";
 
 export interface SweepOptions {
   readonly concurrency: number;
 }
 
-export async function sweep<T extends PollTarget>(
+export async function sweep<T, R = PolledSnapshot>(
   targets: readonly T[],
-  poll: (target: T) => Promise<PolledSnapshot>,
+  poll: (target: T) => Promise<R>,
   options: SweepOptions,
-): Promise<PolledSnapshot[]> {
-  const results: PolledSnapshot[] = new Array(targets.length);
+): Promise<R[]> {
+  const results: R[] = new Array(targets.length);
   let next = 0;
   const worker = async () => {
     while (next < targets.length) {
