@@ -99,22 +99,37 @@ export interface RecordedRequest {
 
 const LOG_TABLES = ["AzureDiagnostics", "AppRequests"];
 
-/**
- * The result columns of the poller's AzureDiagnostics query (lambdas/azure-openai-poller/kql.ts,
- * deploymentLatencyQuery), typed as the KQL analyser types them (test/azure-openai/units.test.ts).
- * The fake does not run KQL: whoever seeds `logs` answers in this shape.
+const columnsOf = (types: Readonly<Record<string, string>>): FakeLogsTable["columns"] =>
+  Object.entries(types).map(([name, type]) => ({ name, type }));
+
+/*
+ * The result columns of the poller's two queries (lambdas/azure-openai-poller/kql.ts), typed as
+ * the KQL analyser types them (test/azure-openai/units.test.ts). The fake does not run KQL:
+ * whoever seeds `logs` answers in these shapes.
  */
-export const DEPLOYMENT_LATENCY_COLUMNS: FakeLogsTable["columns"] = [
-  { name: "Account", type: "string" },
-  { name: "Deployment", type: "string" },
-  { name: "Minute", type: "datetime" },
-  { name: "Requests", type: "long" },
-  { name: "Throttled", type: "long" },
-  { name: "ServerErrors", type: "long" },
-  { name: "P50", type: "long" },
-  { name: "P95", type: "long" },
-  { name: "P99", type: "long" },
-];
+/** deploymentLatencyQuery over AzureDiagnostics (DurationMs is a long there). */
+export const DEPLOYMENT_LATENCY_COLUMNS = columnsOf({
+  Account: "string",
+  Deployment: "string",
+  Minute: "datetime",
+  Requests: "long",
+  Throttled: "long",
+  ServerErrors: "long",
+  P50: "long",
+  P95: "long",
+  P99: "long",
+});
+/** appRoleLatencyQuery over AppRequests (DurationMs is a real there). */
+export const APP_ROLE_LATENCY_COLUMNS = columnsOf({
+  AppRoleName: "string",
+  Minute: "datetime",
+  Requests: "long",
+  Throttled: "long",
+  Failed: "long",
+  P50: "real",
+  P95: "real",
+  P99: "real",
+});
 
 /** Marks a request as answered (every handler path ends in exactly one reply). */
 type Handled = true;

@@ -5,7 +5,7 @@
  * Expected numbers are worked out by hand from the seeded traffic (see each comment).
  */
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { type AzureFakeServer, DEPLOYMENT_LATENCY_COLUMNS } from "../../dev-support/azure-fake-server";
+import { APP_ROLE_LATENCY_COLUMNS, type AzureFakeServer, DEPLOYMENT_LATENCY_COLUMNS } from "../../dev-support/azure-fake-server";
 import {
   ACCOUNT_EUS,
   ACCOUNT_SWC,
@@ -285,16 +285,7 @@ describe("logs", () => {
     h.azure.logs.get(WORKSPACE_ID)?.set("AppRequests", {
       tables: [
         {
-          columns: [
-            { name: "AppRoleName", type: "string" },
-            { name: "Minute", type: "datetime" },
-            { name: "Requests", type: "long" },
-            { name: "Throttled", type: "long" },
-            { name: "Failed", type: "long" },
-            { name: "P50", type: "real" },
-            { name: "P95", type: "real" },
-            { name: "P99", type: "real" },
-          ],
+          columns: APP_ROLE_LATENCY_COLUMNS,
           rows: [["chat-api", iso(minuteAgo(12)), 200, 10, 14, 120, 900, 2500]],
         },
       ],
