@@ -24,14 +24,8 @@ import metricBatchErrors from "./azure-fixtures/metric-batch-errors.json" with {
 import { EntraIdFake, entraRouteOf, type FakeServicePrincipal } from "./entra-id-fake";
 import { testCertificate } from "./tls";
 
-interface SupportedMetric {
-  readonly displayName: string;
-  readonly unit: string;
-  readonly aggregations: readonly string[];
-  readonly dimensions: readonly string[];
-  readonly dsExport: boolean;
-  readonly deploymentTypes: readonly string[];
-}
+/** One row of the supported-metrics reference (the fixture's shape). */
+type SupportedMetric = (typeof supportedMetrics.metrics)[keyof typeof supportedMetrics.metrics];
 /** Microsoft.CognitiveServices/accounts metrics as the supported-metrics reference lists them. */
 export const SUPPORTED_METRICS = supportedMetrics.metrics as Readonly<Record<string, SupportedMetric>>;
 

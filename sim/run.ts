@@ -31,11 +31,7 @@ export interface RunResult {
   readonly score: Score;
   readonly t0: number;
   readonly notifications: readonly Notification[];
-  readonly skippedAlarms: readonly string[];
-  readonly evaluatedAlarms: number;
   readonly counters: Pipeline["counters"];
-  readonly datapoints: number;
-  readonly wallMs: number;
 }
 
 type Event = { at: number; order: number; label?: string; run: () => Promise<void> | void };
@@ -152,11 +148,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
       score: result,
       t0,
       notifications,
-      skippedAlarms: evaluator.skipped.map((s) => s.name),
-      evaluatedAlarms: evaluator.alarms.length,
       counters: { ...pipeline.counters },
-      datapoints: store.count,
-      wallMs: wallNow() - wallStart,
     };
   } finally {
     await pipeline.stop();

@@ -128,6 +128,20 @@ function failActionGroupPut(r: Rig, fault: Omit<InjectedFault, "method" | "pathI
   r.arm.inject({ method: "PUT", pathIncludes: "/actionGroups/", ...fault });
 }
 
+/**
+ * ARM's throttling answer to the next PUTs of the action group: 429 with Retry-After
+ * (https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling).
+ */
+function throttleActionGroupPut(r: Rig, { retryAfterSeconds, times }: { retryAfterSeconds: number; times: number }): void {
+  failActionGroupPut(r, {
+    status: 429,
+    code: "TooManyRequests",
+    message: "The request is being throttled.",
+    headers: { "retry-after": String(retryAfterSeconds) },
+    times,
+  });
+}
+
 /** Nothing secret anywhere a human or CloudFormation could see it. */
 function expectNoSecrets(r: Rig) {
   const visible = [...r.logs, ...r.aws.cfnResponses.map((x) => JSON.stringify(x.body))].join("\n");
@@ -251,12 +265,7 @@ describe("Custom::AzureMonitorProvisioning against the Azure fake", () => {
 
   it("retries a 429 honouring Retry-After, then succeeds", async () => {
     const r = await rig();
-    failActionGroupPut(r, {
-      status: 429,
-      code: "TooManyRequests",
-      message: "Rate limit exceeded.",
-      headers: { "retry-after": "1" },
-    });
+    throttleActionGroupPut(r, { retryAfterSeconds: 1, times: 1 });
     const res = await r.run({ RequestType: "Create" });
     expect(res.Status).toBe("SUCCESS");
     const puts = r.arm.requests.filter((q) => q.method === "PUT" && q.path.toLowerCase().includes("/actiongroups/"));
@@ -450,13 +459,7 @@ describe("Custom::AzureMonitorProvisioning against the Azure fake", () => {
 
   it("reports FAILED naming the step in progress before Lambda's own timeout hits", async () => {
     const r = await rig();
-    failActionGroupPut(r, {
-      status: 429,
-      code: "TooManyRequests",
-      message: "slow down",
-      headers: { "retry-after": "30" },
-      times: 5,
-    });
+    throttleActionGroupPut(r, { retryAfterSeconds: 30, times: 5 });
     // 16 s left: the handler keeps 15 s to answer, so it gives the work 1 s.
     const res = await r.run({ RequestType: "Create" }, 16_000);
     expect(res.Status).toBe("FAILED");
