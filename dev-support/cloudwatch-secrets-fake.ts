@@ -8,6 +8,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { getSecretValueAnswer, SECRETS_MANAGER_CONTENT_TYPE } from "./secrets-manager-answer";
 
 export interface ReceivedDatum {
   readonly namespace: string;
@@ -100,24 +101,8 @@ export class AwsFake {
         }
         if (target === "secretsmanager.GetSecretValue") {
           const { SecretId } = JSON.parse(text) as { SecretId: string };
-          const value = this.secrets.get(SecretId);
-          if (value === undefined)
-            return send(
-              400,
-              { __type: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret." },
-              "application/x-amz-json-1.1",
-            );
-          return send(
-            200,
-            {
-              ARN: `arn:aws:secretsmanager:eu-west-1:111111111111:secret:${SecretId}-AbCdEf`,
-              Name: SecretId,
-              SecretString: value,
-              VersionId: "v1",
-              CreatedDate: 1_700_000_000,
-            },
-            "application/x-amz-json-1.1",
-          );
+          const answer = getSecretValueAnswer(this.secrets, SecretId);
+          return send(answer.status, answer.body, SECRETS_MANAGER_CONTENT_TYPE);
         }
         send(400, { __type: "UnknownOperationException", message: `unsupported ${target}` });
       });

@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { getSecretValueAnswer, SECRETS_MANAGER_CONTENT_TYPE } from "../../../dev-support/secrets-manager-answer";
 
 export interface PublishedMessage {
   readonly topicArn: string;
@@ -47,6 +48,7 @@ function snsError(res: ServerResponse, status: number, code: string, message: st
 }
 
 export async function startAwsFake(options: { topics: string[]; secrets: Record<string, string> }): Promise<AwsFake> {
+  const secrets = new Map(Object.entries(options.secrets));
   const published: PublishedMessage[] = [];
   const cfnResponses: AwsFake["cfnResponses"] = [];
   let failures = 0;
@@ -75,22 +77,9 @@ export async function startAwsFake(options: { topics: string[]; secrets: Record<
     }
     if (target === "secretsmanager.GetSecretValue") {
       const { SecretId } = JSON.parse(text) as { SecretId: string };
-      const value = options.secrets[SecretId];
-      res.writeHead(value === undefined ? 400 : 200, { "content-type": "application/x-amz-json-1.1" });
-      res.end(
-        JSON.stringify(
-          value === undefined
-            ? { __type: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret." }
-            : {
-                ARN: SecretId,
-                Name: SecretId,
-                SecretString: value,
-                VersionId: randomUUID(),
-                VersionStages: ["AWSCURRENT"],
-                CreatedDate: 1.7e9,
-              },
-        ),
-      );
+      const answer = getSecretValueAnswer(secrets, SecretId);
+      res.writeHead(answer.status, { "content-type": SECRETS_MANAGER_CONTENT_TYPE });
+      res.end(JSON.stringify(answer.body));
       return;
     }
     const form = new URLSearchParams(text);
