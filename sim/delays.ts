@@ -5,6 +5,7 @@
  * provider; they are chosen to be pessimistic rather than optimistic, and changing one here
  * changes every run (docs/simulation.md explains how to test a different assumption).
  */
+import { PIPELINE_MAPPING_SETTINGS } from "../dev-support/event-source-mapping";
 import type { Rng } from "./random";
 
 export type Distribution =
@@ -76,9 +77,9 @@ export const DELAYS = {
       "the event source mapping polls each shard about once per second (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html); records are readable well within that.",
   },
   esmBatchingWindow: {
-    dist: { kind: "fixed", s: 5 },
+    dist: { kind: "fixed", s: PIPELINE_MAPPING_SETTINGS.batchingWindowMs / 1000 },
     source:
-      "MaximumBatchingWindowInSeconds = 5 in TelemetryPipeline; a minute's batch is far below the batch size, so the whole window is waited.",
+      "MaximumBatchingWindowInSeconds of TelemetryPipeline's mapping (5 s); a minute's batch is far below the batch size, so the whole window is waited.",
   },
   ingestRun: {
     dist: { kind: "lognormal", medianS: 0.8, p95S: 3, maxS: 30 },
