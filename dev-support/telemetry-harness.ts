@@ -17,6 +17,7 @@ import type { TelemetrySink } from "../lambdas/telemetry-ingest/sink";
 import { SqsDeadLetterWriter } from "../lambdas/telemetry-ingest/sqs-dead-letters";
 import { type RetryPolicy, TimestreamSink, timestreamClient } from "../lambdas/telemetry-ingest/timestream-sink";
 import { type InfluxWriteServer, type InfluxWriteServerOptions, startInfluxWriteServer } from "./influx-write-server";
+import { DISCARD, type PowertoolsOutput, printTo } from "./powertools-output";
 import { type SqsQueueServer, startSqsQueueServer } from "./sqs-queue-server";
 import { startTimestreamWriteServer, type TimestreamWriteServer } from "./timestream-write-server";
 
@@ -72,9 +73,7 @@ export interface InfluxHarnessOptions extends CommonOptions {
   readonly retry?: Partial<InfluxRetryPolicy>;
 }
 
-const silent = { log() {}, info() {}, warn() {}, error() {}, debug() {}, trace() {} };
-
-function capture(lines: Array<Record<string, unknown>>) {
+function capture(lines: Array<Record<string, unknown>>): PowertoolsOutput {
   const push = (text: unknown) => lines.push(JSON.parse(String(text)) as Record<string, unknown>);
   return { log: push, info: push, warn: push, error: push, debug: push, trace: push };
 }
@@ -96,9 +95,9 @@ export async function startHarness(options: TimestreamHarnessOptions | InfluxHar
   const keep = options.keepLines !== false;
   const logger = new Logger({ serviceName: "telemetry-ingest", ...(keep ? {} : { logLevel: "SILENT" as const }) });
   const metrics = createMetrics();
-  const out = keep ? capture(lines) : silent;
-  (logger as unknown as { console: unknown }).console = out;
-  (metrics as unknown as { console: unknown }).console = out;
+  const out = keep ? capture(lines) : DISCARD;
+  printTo(logger, out);
+  printTo(metrics, out);
   const deadLetters = new SqsDeadLetterWriter(sqsClient, sqs.queueUrl);
   const state = new FleetState();
   const sink: TelemetrySink = store.parts.sink;

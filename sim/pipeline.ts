@@ -21,6 +21,7 @@ import { METRIC_NAMESPACE } from "../core/metric-registry";
 import { AzureFakeServer } from "../dev-support/azure-fake-server";
 import { KinesisEventSourceMapping } from "../dev-support/event-source-mapping";
 import { type Kinesalite, startKinesalite } from "../dev-support/kinesalite";
+import { printTo } from "../dev-support/powertools-output";
 import { startTimestreamWriteServer, type TimestreamWriteServer } from "../dev-support/timestream-write-server";
 import { testCertificate } from "../dev-support/tls";
 import { startWatermarkTable, type WatermarkTable } from "../dev-support/watermark-table";
@@ -64,9 +65,7 @@ function emfConsole(store: MetricStore): Console {
 }
 
 function captureEmf(metrics: Metrics, store: MetricStore): Metrics {
-  // Powertools prints EMF through this Console (Lambda's stdout); the simulator owns that stream.
-  (metrics as unknown as { console: Console }).console = emfConsole(store);
-  return metrics;
+  return printTo(metrics, emfConsole(store));
 }
 
 export interface PipelineCounters {
