@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
+import { APP_ROLE_LATENCY_COLUMNS, DEPLOYMENT_LATENCY_COLUMNS } from "../../dev-support/azure-fake-server";
 import { groupIntoBatches, MAX_RESOURCES_PER_BATCH } from "../../lambdas/azure-openai-poller/batching";
 import { estimatedCostUsd } from "../../lambdas/azure-openai-poller/cost";
 import type { Datapoint } from "../../lambdas/azure-openai-poller/datapoints";
@@ -77,23 +78,26 @@ describe("KQL, checked by Microsoft's parser against the documented schemas", ()
       ["AzureDiagnostics"],
     );
     expect(errorsOf(diagnostics)).toEqual([]);
-    expect(resultColumns).toEqual({
-      Account: "string",
-      Deployment: "string",
-      Minute: "datetime",
-      Requests: "long",
-      Throttled: "long",
-      ServerErrors: "long",
-      P50: "long",
-      P95: "long",
-      P99: "long",
-    });
+    // The shape the Log Analytics fake answers this query with (the poller's tests and the simulator seed it).
+    expect(resultColumns).toEqual(Object.fromEntries(DEPLOYMENT_LATENCY_COLUMNS.map((c) => [c.name, c.type])));
+    expect(Object.keys(resultColumns)).toEqual([
+      "Account",
+      "Deployment",
+      "Minute",
+      "Requests",
+      "Throttled",
+      "ServerErrors",
+      "P50",
+      "P95",
+      "P99",
+    ]);
   });
 
   test("AppRequests: per app role and minute", () => {
     const { diagnostics, resultColumns } = analyseWithResult(appRoleLatencyQuery(start, end), ["AppRequests"]);
     expect(errorsOf(diagnostics)).toEqual([]);
     expect(Object.keys(resultColumns)).toEqual(["AppRoleName", "Minute", "Requests", "Throttled", "Failed", "P50", "P95", "P99"]);
+    expect(resultColumns).toEqual(Object.fromEntries(APP_ROLE_LATENCY_COLUMNS.map((c) => [c.name, c.type])));
   });
 
   test("deployment names are quoted, so a hostile name stays a string literal", () => {
