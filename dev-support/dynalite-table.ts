@@ -6,6 +6,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
+import { LOCAL_AWS } from "./local-aws";
 
 export interface DynaliteTable {
   readonly table: string;
@@ -24,8 +25,7 @@ export async function startDynaliteTable(table: string, hash: TableKey, range?: 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const config = {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region: "eu-west-1",
-    credentials: { accessKeyId: "AKIDLOCAL", secretAccessKey: "local" },
+    ...LOCAL_AWS,
   };
   const keys = range ? [hash, range] : [hash];
   const ddb = new DynamoDBClient(config);

@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from "@aws-sdk/client-kinesis";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { LOCAL_AWS } from "./local-aws";
 
 const require = createRequire(import.meta.url);
 
@@ -33,8 +34,7 @@ export async function startKinesalite(): Promise<Kinesalite> {
   const client = (options: { maxAttempts?: number } = {}) =>
     new KinesisClient({
       endpoint,
-      region: "eu-west-1",
-      credentials: { accessKeyId: "AKIDLOCAL", secretAccessKey: "local" },
+      ...LOCAL_AWS,
       requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 30_000 }),
       maxAttempts: options.maxAttempts ?? 3,
     });

@@ -17,6 +17,7 @@ import type { TelemetrySink } from "../lambdas/telemetry-ingest/sink";
 import { SqsDeadLetterWriter } from "../lambdas/telemetry-ingest/sqs-dead-letters";
 import { type RetryPolicy, TimestreamSink, timestreamClient } from "../lambdas/telemetry-ingest/timestream-sink";
 import { type InfluxWriteServer, type InfluxWriteServerOptions, startInfluxWriteServer } from "./influx-write-server";
+import { LOCAL_AWS } from "./local-aws";
 import { DISCARD, type PowertoolsOutput, printTo } from "./powertools-output";
 import { type SqsQueueServer, startSqsQueueServer } from "./sqs-queue-server";
 import { startTimestreamWriteServer, type TimestreamWriteServer } from "./timestream-write-server";
@@ -24,8 +25,6 @@ import { startTimestreamWriteServer, type TimestreamWriteServer } from "./timest
 export const DATABASE = "fleetwatch_dev";
 export const TABLES = { components: "components", snapshots: "snapshots" } as const;
 export const INFLUX = { token: "local-write-token", org: "fleetwatch", bucket: "gpu-telemetry" } as const;
-const REGION = "eu-west-1";
-const credentials = { accessKeyId: "AKIDLOCAL", secretAccessKey: "local" };
 
 interface HarnessBase {
   readonly sqs: SqsQueueServer;
@@ -84,8 +83,7 @@ export async function startHarness(options: TimestreamHarnessOptions | InfluxHar
   const sqs = await startSqsQueueServer();
   const sqsClient = new SQSClient({
     endpoint: sqs.endpoint,
-    region: REGION,
-    credentials,
+    ...LOCAL_AWS,
     maxAttempts: 1,
     requestHandler: new NodeHttpHandler(),
   });
@@ -135,7 +133,7 @@ async function startTimestreamStore(options: TimestreamHarnessOptions) {
   const timestream = await startTimestreamWriteServer();
   for (const table of Object.values(TABLES))
     timestream.createTable(DATABASE, table, { memoryStoreHours: 24, magneticStoreDays: 365, magneticStoreWrites: true });
-  const client = timestreamClient({ endpoint: timestream.endpoint, region: REGION, credentials });
+  const client = timestreamClient({ endpoint: timestream.endpoint, ...LOCAL_AWS });
   const sink = new TimestreamSink({
     client,
     database: DATABASE,

@@ -1,10 +1,10 @@
 /**
  * The simulator's CloudWatch PutMetricData / Secrets Manager endpoint: the same local fake the
- * Azure poller's tests use (dev-support/cloudwatch-secrets-fake.ts, which enforces
+ * Azure poller's tests use (dev-support/aws-fake.ts, which enforces
  * PutMetricData's documented limits), with every accepted datum streamed into the metric store
  * at its arrival time.
  */
-import { AwsFake } from "../dev-support/cloudwatch-secrets-fake";
+import { AwsFake } from "../dev-support/aws-fake";
 import type { MetricStore } from "./metric-store";
 
 export interface AwsServer {

@@ -21,6 +21,7 @@ import { METRIC_NAMESPACE } from "../core/metric-registry";
 import { AzureFakeServer } from "../dev-support/azure-fake-server";
 import { KinesisEventSourceMapping } from "../dev-support/event-source-mapping";
 import { type Kinesalite, startKinesalite } from "../dev-support/kinesalite";
+import { LOCAL_AWS } from "../dev-support/local-aws";
 import { printTo } from "../dev-support/powertools-output";
 import { startTimestreamWriteServer, type TimestreamWriteServer } from "../dev-support/timestream-write-server";
 import { testCertificate } from "../dev-support/tls";
@@ -41,7 +42,7 @@ import { type AwsServer, startAwsServer } from "./aws-server";
 import { BMC_PASSWORD, BMC_USERNAME, type Fleet } from "./fleet";
 import type { MetricStore } from "./metric-store";
 
-const AWS = { region: "eu-west-1", credentials: { accessKeyId: "AKIDLOCAL", secretAccessKey: "local" } };
+const AWS = LOCAL_AWS;
 const STREAM = "fleetwatch-sim-snapshots";
 const DATABASE = "fleetwatch_sim";
 const TABLES = { components: "components", snapshots: "snapshots" };

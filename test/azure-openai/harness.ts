@@ -5,8 +5,8 @@
  */
 
 import { type PollerSettings, PollerSettingsSchema } from "../../core/contracts/azure-openai-poller-settings";
+import { AwsFake } from "../../dev-support/aws-fake";
 import { AzureFakeServer } from "../../dev-support/azure-fake-server";
-import { AwsFake } from "../../dev-support/cloudwatch-secrets-fake";
 import type { FakeServicePrincipal } from "../../dev-support/entra-id-fake";
 import { testCertificate } from "../../dev-support/tls";
 import { startWatermarkTable } from "../../dev-support/watermark-table";

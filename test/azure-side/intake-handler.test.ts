@@ -2,8 +2,9 @@ import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AwsFake } from "../../dev-support/aws-fake";
+import { LOCAL_AWS } from "../../dev-support/local-aws";
 import { createIntakeHandler } from "../../lambdas/azure-alert-intake/handler";
-import { type AwsFake, FAKE_AWS, startAwsFake } from "./support/aws-fakes";
 import { functionUrlEvent, intakeFixture, pagingTopicArns } from "./support/intake-requests";
 import { recordingLogger } from "./support/recording-logger";
 
@@ -20,16 +21,16 @@ let handle: ReturnType<typeof createIntakeHandler>;
 const logged: string[] = [];
 
 beforeAll(async () => {
-  aws = await startAwsFake({ topics: Object.values(TOPICS), secrets: { [TOKEN_ARN]: TOKEN } });
+  aws = await new AwsFake({ topics: Object.values(TOPICS), secrets: { [TOKEN_ARN]: TOKEN } }).start();
   const logger = recordingLogger("azure-alert-intake-test", logged);
   handle = createIntakeHandler({
     env: { tokenSecretArn: TOKEN_ARN, topicArns: TOPICS },
-    sns: new SNSClient({ ...FAKE_AWS, endpoint: aws.endpoint }),
-    secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ ...FAKE_AWS, endpoint: aws.endpoint }) }),
+    sns: new SNSClient({ ...LOCAL_AWS, endpoint: aws.endpoint }),
+    secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ ...LOCAL_AWS, endpoint: aws.endpoint }) }),
     logger,
   });
 });
-afterAll(() => aws.close());
+afterAll(() => aws.stop());
 
 describe("azure-alert-intake handler (real SNS and Secrets Manager clients against local fakes)", () => {
   it("publishes a fired P2 log alert to the P2 topic as a CloudWatch-alarm-shaped message", async () => {
@@ -87,8 +88,8 @@ describe("azure-alert-intake handler (real SNS and Secrets Manager clients again
   it("answers 503 (so Azure retries) when the token secret cannot be read", async () => {
     const broken = createIntakeHandler({
       env: { tokenSecretArn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:missing-XyZ123", topicArns: TOPICS },
-      sns: new SNSClient({ ...FAKE_AWS, endpoint: aws.endpoint }),
-      secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ ...FAKE_AWS, endpoint: aws.endpoint }) }),
+      sns: new SNSClient({ ...LOCAL_AWS, endpoint: aws.endpoint }),
+      secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ ...LOCAL_AWS, endpoint: aws.endpoint }) }),
       logger: recordingLogger("azure-alert-intake-test", []),
     });
     expect((await broken(urlEvent(fixture("log-alert-v2-fired.json"), { token: TOKEN }))).statusCode).toBe(503);

@@ -13,9 +13,10 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AwsFake } from "../../dev-support/aws-fake";
+import { LOCAL_AWS } from "../../dev-support/local-aws";
 import { ACTION_GROUPS_APP_ID, SECURE_WEBHOOK_ROLE } from "../../lambdas/azure-alert-intake/entra-token";
 import { createIntakeHandler, environmentFrom } from "../../lambdas/azure-alert-intake/handler";
-import { type AwsFake, FAKE_AWS, startAwsFake } from "./support/aws-fakes";
 import { functionUrlEvent, intakeFixture, pagingTopicArns } from "./support/intake-requests";
 import { recordingLogger } from "./support/recording-logger";
 
@@ -63,7 +64,7 @@ async function token(claims: Claims = {}, key: SigningKey = tenantKey, kid = "te
 }
 
 beforeAll(async () => {
-  aws = await startAwsFake({ topics: Object.values(TOPICS), secrets: {} });
+  aws = await new AwsFake({ topics: Object.values(TOPICS) }).start();
   const tenant = await generateKeyPair("RS256");
   const stranger = await generateKeyPair("RS256");
   tenantKey = tenant.privateKey;
@@ -91,14 +92,14 @@ beforeAll(async () => {
       TOPIC_ARN_P2: TOPICS.P2,
       TOPIC_ARN_P3: TOPICS.P3,
     }),
-    sns: new SNSClient({ ...FAKE_AWS, endpoint: aws.endpoint }),
-    secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ ...FAKE_AWS, endpoint: aws.endpoint }) }),
-    cloudWatch: new CloudWatchClient({ ...FAKE_AWS, endpoint: aws.endpoint }),
+    sns: new SNSClient({ ...LOCAL_AWS, endpoint: aws.endpoint }),
+    secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ ...LOCAL_AWS, endpoint: aws.endpoint }) }),
+    cloudWatch: new CloudWatchClient({ ...LOCAL_AWS, endpoint: aws.endpoint }),
     logger,
   });
 });
 afterAll(async () => {
-  await aws.close();
+  await aws.stop();
   await new Promise<void>((resolve) => jwks.close(() => resolve()));
 });
 

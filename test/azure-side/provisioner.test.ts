@@ -8,11 +8,12 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterEach, describe, expect, it } from "vitest";
 import { type AzureSidePlan, buildPlan } from "../../core/azure-side/plan";
 import { KQL_LIBRARY } from "../../core/kql/library";
+import { AwsFake } from "../../dev-support/aws-fake";
+import { LOCAL_AWS } from "../../dev-support/local-aws";
 import type { CustomResourceEvent } from "../../lambdas/azure-monitor-provisioner/custom-resource";
 import { createProvisionerHandler, handler as lambdaHandler } from "../../lambdas/azure-monitor-provisioner/handler";
 import { loadConfig } from "../../lib/config/load";
 import { ARM_API_VERSIONS, AzureArmFake, type InjectedFault } from "../support/azure-arm-fake";
-import { type AwsFake, FAKE_AWS, startAwsFake } from "./support/aws-fakes";
 import { recordingLogger } from "./support/recording-logger";
 
 const azure = loadConfig("dev").azure;
@@ -54,7 +55,7 @@ const rigs: Rig[] = [];
 afterEach(async () => {
   for (const rig of rigs.splice(0)) {
     await rig.arm.stop();
-    await rig.aws.close();
+    await rig.aws.stop();
   }
 });
 
@@ -82,7 +83,7 @@ async function rig(
     ],
     cloud: options.cloud,
   }).start();
-  const aws = await startAwsFake({
+  const aws = await new AwsFake({
     topics: [],
     secrets: {
       [CREDS_SECRET]: JSON.stringify({
@@ -92,12 +93,12 @@ async function rig(
       }),
       [TOKEN_SECRET]: TOKEN,
     },
-  });
+  }).start();
   const logs: string[] = [];
   const logger = recordingLogger("azure-monitor-provisioner-test", logs);
   const handle = createProvisionerHandler({
     env: { azureCredentialsSecret: CREDS_SECRET, intakeTokenSecret: TOKEN_SECRET },
-    secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ ...FAKE_AWS, endpoint: aws.endpoint }) }),
+    secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ ...LOCAL_AWS, endpoint: aws.endpoint }) }),
     logger,
     arm: { endpoint: arm.url, tlsOptions: { ca: arm.ca }, scope: `${arm.armAudience}/.default` },
     credential: { authorityHost: arm.url, disableInstanceDiscovery: true, tlsOptions: { ca: arm.ca } },
