@@ -4,7 +4,7 @@
  * actions, and a composite alarm `ALARM(long) AND ALARM(short)` that sends ALARM and OK to the
  * policy's tier, so an incident opens only while both windows burn and resolves on the same tier.
  */
-import { ArnFormat, Duration, NestedStack, Stack } from "aws-cdk-lib";
+import { Duration, NestedStack } from "aws-cdk-lib";
 import {
   Alarm,
   AlarmRule,
@@ -12,12 +12,11 @@ import {
   ComparisonOperator,
   CompositeAlarm,
   type IAlarm,
-  MathExpression,
   TreatMissingData,
 } from "aws-cdk-lib/aws-cloudwatch";
-import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { Construct } from "constructs";
 import { SUPPRESSOR_TIMING } from "../../core/catalog/composite";
+import { metricQueryOf } from "../../core/catalog/resolve";
 import {
   type BurnRateComposite,
   type BurnRateWindowAlarm,
@@ -28,7 +27,9 @@ import {
 } from "../../core/catalog/slo";
 import type { EnvironmentConfig } from "../../core/config/schema";
 import type { PagingTiers } from "../paging/paging-tiers";
-import { fleetWatchMetric } from "./signal-alarms";
+import { alarmConstructId, alarmRef } from "./alarm-ref";
+import { cdkMetric } from "./catalog-metric";
+import { addTierActions } from "./tier-actions";
 
 export interface BurnRateAlarmsProps {
   readonly config: EnvironmentConfig;
@@ -80,14 +81,11 @@ export class BurnRateAlarms extends Construct {
     };
 
     for (const w of resolved.windows) {
-      const period = Duration.seconds(w.periodSeconds);
-      const usingMetrics = Object.fromEntries(
-        Object.entries(w.source.inputs).map(([key, input]) => [key, fleetWatchMetric(input, w.dimensions, period)]),
-      );
-      const alarm = new Alarm(scopeOf(w.slo), constructId(w.name), {
+      const query = metricQueryOf({ signalId: w.name, source: w.source, dimensions: w.dimensions, statistic: "Sum" })!;
+      const alarm = new Alarm(scopeOf(w.slo), alarmConstructId(w.name), {
         alarmName: w.name,
         alarmDescription: w.description,
-        metric: new MathExpression({ expression: w.source.expression, usingMetrics, period, label: w.source.label }),
+        metric: cdkMetric(query, Duration.seconds(w.periodSeconds)),
         threshold: w.threshold,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: w.evaluationPeriods,
@@ -111,7 +109,7 @@ export class BurnRateAlarms extends Construct {
       const suppressedBy = sloById(c.slo.slo).suppressedBy;
       const suppressor = suppressedBy ? props.suppressors?.[suppressedBy] : undefined;
       const scope = scopeOf(c.slo);
-      const composite = new CompositeAlarm(scope, `${constructId(c.name)}Composite`, {
+      const composite = new CompositeAlarm(scope, `${alarmConstructId(c.name)}Composite`, {
         compositeAlarmName: c.name,
         alarmDescription: c.description,
         alarmRule: AlarmRule.allOf(AlarmRule.fromAlarm(long, AlarmState.ALARM), AlarmRule.fromAlarm(short, AlarmState.ALARM)),
@@ -123,33 +121,9 @@ export class BurnRateAlarms extends Construct {
             }
           : {}),
       });
-      const action = new SnsAction(paging.topicFor(c.tier));
-      composite.addAlarmAction(action);
-      composite.addOkAction(action);
+      addTierActions(composite, paging.topicFor(c.tier));
       this.alarms.set(c.name, composite);
-      this.compositeRefs.set(
-        c.name,
-        scope === this
-          ? composite
-          : Alarm.fromAlarmArn(
-              this,
-              `${constructId(c.name)}Ref`,
-              Stack.of(this).formatArn({
-                service: "cloudwatch",
-                resource: "alarm",
-                resourceName: c.name,
-                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-              }),
-            ),
-      );
+      this.compositeRefs.set(c.name, alarmRef(this, composite, c.name, scope === this));
     }
   }
-}
-
-function constructId(alarmName: string): string {
-  return alarmName
-    .split("/")
-    .slice(2)
-    .map((p) => p.replace(/[^A-Za-z0-9]/g, "_"))
-    .join("-");
 }

@@ -5,7 +5,7 @@
  * through a composite alarm whose actions are suppressed while the explaining alarm is in ALARM.
  * Pipeline alarms on AWS resources exist only when that resource was passed in.
  */
-import { ArnFormat, Duration, NestedStack, Stack } from "aws-cdk-lib";
+import { Duration, NestedStack } from "aws-cdk-lib";
 import {
   Alarm,
   AlarmRule,
@@ -14,11 +14,8 @@ import {
   CompositeAlarm,
   type IAlarm,
   type IMetric,
-  MathExpression,
-  Metric,
   TreatMissingData,
 } from "aws-cdk-lib/aws-cloudwatch";
-import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { EventBus, Rule } from "aws-cdk-lib/aws-events";
 import { EventBus as EventBusTarget } from "aws-cdk-lib/aws-events-targets";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
@@ -26,12 +23,14 @@ import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { SUPPRESSOR_TIMING } from "../../core/catalog/composite";
-import { resolveAlarms } from "../../core/catalog/resolve";
-import type { AlarmSpec, MathInput, PipelineResource } from "../../core/catalog/types";
+import { metricQueryOf, resolveAlarms } from "../../core/catalog/resolve";
+import type { AlarmSpec, PipelineResource } from "../../core/catalog/types";
 import type { EnvironmentConfig } from "../../core/config/schema";
-import { METRIC_NAMESPACE, METRICS } from "../../core/metric-registry";
 import type { PagingTiers } from "../paging/paging-tiers";
+import { alarmConstructId, alarmRef } from "./alarm-ref";
 import { planAlarmStacks } from "./alarm-stacks";
+import { cdkMetric } from "./catalog-metric";
+import { addTierActions } from "./tier-actions";
 
 export interface SignalAlarmsProps {
   readonly config: EnvironmentConfig;
@@ -102,21 +101,7 @@ export class SignalAlarms extends Construct {
     };
     const register = (name: string, alarm: Alarm | CompositeAlarm, scope: Construct) => {
       this.alarms.set(name, alarm);
-      this.alarmRefs.set(
-        name,
-        scope === this
-          ? alarm
-          : Alarm.fromAlarmArn(
-              this,
-              `${constructId(name)}Ref`,
-              Stack.of(this).formatArn({
-                service: "cloudwatch",
-                resource: "alarm",
-                resourceName: name,
-                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-              }),
-            ),
-      );
+      this.alarmRefs.set(name, alarmRef(this, alarm, name, scope === this));
     };
 
     const metricAlarms = new Map<string, Alarm>();
@@ -126,7 +111,7 @@ export class SignalAlarms extends Construct {
         this.skipped.push({ name: spec.name, reason: `needs ${spec.source.kind === "resource" ? spec.source.resource : "?"}, not wired` });
         continue;
       }
-      const alarm = new Alarm(scopeOf(spec), constructId(spec.name), {
+      const alarm = new Alarm(scopeOf(spec), alarmConstructId(spec.name), {
         alarmName: spec.name,
         alarmDescription: spec.description,
         metric,
@@ -147,7 +132,7 @@ export class SignalAlarms extends Construct {
       const topic = this.topicFor(spec, paging);
       const suppressor = spec.suppressedByAlarm ? metricAlarms.get(spec.suppressedByAlarm) : undefined;
       if (spec.suppressedByAlarm && suppressor) {
-        const composite = new CompositeAlarm(scopeOf(spec), `${constructId(spec.name)}Paging`, {
+        const composite = new CompositeAlarm(scopeOf(spec), `${alarmConstructId(spec.name)}Paging`, {
           compositeAlarmName: spec.pagingAlarmName,
           alarmDescription: spec.description,
           alarmRule: AlarmRule.fromAlarm(alarm, AlarmState.ALARM),
@@ -155,10 +140,10 @@ export class SignalAlarms extends Construct {
           actionsSuppressorWaitPeriod: Duration.seconds(SUPPRESSOR_TIMING.waitSeconds),
           actionsSuppressorExtensionPeriod: Duration.seconds(SUPPRESSOR_TIMING.extensionSeconds),
         });
-        addActions(composite, topic);
+        addTierActions(composite, topic);
         register(spec.pagingAlarmName, composite, scopeOf(spec));
       } else {
-        addActions(alarm, topic);
+        addTierActions(alarm, topic);
       }
     }
 
@@ -190,46 +175,9 @@ export class SignalAlarms extends Construct {
 
   private metricFor(spec: AlarmSpec, resources: Record<PipelineResource, IFunction | IQueue | undefined>): IMetric | undefined {
     const period = Duration.seconds(spec.periodSeconds);
-    const source = spec.source;
-    switch (source.kind) {
-      case "fleetwatch":
-        return fleetWatchMetric({ metric: source.metric, statistic: spec.statistic }, spec.dimensions, period);
-      case "math": {
-        const usingMetrics: Record<string, IMetric> = {};
-        for (const [key, input] of Object.entries(source.inputs)) usingMetrics[key] = fleetWatchMetric(input, spec.dimensions, period);
-        return new MathExpression({ expression: source.expression, usingMetrics, period, label: source.label });
-      }
-      case "resource": {
-        const resource = resources[source.resource];
-        if (!resource) return undefined;
-        return resource.metric(source.metricName, { statistic: spec.statistic, period });
-      }
-    }
+    const query = metricQueryOf(spec);
+    if (query) return cdkMetric(query, period);
+    if (spec.source.kind !== "resource") throw new Error(`${spec.name}: no metric query for a ${spec.source.kind} source`);
+    return resources[spec.source.resource]?.metric(spec.source.metricName, { statistic: spec.statistic, period });
   }
-}
-
-export function fleetWatchMetric(input: MathInput, scopeDimensions: Readonly<Record<string, string>>, period: Duration): Metric {
-  const spec = METRICS[input.metric];
-  const all = { ...scopeDimensions, ...input.dimensions };
-  const dimensionsMap: Record<string, string> = {};
-  for (const d of spec.dimensions) {
-    const v = all[d];
-    if (v === undefined) throw new Error(`metric ${spec.name} needs dimension ${d}, which the alarm's scope does not give`);
-    dimensionsMap[d] = v;
-  }
-  return new Metric({ namespace: METRIC_NAMESPACE, metricName: spec.name, dimensionsMap, statistic: input.statistic, period });
-}
-
-function addActions(alarm: Alarm | CompositeAlarm, topic: ITopic): void {
-  const action = new SnsAction(topic);
-  alarm.addAlarmAction(action);
-  alarm.addOkAction(action);
-}
-
-function constructId(alarmName: string): string {
-  return alarmName
-    .split("/")
-    .slice(2)
-    .map((p) => p.replace(/[^A-Za-z0-9]/g, "_"))
-    .join("-");
 }
