@@ -79,17 +79,22 @@ export function text(markdown: string, width = 24, height = 2): WidgetSpec {
   return { type: "text", title: "", width, height, markdown };
 }
 
-export function perCluster(
+/** One metric per cluster or per deployment of the environment, ids <prefix><index>. */
+function perInstance(
+  dimension: "Cluster" | "Deployment",
+  names: readonly string[],
   c: Context,
   prefix: string,
   key: MetricKey,
   stat: string,
-  label: (cluster: string) => string,
-  visible = true,
+  label: (name: string) => string,
+  visible: boolean,
 ): MetricQuery[] {
-  return c.clusters.map((cluster, i) =>
-    metric(`${prefix}${i}`, key, { Environment: c.env, Cluster: cluster }, stat, label(cluster), visible),
-  );
+  return names.map((name, i) => metric(`${prefix}${i}`, key, { Environment: c.env, [dimension]: name }, stat, label(name), visible));
+}
+
+export function perCluster(c: Context, prefix: string, key: MetricKey, stat: string, label: (cluster: string) => string, visible = true) {
+  return perInstance("Cluster", c.clusters, c, prefix, key, stat, label, visible);
 }
 
 export function perDeployment(
@@ -99,9 +104,16 @@ export function perDeployment(
   stat: string,
   label: (deployment: string) => string,
   visible = true,
-): MetricQuery[] {
-  return c.deployments.map((d, i) =>
-    metric(`${prefix}${i}`, key, { Environment: c.env, Deployment: d.name }, stat, label(d.name), visible),
+) {
+  return perInstance(
+    "Deployment",
+    c.deployments.map((d) => d.name),
+    c,
+    prefix,
+    key,
+    stat,
+    label,
+    visible,
   );
 }
 
@@ -122,4 +134,26 @@ export function logsWidget(
   return { type: "logs", title, width, height, sources, query, view: "table", columns };
 }
 
-/** Lay widgets out in rows no wider than CloudWatch's 24-unit grid. */
+/** Lay widget groups out in rows no wider than CloudWatch's 24-unit grid; each group starts a new row. */
+export function rows(...groups: WidgetSpec[][]): WidgetSpec[][] {
+  const out: WidgetSpec[][] = [];
+  for (const group of groups) {
+    let row: WidgetSpec[] = [];
+    let width = 0;
+    for (const w of group) {
+      if (width + w.width > 24) {
+        out.push(row);
+        row = [];
+        width = 0;
+      }
+      row.push(w);
+      width += w.width;
+    }
+    if (row.length) out.push(row);
+  }
+  return out;
+}
+
+export function usd(v: number): string {
+  return `$${v.toLocaleString("en-US")}`;
+}

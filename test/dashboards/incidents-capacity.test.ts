@@ -4,9 +4,10 @@
  * Logs Insights queries are the saved ones and read only fields the Lambdas write.
  */
 import { describe, expect, test } from "vitest";
-import { capacityDashboard, engineeringDashboard, executiveDashboard } from "../../dashboards/definitions";
+import { capacityDashboard } from "../../dashboards/capacity";
+import { engineeringDashboard } from "../../dashboards/engineering";
+import { executiveDashboard } from "../../dashboards/executive";
 import { incidentAndCapacityQueries, queryText } from "../../dashboards/logs-insights/queries";
-import { sampleGraph } from "../../dashboards/preview/render-html";
 import { allWidgets, type GraphWidgetSpec, type LogsWidgetSpec } from "../../dashboards/spec";
 import { runForecast } from "../../lambdas/capacity-forecast/run-forecast";
 import { runHeadroom } from "../../lambdas/capacity-forecast/run-headroom";
@@ -14,6 +15,7 @@ import { parseAlarmStateChange } from "../../lambdas/incident-recorder/alarm-eve
 import { applyChange } from "../../lambdas/incident-recorder/incidents";
 import { capacitySettings } from "../../lib/capacity/capacity-settings";
 import { loadConfig } from "../../lib/config/load";
+import { sampleGraph } from "../../scripts/dashboards-preview/render-html";
 import { stateChange } from "../incidents/support";
 
 const config = loadConfig("dev");

@@ -6,7 +6,7 @@
  */
 import { expect, test } from "vitest";
 import type { BmcSnapshot } from "../../core/snapshot";
-import { executiveDashboard } from "../../dashboards/definitions";
+import { executiveDashboard } from "../../dashboards/executive";
 import { logsInsightsQueries } from "../../dashboards/logs-insights/queries";
 import { allWidgets } from "../../dashboards/spec";
 import { assessSnapshots, FleetState } from "../../lambdas/telemetry-ingest/aggregates";
