@@ -6,7 +6,7 @@ import type { EnvironmentConfig } from "../core/config/schema";
 import { executiveIncidentRows } from "./incidents-capacity";
 import { sloBudgetRows } from "./slo-widgets";
 import { type DashboardSpec, dashboardName, type Query, type Threshold, type WidgetSpec } from "./spec";
-import { GPU_SPEND, spendLast30Days, spendVsDailyBudget, TOKEN_SPEND } from "./spend";
+import { burnRate, GPU_SPEND, spendLast30Days, spendVsDailyBudget, TOKEN_SPEND } from "./spend";
 import { type Context, context, expr, graph, HOUR, ids, perDeployment, rows, text, usd } from "./widgets";
 
 /** The platform SLA target the executive dashboard shows (docs/signal-catalog.md). */
@@ -55,11 +55,16 @@ function hourlyServiceRow(c: Context): WidgetSpec[] {
   ];
 }
 
-function dailySpendRow(c: Context): WidgetSpec[] {
+/** Spend per day in USD, and the spend alarms' hourly rate with their warn lines. */
+function spendRows(c: Context): WidgetSpec[][] {
   const hasAzure = c.deployments.length > 0;
+  const width = hasAzure ? 12 : 24;
   return [
-    ...(hasAzure ? [spendVsDailyBudget(c, TOKEN_SPEND, c.budgets.dailyTokenBudgetUsd)] : []),
-    spendVsDailyBudget(c, GPU_SPEND, c.budgets.dailyGpuBudgetUsd, hasAzure ? 12 : 24),
+    [
+      ...(hasAzure ? [spendVsDailyBudget(c, TOKEN_SPEND, c.budgets.dailyTokenBudgetUsd)] : []),
+      spendVsDailyBudget(c, GPU_SPEND, c.budgets.dailyGpuBudgetUsd, width),
+    ],
+    [...(hasAzure ? [burnRate(c, TOKEN_SPEND, HOUR, width)] : []), burnRate(c, GPU_SPEND, HOUR, width)],
   ];
 }
 
@@ -83,7 +88,7 @@ export function executiveDashboard(config: EnvironmentConfig): DashboardSpec {
       headlineRow(c),
       hourlyServiceRow(c),
       ...sloBudgetRows(config, "executive"),
-      dailySpendRow(c),
+      ...spendRows(c),
       ...executiveIncidentRows(c),
       [
         { type: "alarms", title: "Open P1 alarms (page: PagerDuty, 5 min)", width: 12, height: 4, tiers: ["P1"] },

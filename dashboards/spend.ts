@@ -7,7 +7,7 @@
 
 import { signalGraph } from "./signal-graph";
 import type { GraphWidgetSpec, Query } from "./spec";
-import { type Context, DAY, expr, graph, ids, metric, perDeployment, usd } from "./widgets";
+import { type Context, DAY, expr, graph, HOUR, ids, metric, perDeployment, usd } from "./widgets";
 
 /** Daily spend in USD as a hidden set of queries and the id of the visible total. */
 export interface Spend {
@@ -72,16 +72,21 @@ export function daysLeft(c: Context, spend: Spend, monthlyBudget: number): Graph
   );
 }
 
-/** The spend alarm's own metric per day (% of the daily budget) with its critical line. */
-export function burnRate(c: Context, spend: Spend): GraphWidgetSpec {
+/**
+ * The spend alarm's own metric (% of the daily budget, the period's spend projected to a day)
+ * with the lines of the levels evaluated over that period: per day the critical level (the last
+ * 24 h), per hour the warn level (the last hour's rate).
+ */
+export function burnRate(c: Context, spend: Spend, periodSeconds: typeof DAY | typeof HOUR = DAY, width = 8): GraphWidgetSpec {
   const gpu = spend.what === "GPU";
+  const per = periodSeconds === DAY ? "per day" : "per hour, projected to a day";
   return signalGraph(
     c.config,
-    gpu ? "GPU burn rate (% of the daily GPU budget)" : "Token burn rate per deployment (% of its daily budget)",
+    gpu ? `GPU burn rate ${per} (% of the daily GPU budget)` : `Token burn rate ${per}, per deployment (% of its daily budget)`,
     [{ signalId: gpu ? "gpu-spend" : "aoai-spend", fill: "above", ...(gpu ? { label: () => "burn rate (%)" } : {}) }],
     {
-      width: 8,
-      periodSeconds: DAY,
+      width,
+      periodSeconds,
       extraThresholds: [{ value: 100, label: "on budget", severity: "budget" }],
       yAxis: { min: 0, label: "%" },
     },
