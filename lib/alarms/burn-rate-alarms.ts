@@ -5,17 +5,8 @@
  * policy's tier, so an incident opens only while both windows burn and resolves on the same tier.
  */
 import { Duration, NestedStack } from "aws-cdk-lib";
-import {
-  Alarm,
-  AlarmRule,
-  AlarmState,
-  ComparisonOperator,
-  CompositeAlarm,
-  type IAlarm,
-  TreatMissingData,
-} from "aws-cdk-lib/aws-cloudwatch";
+import { Alarm, AlarmRule, AlarmState, type CompositeAlarm, type IAlarm } from "aws-cdk-lib/aws-cloudwatch";
 import { Construct } from "constructs";
-import { SUPPRESSOR_TIMING } from "../../core/catalog/composite";
 import { metricQueryOf } from "../../core/catalog/resolve";
 import {
   type BurnRateComposite,
@@ -28,8 +19,8 @@ import {
 import type { EnvironmentConfig } from "../../core/config/schema";
 import type { PagingTiers } from "../paging/paging-tiers";
 import { alarmConstructId, alarmRef } from "./alarm-ref";
-import { cdkMetric } from "./catalog-metric";
-import { addTierActions } from "./tier-actions";
+import { CDK_COMPARISON, CDK_TREAT_MISSING, cdkMetric } from "./catalog-metric";
+import { pagingComposite } from "./tier-actions";
 
 export interface BurnRateAlarmsProps {
   readonly config: EnvironmentConfig;
@@ -87,10 +78,10 @@ export class BurnRateAlarms extends Construct {
         alarmDescription: w.description,
         metric: cdkMetric(query, Duration.seconds(w.periodSeconds)),
         threshold: w.threshold,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        comparisonOperator: CDK_COMPARISON.GreaterThanThreshold,
         evaluationPeriods: w.evaluationPeriods,
         datapointsToAlarm: w.datapointsToAlarm,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        treatMissingData: CDK_TREAT_MISSING.notBreaching,
         // The composite pages; a window alone is not a page.
         actionsEnabled: false,
       });
@@ -109,19 +100,13 @@ export class BurnRateAlarms extends Construct {
       const suppressedBy = sloById(c.slo.slo).suppressedBy;
       const suppressor = suppressedBy ? props.suppressors?.[suppressedBy] : undefined;
       const scope = scopeOf(c.slo);
-      const composite = new CompositeAlarm(scope, `${alarmConstructId(c.name)}Composite`, {
-        compositeAlarmName: c.name,
-        alarmDescription: c.description,
-        alarmRule: AlarmRule.allOf(AlarmRule.fromAlarm(long, AlarmState.ALARM), AlarmRule.fromAlarm(short, AlarmState.ALARM)),
-        ...(suppressor
-          ? {
-              actionsSuppressor: suppressor,
-              actionsSuppressorWaitPeriod: Duration.seconds(SUPPRESSOR_TIMING.waitSeconds),
-              actionsSuppressorExtensionPeriod: Duration.seconds(SUPPRESSOR_TIMING.extensionSeconds),
-            }
-          : {}),
+      const composite = pagingComposite(scope, `${alarmConstructId(c.name)}Composite`, {
+        name: c.name,
+        description: c.description,
+        rule: AlarmRule.allOf(AlarmRule.fromAlarm(long, AlarmState.ALARM), AlarmRule.fromAlarm(short, AlarmState.ALARM)),
+        ...(suppressor ? { suppressor } : {}),
+        topic: paging.topicFor(c.tier),
       });
-      addTierActions(composite, paging.topicFor(c.tier));
       this.alarms.set(c.name, composite);
       this.compositeRefs.set(c.name, alarmRef(this, composite, c.name, scope === this));
     }

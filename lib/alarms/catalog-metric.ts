@@ -4,8 +4,9 @@
  * the same query (dashboards/signal-graph.ts), so a graph and its alarm cannot drift apart.
  */
 import type { Duration } from "aws-cdk-lib";
-import { type IMetric, MathExpression, Metric } from "aws-cdk-lib/aws-cloudwatch";
+import { ComparisonOperator, type IMetric, MathExpression, Metric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import type { MetricInput, metricQueryOf } from "../../core/catalog/resolve";
+import type { AlarmSpec } from "../../core/catalog/types";
 import { METRIC_NAMESPACE, METRICS } from "../../core/metric-registry";
 
 export type CatalogMetricQuery = NonNullable<ReturnType<typeof metricQueryOf>>;
@@ -27,3 +28,17 @@ export function cdkMetric(query: CatalogMetricQuery, period: Duration): IMetric 
   const usingMetrics = Object.fromEntries(Object.entries(query.inputs).map(([id, input]) => [id, metric(input)]));
   return new MathExpression({ expression: query.expression, usingMetrics, period, ...(query.label ? { label: query.label } : {}) });
 }
+
+/** The catalog's comparison operators and missing-data policies as CDK enums. */
+export const CDK_COMPARISON: Record<AlarmSpec["comparison"], ComparisonOperator> = {
+  GreaterThanThreshold: ComparisonOperator.GREATER_THAN_THRESHOLD,
+  GreaterThanOrEqualToThreshold: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+  LessThanThreshold: ComparisonOperator.LESS_THAN_THRESHOLD,
+  LessThanOrEqualToThreshold: ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+};
+export const CDK_TREAT_MISSING: Record<AlarmSpec["treatMissingData"], TreatMissingData> = {
+  missing: TreatMissingData.MISSING,
+  notBreaching: TreatMissingData.NOT_BREACHING,
+  breaching: TreatMissingData.BREACHING,
+  ignore: TreatMissingData.IGNORE,
+};

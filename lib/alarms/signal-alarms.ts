@@ -6,31 +6,21 @@
  * Pipeline alarms on AWS resources exist only when that resource was passed in.
  */
 import { Duration, NestedStack } from "aws-cdk-lib";
-import {
-  Alarm,
-  AlarmRule,
-  AlarmState,
-  ComparisonOperator,
-  CompositeAlarm,
-  type IAlarm,
-  type IMetric,
-  TreatMissingData,
-} from "aws-cdk-lib/aws-cloudwatch";
+import { Alarm, AlarmRule, AlarmState, type CompositeAlarm, type IAlarm, type IMetric } from "aws-cdk-lib/aws-cloudwatch";
 import { EventBus, Rule } from "aws-cdk-lib/aws-events";
 import { EventBus as EventBusTarget } from "aws-cdk-lib/aws-events-targets";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { SUPPRESSOR_TIMING } from "../../core/catalog/composite";
 import { metricQueryOf, resolveAlarms } from "../../core/catalog/resolve";
 import type { AlarmSpec, PipelineResource } from "../../core/catalog/types";
 import type { EnvironmentConfig } from "../../core/config/schema";
 import type { PagingTiers } from "../paging/paging-tiers";
 import { alarmConstructId, alarmRef } from "./alarm-ref";
 import { planAlarmStacks } from "./alarm-stacks";
-import { cdkMetric } from "./catalog-metric";
-import { addTierActions } from "./tier-actions";
+import { CDK_COMPARISON, CDK_TREAT_MISSING, cdkMetric } from "./catalog-metric";
+import { addTierActions, pagingComposite } from "./tier-actions";
 
 export interface SignalAlarmsProps {
   readonly config: EnvironmentConfig;
@@ -47,19 +37,6 @@ export interface SignalAlarmsProps {
 
 /** Detail-type and source of the optional remediation hook (the standard alarm state change event). */
 export const REMEDIATION_SIGNAL = { signalId: "gpu-temperature", level: "critical" } as const;
-
-const COMPARISON: Record<AlarmSpec["comparison"], ComparisonOperator> = {
-  GreaterThanThreshold: ComparisonOperator.GREATER_THAN_THRESHOLD,
-  GreaterThanOrEqualToThreshold: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-  LessThanThreshold: ComparisonOperator.LESS_THAN_THRESHOLD,
-  LessThanOrEqualToThreshold: ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
-};
-const MISSING: Record<AlarmSpec["treatMissingData"], TreatMissingData> = {
-  missing: TreatMissingData.MISSING,
-  notBreaching: TreatMissingData.NOT_BREACHING,
-  breaching: TreatMissingData.BREACHING,
-  ignore: TreatMissingData.IGNORE,
-};
 
 export class SignalAlarms extends Construct {
   /** Every alarm the catalog asked for and that was created, by alarm name (composites included). */
@@ -116,10 +93,10 @@ export class SignalAlarms extends Construct {
         alarmDescription: spec.description,
         metric,
         threshold: spec.threshold,
-        comparisonOperator: COMPARISON[spec.comparison],
+        comparisonOperator: CDK_COMPARISON[spec.comparison],
         evaluationPeriods: spec.evaluationPeriods,
         datapointsToAlarm: spec.datapointsToAlarm,
-        treatMissingData: MISSING[spec.treatMissingData],
+        treatMissingData: CDK_TREAT_MISSING[spec.treatMissingData],
         actionsEnabled: true,
       });
       metricAlarms.set(spec.name, alarm);
@@ -132,15 +109,13 @@ export class SignalAlarms extends Construct {
       const topic = this.topicFor(spec, paging);
       const suppressor = spec.suppressedByAlarm ? metricAlarms.get(spec.suppressedByAlarm) : undefined;
       if (spec.suppressedByAlarm && suppressor) {
-        const composite = new CompositeAlarm(scopeOf(spec), `${alarmConstructId(spec.name)}Paging`, {
-          compositeAlarmName: spec.pagingAlarmName,
-          alarmDescription: spec.description,
-          alarmRule: AlarmRule.fromAlarm(alarm, AlarmState.ALARM),
-          actionsSuppressor: suppressor,
-          actionsSuppressorWaitPeriod: Duration.seconds(SUPPRESSOR_TIMING.waitSeconds),
-          actionsSuppressorExtensionPeriod: Duration.seconds(SUPPRESSOR_TIMING.extensionSeconds),
+        const composite = pagingComposite(scopeOf(spec), `${alarmConstructId(spec.name)}Paging`, {
+          name: spec.pagingAlarmName,
+          description: spec.description,
+          rule: AlarmRule.fromAlarm(alarm, AlarmState.ALARM),
+          suppressor,
+          topic,
         });
-        addTierActions(composite, topic);
         register(spec.pagingAlarmName, composite, scopeOf(spec));
       } else {
         addTierActions(alarm, topic);
