@@ -7,9 +7,9 @@ import type { EnvironmentConfig } from "../core/config/schema";
 import { capacityForecastRows, capacityHeadroomRows } from "./incidents-capacity";
 import { alarmThreshold, signalGraph } from "./signal-graph";
 import { sloBudgetRows } from "./slo-widgets";
-import { type DashboardSpec, dashboardName, type WidgetSpec } from "./spec";
+import type { DashboardSpec, WidgetSpec } from "./spec";
 import { burnRate, daysLeft, GPU_SPEND, TOKEN_SPEND } from "./spend";
-import { type Context, context, DAY, expr, graph, HOUR, ids, perCluster, perDeployment, rows, text, usd, WEEK } from "./widgets";
+import { type Context, context, DAY, dashboard, expr, graph, HOUR, ids, perCluster, perDeployment, usd, WEEK } from "./widgets";
 
 function quotaRows(c: Context): WidgetSpec[][] {
   if (!c.deployments.length) return [];
@@ -80,25 +80,14 @@ function gpuRow(c: Context): WidgetSpec[] {
 export function capacityDashboard(config: EnvironmentConfig): DashboardSpec {
   const c = context(config);
   const b = c.budgets;
-  return {
-    id: "capacity",
-    name: dashboardName(c.env, "capacity"),
-    title: `FleetWatch ${c.env} — capacity`,
-    question: "When do we need to scale?",
-    start: "-P180D",
-    periodSeconds: DAY,
-    variables: [],
-    rows: rows(
-      [
-        text(
-          `# When do we need to scale? (${c.env})\nQuota usage and headroom per deployment, budget burn and days of budget left, growth. Daily, 180 days. Budgets: tokens ${usd(b.dailyTokenBudgetUsd)}/day and ${usd(b.monthlyTokenBudgetUsd)}/month; GPUs ${usd(b.dailyGpuBudgetUsd)}/day and ${usd(b.monthlyGpuBudgetUsd)}/month at ${usd(b.gpuHourUsd)}/GPU-hour.`,
-        ),
-      ],
-      ...quotaRows(c),
-      ...capacityHeadroomRows(c),
-      ...sloBudgetRows(config, "capacity"),
-      gpuRow(c),
-      ...capacityForecastRows(c),
-    ),
-  };
+  return dashboard(
+    c,
+    "capacity",
+    `Quota usage and headroom per deployment, budget burn and days of budget left, growth. Daily, 180 days. Budgets: tokens ${usd(b.dailyTokenBudgetUsd)}/day and ${usd(b.monthlyTokenBudgetUsd)}/month; GPUs ${usd(b.dailyGpuBudgetUsd)}/day and ${usd(b.monthlyGpuBudgetUsd)}/month at ${usd(b.gpuHourUsd)}/GPU-hour.`,
+    ...quotaRows(c),
+    ...capacityHeadroomRows(c),
+    ...sloBudgetRows(config, "capacity"),
+    gpuRow(c),
+    ...capacityForecastRows(c),
+  );
 }

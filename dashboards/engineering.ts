@@ -9,10 +9,11 @@ import type { MetricKey } from "../core/metric-registry";
 import { engineeringIncidentRows } from "./incidents-capacity";
 import { type LogsQuerySpec, logsInsightsQueries, queryText } from "./logs-insights/queries";
 import { signalGraph } from "./signal-graph";
-import { type DashboardSpec, dashboardName, type LogsWidgetSpec, type WidgetSpec } from "./spec";
+import type { DashboardSpec, LogsWidgetSpec, WidgetSpec } from "./spec";
 import {
   type Context,
   context,
+  dashboard,
   envMetric,
   expr,
   graph,
@@ -21,7 +22,6 @@ import {
   NODE_PATTERN,
   perCluster,
   perDeployment,
-  rows,
   text,
 } from "./widgets";
 
@@ -250,27 +250,16 @@ function pipelineRow(c: Context): WidgetSpec[] {
 
 export function engineeringDashboard(config: EnvironmentConfig): DashboardSpec {
   const c = context(config);
-  return {
-    id: "engineering",
-    name: dashboardName(c.env, "engineering"),
-    title: `FleetWatch ${c.env} — engineering`,
-    question: "What needs my attention?",
-    start: "-PT3H",
-    periodSeconds: 60,
-    variables: [{ id: "node", label: "Node (BMC) for the drill-down, a regex", pattern: NODE_PATTERN, defaultValue: "." }],
-    rows: rows(
-      [
-        text(
-          `# What needs my attention? (${c.env})\nFleet aggregates per cluster (1-minute, real time), the hottest and most throttled GPUs from the ingest logs, and a node drill-down: type a BMC into the **Node** variable. Saved queries: Logs Insights → Queries → FleetWatch-${c.env}.`,
-        ),
-      ],
-      ...gpuRows(c),
-      chassisRow(c),
-      bmcRow(c),
-      drillDownRow(),
-      ...engineeringIncidentRows(),
-      ...azureRows(c),
-      pipelineRow(c),
-    ),
-  };
+  return dashboard(
+    c,
+    "engineering",
+    `Fleet aggregates per cluster (1-minute, real time), the hottest and most throttled GPUs from the ingest logs, and a node drill-down: type a BMC into the **Node** variable. Saved queries: Logs Insights → Queries → FleetWatch-${c.env}.`,
+    ...gpuRows(c),
+    chassisRow(c),
+    bmcRow(c),
+    drillDownRow(),
+    ...engineeringIncidentRows(),
+    ...azureRows(c),
+    pipelineRow(c),
+  );
 }

@@ -7,7 +7,7 @@
 
 import { signalGraph } from "./signal-graph";
 import type { GraphWidgetSpec, Query } from "./spec";
-import { type Context, DAY, expr, graph, HOUR, ids, metric, perDeployment, usd } from "./widgets";
+import { type Context, DAY, expr, graph, type HOUR, ids, metric, perDeployment, usd } from "./widgets";
 
 /** Daily spend in USD as a hidden set of queries and the id of the visible total. */
 export interface Spend {

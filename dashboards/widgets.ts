@@ -1,6 +1,16 @@
 import type { EnvironmentConfig } from "../core/config/schema";
 import type { MetricDimension, MetricKey } from "../core/metric-registry";
-import type { ExpressionQuery, GraphWidgetSpec, LogsWidgetSpec, MetricQuery, Query, WidgetSpec } from "./spec";
+import {
+  type DashboardId,
+  type DashboardSpec,
+  dashboardName,
+  type ExpressionQuery,
+  type GraphWidgetSpec,
+  type LogsWidgetSpec,
+  type MetricQuery,
+  type Query,
+  type WidgetSpec,
+} from "./spec";
 
 export const HOUR = 3600;
 export const DAY = 86_400;
@@ -156,4 +166,31 @@ export function rows(...groups: WidgetSpec[][]): WidgetSpec[][] {
 
 export function usd(v: number): string {
   return `$${v.toLocaleString("en-US")}`;
+}
+
+/** What each dashboard answers, over which default range and period (docs/dashboards.md's table). */
+const FRAMES: Readonly<Record<DashboardId, Pick<DashboardSpec, "question" | "start" | "periodSeconds" | "variables">>> = {
+  executive: { question: "How is the AI platform doing?", start: "-P90D", periodSeconds: HOUR, variables: [] },
+  engineering: {
+    question: "What needs my attention?",
+    start: "-PT3H",
+    periodSeconds: 60,
+    variables: [{ id: "node", label: "Node (BMC) for the drill-down, a regex", pattern: NODE_PATTERN, defaultValue: "." }],
+  },
+  capacity: { question: "When do we need to scale?", start: "-P180D", periodSeconds: DAY, variables: [] },
+};
+
+/**
+ * A dashboard of this environment: named FleetWatch-<env>-<id>, titled after its id, opened by a
+ * heading that asks its question followed by `intro`, rows laid out on the grid.
+ */
+export function dashboard(c: Context, id: DashboardId, intro: string, ...groups: WidgetSpec[][]): DashboardSpec {
+  const frame = FRAMES[id];
+  return {
+    id,
+    name: dashboardName(c.env, id),
+    title: `FleetWatch ${c.env} — ${id}`,
+    ...frame,
+    rows: rows([text(`# ${frame.question} (${c.env})\n${intro}`)], ...groups),
+  };
 }

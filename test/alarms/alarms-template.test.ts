@@ -5,17 +5,11 @@ import { synthAlarms } from "./support";
 
 type Resource = { Properties: Record<string, unknown> };
 type Missing = "missing" | "notBreaching" | "breaching";
-type Row = [
-  signal: string,
-  level: "warn" | "critical",
-  scope: "cluster" | "deployment" | "environment",
-  threshold: number,
-  m: number,
-  n: number,
-  missing: Missing,
-  tier: "P1" | "P2" | "P3",
-  suppressed?: "suppressed",
-];
+type Tier = "P1" | "P2" | "P3";
+type Level = "warn" | "critical";
+type Scope = "cluster" | "deployment" | "environment";
+/** signal, level, scope, threshold, M, N, TreatMissingData, tier, and whether a composite pages for it. */
+type Row = readonly [string, Level, Scope, number, number, number, Missing, Tier, "suppressed"?];
 
 /** README.md's alarm table, with the tiers of an environment whose SLOs are all on. */
 const EXPECTED_ALARMS: readonly Row[] = [

@@ -139,24 +139,14 @@ describe("forecast and headroom panels", () => {
     await runForecast(settings, { history: { daily }, sink, log }, new Date("2026-11-23T00:15:00Z"), {
       capacity: new Map(settings.deployments.map((d) => [d.name, { skuName: "Standard", capacity: 1 }])),
     });
-    await runHeadroom(
-      settings,
-      {
-        quota: {
-          read: async () => [
-            {
-              region: "swedencentral",
-              usages: [{ name: "OpenAI.Standard.gpt-4o", currentValue: 1, limit: 2 }],
-              models: [],
-              deployments: [{ account: "a", deployment: settings.deployments[0]!.name, model: "gpt-4o", skuName: "Standard", capacity: 1 }],
-            },
-          ],
-        },
-        sink,
-        log,
-      },
-      new Date(),
-    );
+    // One regional quota row with one FleetWatch deployment in it: enough for every headroom field.
+    const quotaRow = {
+      region: "swedencentral",
+      usages: [{ name: "OpenAI.Standard.gpt-4o", currentValue: 1, limit: 2 }],
+      models: [],
+      deployments: [{ account: "a", deployment: settings.deployments[0]!.name, model: "gpt-4o", skuName: "Standard", capacity: 1 }],
+    };
+    await runHeadroom(settings, { quota: { read: async () => [quotaRow] }, sink, log }, new Date());
     const queries = incidentAndCapacityQueries().filter((q) => q.sources.includes("capacity-forecast"));
     expect(queries.map((q) => q.id).sort()).toEqual(["forecast-backtest", "forecast-crossings", "quota-headroom"]);
     for (const q of queries) {
