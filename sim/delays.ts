@@ -6,7 +6,7 @@
  * changes every run (docs/simulation.md explains how to test a different assumption).
  */
 import { PIPELINE_MAPPING_SETTINGS } from "../dev-support/event-source-mapping";
-import type { Rng } from "./random";
+import type { Rng } from "../dev-support/random";
 
 export type Distribution =
   /** Log-normal from its median and 95th percentile, capped at `maxS`. */
