@@ -22,7 +22,13 @@ const account = azure.accounts[0]?.resourceId ?? "";
 const workspace = azure.workspaces[0];
 if (!workspace) throw new Error("config/dev.json has no workspace");
 const RG = "/subscriptions/00000000-0000-4000-8000-0000000000a1/resourceGroups/rg-ai-dev";
-const CLIENT_SECRET = "cl13nt~S3cret.value-that-must-never-leak";
+/** The service principal FleetWatch's Azure-side provisioner signs in as (its secret must never leak). */
+const PRINCIPAL = {
+  tenantId: azure.tenantId,
+  clientId: "11111111-2222-4333-8444-555555555555",
+  clientSecret: "cl13nt~S3cret.value-that-must-never-leak",
+};
+const CLIENT_SECRET = PRINCIPAL.clientSecret;
 const TOKEN = "intake-token-7f3a9c1e5b2d4f6a8c0e2b4d6f8a0c2e";
 const CREDS_SECRET = "fleetwatch/dev/azure-sp";
 const TOKEN_SECRET = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:fleetwatch-dev-intake-token-AbCdEf";
@@ -67,11 +73,7 @@ async function rig(
   } = {},
 ): Promise<Rig> {
   const arm = await new AzureArmFake({
-    principal: {
-      tenantId: azure?.tenantId ?? "",
-      clientId: "11111111-2222-4333-8444-555555555555",
-      clientSecret: options.clientSecretInAzure ?? CLIENT_SECRET,
-    },
+    principal: { ...PRINCIPAL, clientSecret: options.clientSecretInAzure ?? CLIENT_SECRET },
     resourceGroups: [RG],
     accounts: [account],
     workspaces: [
@@ -86,11 +88,7 @@ async function rig(
   const aws = await new AwsFake({
     topics: [],
     secrets: {
-      [CREDS_SECRET]: JSON.stringify({
-        tenantId: azure?.tenantId,
-        clientId: "11111111-2222-4333-8444-555555555555",
-        clientSecret: CLIENT_SECRET,
-      }),
+      [CREDS_SECRET]: JSON.stringify(PRINCIPAL),
       [TOKEN_SECRET]: TOKEN,
     },
   }).start();
@@ -327,7 +325,7 @@ describe("Custom::AzureMonitorProvisioning against the Azure fake", () => {
     });
     const { ClientSecretCredential } = await import("@azure/identity");
     const { MonitorClient } = await import("@azure/arm-monitor");
-    const credential = new ClientSecretCredential(azure?.tenantId ?? "", "11111111-2222-4333-8444-555555555555", CLIENT_SECRET, {
+    const credential = new ClientSecretCredential(PRINCIPAL.tenantId, PRINCIPAL.clientId, PRINCIPAL.clientSecret, {
       authorityHost: r.arm.url,
       disableInstanceDiscovery: true,
       tlsOptions: { ca: r.arm.ca },
