@@ -5,8 +5,7 @@
  * counts and durations (EMF). Open incidents (and the last OK, for the flap rule) sit in a small
  * DynamoDB table, one item per alarm. See docs/dashboards.md, "Incidents".
  */
-import { Duration, RemovalPolicy } from "aws-cdk-lib";
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from "aws-cdk-lib/aws-dynamodb";
+import { Duration } from "aws-cdk-lib";
 import { Match, Rule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { Construct } from "constructs";
@@ -14,6 +13,7 @@ import type { EnvironmentConfig } from "../../core/config/schema";
 import { INCIDENT_TABLE_KEYS } from "../../core/contracts/table-keys";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { logRetention } from "../constructs/retention";
+import { StateTable } from "../constructs/state-table";
 
 export interface IncidentRecorderProps {
   readonly config: EnvironmentConfig;
@@ -32,7 +32,7 @@ export function alarmNamePrefix(environment: string): string {
 
 export class IncidentRecorder extends Construct {
   readonly function: FleetWatchFunction;
-  readonly table: TableV2;
+  readonly table: StateTable;
   readonly rule: Rule;
 
   constructor(scope: Construct, id: string, props: IncidentRecorderProps) {
@@ -40,14 +40,10 @@ export class IncidentRecorder extends Construct {
     const { config } = props;
     const flapWindow = props.flapWindow ?? Duration.minutes(15);
 
-    this.table = new TableV2(this, "OpenIncidents", {
-      partitionKey: { name: INCIDENT_TABLE_KEYS.partitionKey, type: AttributeType.STRING },
-      billing: Billing.onDemand(),
-      encryption: TableEncryptionV2.awsManagedKey(),
+    // Only open incidents and the flap window live here; the history is in the log group.
+    this.table = new StateTable(this, "OpenIncidents", {
+      partitionKey: INCIDENT_TABLE_KEYS.partitionKey,
       timeToLiveAttribute: INCIDENT_TABLE_KEYS.ttlAttribute,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // Only open incidents and the flap window live here; the history is in the log group.
-      removalPolicy: RemovalPolicy.DESTROY,
     });
 
     this.function = new FleetWatchFunction(this, "Function", {
