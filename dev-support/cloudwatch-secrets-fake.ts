@@ -1,13 +1,14 @@
 /**
  * Local stand-ins for the AWS APIs the Azure poller calls and no emulator covers here: CloudWatch
  * PutMetricData (JSON 1.0, X-Amz-Target GraniteServiceVersion20100801.PutMetricData) and Secrets
- * Manager GetSecretValue (JSON 1.1). They enforce PutMetricData's documented limits (1,000 datums,
+ * Manager GetSecretValue (JSON 1.1, answered by the shared SecretsManagerFake). They enforce PutMetricData's documented limits (1,000 datums,
  * 30 dimensions, finite values, timestamps two weeks back to two hours ahead, no AWS/ namespace).
  * Used by the Azure poller's tests and by the simulator (which streams accepted datums into its
  * metric store through `onDatum`). DynamoDB is the real emulator (dynalite).
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { SECRETS_MANAGER_CONTENT_TYPE, SECRETS_MANAGER_TARGET_PREFIX, SecretsManagerFake } from "./secrets-manager-fake";
 
 export interface ReceivedDatum {
   readonly namespace: string;
@@ -28,7 +29,9 @@ export class AwsFake {
   readonly datums: ReceivedDatum[] = [];
   /** PutMetricData calls refused with a 400 (limits). */
   rejected = 0;
-  readonly secrets = new Map<string, string>();
+  /** Secrets Manager: the shared fake (secrets-manager-fake.ts); `secrets` is its name -> value map. */
+  readonly secretsManager = new SecretsManagerFake();
+  readonly secrets = this.secretsManager.secrets;
   /** Bodies of every request, to prove no secret went anywhere it should not. */
   readonly bodies: string[] = [];
   putMetricDataFailures = 0;
@@ -98,26 +101,11 @@ export class AwsFake {
           }
           return send(200, {});
         }
-        if (target === "secretsmanager.GetSecretValue") {
-          const { SecretId } = JSON.parse(text) as { SecretId: string };
-          const value = this.secrets.get(SecretId);
-          if (value === undefined)
-            return send(
-              400,
-              { __type: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret." },
-              "application/x-amz-json-1.1",
-            );
-          return send(
-            200,
-            {
-              ARN: `arn:aws:secretsmanager:eu-west-1:111111111111:secret:${SecretId}-AbCdEf`,
-              Name: SecretId,
-              SecretString: value,
-              VersionId: "v1",
-              CreatedDate: 1_700_000_000,
-            },
-            "application/x-amz-json-1.1",
-          );
+        const [service, operation = ""] = target.split(".");
+        if (service === SECRETS_MANAGER_TARGET_PREFIX) {
+          const answer = this.secretsManager.answer(operation, JSON.parse(text || "{}"));
+          if (answer.errorType) res.setHeader("x-amzn-errortype", answer.errorType);
+          return send(answer.status, answer.body, SECRETS_MANAGER_CONTENT_TYPE);
         }
         send(400, { __type: "UnknownOperationException", message: `unsupported ${target}` });
       });
