@@ -35,10 +35,8 @@ export class IncidentRecorder extends Construct {
   readonly table: StateTable;
   readonly rule: Rule;
 
-  constructor(scope: Construct, id: string, props: IncidentRecorderProps) {
+  constructor(scope: Construct, id: string, { config, flapWindow = Duration.minutes(15) }: IncidentRecorderProps) {
     super(scope, id);
-    const { config } = props;
-    const flapWindow = props.flapWindow ?? Duration.minutes(15);
 
     // Only open incidents and the flap window live here; the history is in the log group.
     this.table = new StateTable(this, "OpenIncidents", {
