@@ -4,7 +4,7 @@
  * instance (cluster or deployment), composite-alarm wiring for suppressed signals. Pure.
  */
 
-import { ConfigError } from "../config/parse";
+import { ConfigError } from "../config/config-error";
 import type { EnvironmentConfig } from "../config/schema";
 import { METRICS } from "../metric-registry";
 import { SIGNALS } from "./signals";
