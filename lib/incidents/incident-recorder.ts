@@ -11,6 +11,7 @@ import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../core/config/schema";
 import { INCIDENT_TABLE_KEYS } from "../../core/contracts/table-keys";
+import { alarmNamePrefix } from "../constructs/alarm-name-prefix";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { logRetention } from "../constructs/retention";
 import { StateTable } from "../constructs/state-table";
@@ -23,11 +24,6 @@ export interface IncidentRecorderProps {
    * @default Duration.minutes(15)
    */
   readonly flapWindow?: Duration;
-}
-
-/** Alarm names of one environment start with this (core/catalog/resolve.ts, alarmName). */
-export function alarmNamePrefix(environment: string): string {
-  return `FleetWatch/${environment}/`;
 }
 
 export class IncidentRecorder extends Construct {

@@ -22,6 +22,7 @@ import { Construct } from "constructs";
 import type { Tier } from "../../core/catalog/types";
 import { ConfigError } from "../../core/config/config-error";
 import type { EnvironmentConfig } from "../../core/config/schema";
+import { alarmNamePrefix } from "../constructs/alarm-name-prefix";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { RESERVED_CONCURRENCY } from "../constructs/invoke-limits";
 import { acknowledgeNag } from "../constructs/nag";
@@ -75,7 +76,7 @@ export class PagingTiers extends Construct {
       "cloudwatch.amazonaws.com": stack.formatArn({
         service: "cloudwatch",
         resource: "alarm",
-        resourceName: `FleetWatch/${config.name}/*`,
+        resourceName: `${alarmNamePrefix(config.name)}*`,
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       }),
       // Chatbot is scoped to the account only: its calls are not documented to carry aws:SourceArn.

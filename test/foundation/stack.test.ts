@@ -4,6 +4,7 @@ import { Bucket } from "aws-cdk-lib/aws-s3";
 import { describe, expect, test } from "vitest";
 import { buildApp } from "../../lib/app";
 import { loadConfig } from "../../lib/config/load";
+import { alarmNamePrefix } from "../../lib/constructs/alarm-name-prefix";
 import { acknowledgeNag } from "../../lib/constructs/nag";
 import { synthEnvironment } from "../support/synth";
 
@@ -15,6 +16,15 @@ describe.each(["dev", "prod"])("FleetWatch-%s stack", (envName) => {
     expect(stack.stackName).toBe(`FleetWatch-${envName}`);
     expect(stack.account).toBe(config.account);
     expect(stack.region).toBe(config.region);
+  });
+
+  test("every alarm carries the environment's name prefix the incident rule and the paging key match on", () => {
+    const alarms = [
+      ...Object.values(template.findResources("AWS::CloudWatch::Alarm")),
+      ...Object.values(template.findResources("AWS::CloudWatch::CompositeAlarm")),
+    ].map((a) => a.Properties.AlarmName);
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const name of alarms) expect(typeof name === "string" && name.startsWith(alarmNamePrefix(envName)), String(name)).toBe(true);
   });
 
   test("every Lambda runs nodejs22.x on arm64 with memory and timeout set", () => {
