@@ -19,10 +19,10 @@ import { Subscription, type SubscriptionProps, SubscriptionProtocol, Topic } fro
 import { EmailSubscription, LambdaSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { alarmNamePrefix } from "../../core/catalog/alarm-names";
 import type { Tier } from "../../core/catalog/types";
 import { ConfigError } from "../../core/config/config-error";
 import type { EnvironmentConfig } from "../../core/config/schema";
-import { alarmNamePrefix } from "../constructs/alarm-name-prefix";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { RESERVED_CONCURRENCY } from "../constructs/invoke-limits";
 import { acknowledgeNag } from "../constructs/nag";

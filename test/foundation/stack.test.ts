@@ -2,9 +2,9 @@ import { App } from "aws-cdk-lib";
 import { Match } from "aws-cdk-lib/assertions";
 import { Bucket } from "aws-cdk-lib/aws-s3";
 import { describe, expect, test } from "vitest";
+import { alarmNamePrefix } from "../../core/catalog/alarm-names";
 import { buildApp } from "../../lib/app";
 import { loadConfig } from "../../lib/config/load";
-import { alarmNamePrefix } from "../../lib/constructs/alarm-name-prefix";
 import { acknowledgeNag } from "../../lib/constructs/nag";
 import { synthEnvironment } from "../support/synth";
 
