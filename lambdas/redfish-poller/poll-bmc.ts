@@ -5,7 +5,8 @@
 import type { Dispatcher } from "undici";
 import { type BmcSnapshot, SNAPSHOT_SCHEMA_ID, type SnapshotStatus } from "../../core/snapshot";
 import { collect, type ReportNote, type ResourceMap } from "../shared/redfish/collect";
-import { type Normalised, normaliseBmc, type ThrottleCounters } from "../shared/redfish/normalise";
+import { type Normalised, normaliseBmc } from "../shared/redfish/normalise/normalise-bmc";
+import type { ThrottleCounters } from "../shared/redfish/normalise/throttle";
 import { linkOf } from "../shared/redfish/odata";
 import { BmcClient, type Credentials } from "./redfish-client";
 
