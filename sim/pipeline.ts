@@ -131,6 +131,7 @@ export class Pipeline {
       requestTimeoutMs: config.redfish.requestTimeoutMs,
       concurrency: config.redfish.concurrency,
       intervalSeconds: config.redfish.intervalSeconds,
+      gpuTemperatureCriticalC: gpuTemperatureThresholds(config).criticalC,
       clusters: fleet.clusters().map((c) => ({
         name: c.name,
         bmcs: c.bmcs,

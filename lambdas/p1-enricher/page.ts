@@ -4,6 +4,7 @@
  * back a page: the original message goes out with a note saying why it has no node.
  */
 import { parseAlarmName, signalById } from "../../core/catalog";
+import type { OffenderThresholds } from "../../core/contracts/p1-enricher-settings";
 import type { BmcSnapshot } from "../../core/snapshot";
 import { alarmSubject, type CloudWatchAlarmMessage, enrichAlarmMessage, parseAlarmMessage } from "./alarm-message";
 import { findOffenders } from "./offenders";
@@ -15,6 +16,8 @@ export interface PageDependencies {
   readonly log?: (message: string, fields: Record<string, unknown>) => void;
   /** Minutes of snapshots before the state change to look at. */
   readonly windowMinutes: number;
+  /** This environment's resolved thresholds (catalog levels with config.thresholds applied), from the construct. */
+  readonly thresholds: OffenderThresholds;
   /** The alarm's state now (CloudWatch DescribeAlarms); undefined when it cannot be read. */
   readonly currentState?: (alarmName: string) => Promise<AlarmStateNow | undefined>;
 }
@@ -86,8 +89,12 @@ async function enrich(message: CloudWatchAlarmMessage, deps: PageDependencies): 
   const signal = parsed ? signalById(parsed.signalId) : undefined;
   if (!parsed || !signal?.offenders || !parsed.cluster) return message;
   if (!deps.readWindow) return enrichAlarmMessage(message, [], "node detail unavailable: no telemetry stream wired to the enricher");
-  const threshold =
-    typeof message.Trigger?.Threshold === "number" ? message.Trigger.Threshold : (signal.levels[parsed.level]?.threshold ?? 0);
+  // The alarm's own threshold; else the environment's resolved level (never the catalog default:
+  // config.thresholds may have moved it).
+  const threshold = typeof message.Trigger?.Threshold === "number" ? message.Trigger.Threshold : deps.thresholds[signal.id]?.[parsed.level];
+  if (threshold === undefined) {
+    return enrichAlarmMessage(message, [], `node detail unavailable: no ${parsed.level} threshold known for ${signal.id}`);
+  }
   try {
     const to = new Date(Date.parse(message.StateChangeTime.replace(/\+0000$/, "Z")) || Date.now());
     const from = new Date(to.getTime() - deps.windowMinutes * 60_000);

@@ -31,6 +31,8 @@ export interface PollSettings {
   readonly deadline: number;
   readonly maxBodyBytes?: number;
   readonly perBmcConcurrency?: number;
+  /** A GPU above this (°C) is a problem: the environment's gpu-temperature critical level (normalise-bmc.ts). */
+  readonly gpuHotC?: number;
   /** Clock (tests). */
   readonly now?: () => number;
 }
@@ -83,7 +85,7 @@ export async function pollBmc(target: PollTarget, settings: PollSettings, memory
         status = collected.fatal === "auth" ? "auth_failed" : unreachable(collected.fatal) ? "unreachable" : "error";
         if (collected.responses === 0 && memory.map) memory.map.stale = true;
       } else {
-        normalised = normaliseBmc(collected.store, { previousThrottle: memory.throttle });
+        normalised = normaliseBmc(collected.store, { previousThrottle: memory.throttle, gpuHotC: settings.gpuHotC });
         memory.throttle = normalised.throttleCounters;
         if (collected.responses === 0) status = "unreachable";
         else if (errors.length) status = normalised.components.length ? "partial" : "error";

@@ -112,7 +112,12 @@ export async function runShard(event: ShardEvent, deps: ShardDeps): Promise<Shar
       }
       return pollBmc(
         target,
-        { dispatcher: deps.dispatcherFor(target.clusterIndex), requestTimeoutMs: inventory.requestTimeoutMs, deadline },
+        {
+          dispatcher: deps.dispatcherFor(target.clusterIndex),
+          requestTimeoutMs: inventory.requestTimeoutMs,
+          deadline,
+          gpuHotC: inventory.gpuTemperatureCriticalC,
+        },
         memory,
       );
     },

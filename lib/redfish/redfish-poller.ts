@@ -24,6 +24,7 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from "a
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
+import { gpuTemperatureThresholds } from "../../core/catalog/gpu-temperature-thresholds";
 import type { EnvironmentConfig } from "../../core/config/schema";
 import { buildInventory, type Inventory } from "../../core/contracts/redfish-inventory";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
@@ -60,6 +61,7 @@ export class RedfishPoller extends Construct {
       requestTimeoutMs: redfish.requestTimeoutMs,
       concurrency: redfish.concurrency,
       intervalSeconds: redfish.intervalSeconds,
+      gpuTemperatureCriticalC: gpuTemperatureThresholds(config).criticalC,
       clusters: redfish.clusters.map((c, i) => ({
         name: c.name,
         bmcs: c.bmcs,
