@@ -8,6 +8,7 @@ import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwa
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { LambdaFunctionURLEvent, APIGatewayProxyStructuredResultV2 as LambdaFunctionURLResult } from "aws-lambda";
 import { z } from "zod";
+import { type Environment, readEnvironment } from "../shared/environment";
 import { type EntraSettings, entraVerifier } from "./entra-token";
 import { handleIntake, type IntakePorts } from "./intake";
 import { originOfTopic, type Tier, type TierNotification } from "./routing";
@@ -33,10 +34,8 @@ const EnvSchema = z.object({
   STALENESS_ALARM_NAME: z.string().min(1).optional(),
 });
 
-export function environmentFrom(env: NodeJS.ProcessEnv): IntakeEnvironment {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) throw new Error(`azure-alert-intake environment is invalid: ${z.prettifyError(parsed.error)}`);
-  const e = parsed.data;
+export function environmentFrom(env: Environment): IntakeEnvironment {
+  const e = readEnvironment("azure-alert-intake", EnvSchema, env);
   const entra =
     e.ENTRA_TENANT_ID && e.ENTRA_AUDIENCE
       ? {

@@ -10,6 +10,7 @@ import { ClientSecretCredential, type ClientSecretCredentialOptions } from "@azu
 import type { Context } from "aws-lambda";
 import { request } from "undici";
 import { z } from "zod";
+import { type Environment, readEnvironment } from "../shared/environment";
 import { type ArmClientOptions, createArmPort } from "./arm-adapter";
 import { type CustomResourceEvent, type CustomResourceResponse, handleCustomResource, redactor } from "./custom-resource";
 
@@ -123,19 +124,21 @@ export const handler = async (event: CustomResourceEvent, context: Context): Pro
   await cached(event, context);
 };
 
-function handlerFromEnvironment(env: NodeJS.ProcessEnv): ReturnType<typeof createProvisionerHandler> {
-  const need = (key: string) => {
-    const value = env[key];
-    if (!value) throw new Error(`environment variable ${key} is not set`);
-    return value;
-  };
-  // Sovereign clouds: Entra ID and ARM endpoints come from config.azure.cloud via the construct.
-  const resourceManager = env.AZURE_RESOURCE_MANAGER ?? "https://management.azure.com";
+/** Set by lib/azure-side; the endpoints follow config.azure.cloud (sovereign clouds). */
+const VariablesSchema = z.object({
+  AZURE_CREDENTIALS_SECRET: z.string().min(1),
+  INTAKE_TOKEN_SECRET_ARN: z.string().min(1),
+  AZURE_RESOURCE_MANAGER: z.url(),
+  AZURE_AUTHORITY_HOST: z.url(),
+});
+
+function handlerFromEnvironment(env: Environment): ReturnType<typeof createProvisionerHandler> {
+  const e = readEnvironment("azure-monitor-provisioner", VariablesSchema, env);
   return createProvisionerHandler({
-    env: { azureCredentialsSecret: need("AZURE_CREDENTIALS_SECRET"), intakeTokenSecret: need("INTAKE_TOKEN_SECRET_ARN") },
+    env: { azureCredentialsSecret: e.AZURE_CREDENTIALS_SECRET, intakeTokenSecret: e.INTAKE_TOKEN_SECRET_ARN },
     secrets: new SecretsProvider(),
     logger: new Logger(),
-    arm: { endpoint: resourceManager, scope: `${resourceManager.replace(/\/+$/, "")}/.default` },
-    credential: { authorityHost: env.AZURE_AUTHORITY_HOST ?? "https://login.microsoftonline.com" },
+    arm: { endpoint: e.AZURE_RESOURCE_MANAGER, scope: `${e.AZURE_RESOURCE_MANAGER.replace(/\/+$/, "")}/.default` },
+    credential: { authorityHost: e.AZURE_AUTHORITY_HOST },
   });
 }

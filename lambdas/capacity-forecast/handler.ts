@@ -5,14 +5,18 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { ClientSecretCredential } from "@azure/identity";
 import { z } from "zod";
-import { parseCapacitySettings, SETTINGS_ENV_VAR } from "../../core/contracts/capacity-forecast-settings";
+import { CapacitySettingsSchema, SETTINGS_ENV_VAR } from "../../core/contracts/capacity-forecast-settings";
 import { ServicePrincipalSource } from "../azure-openai-poller/adapters/secret";
+import { jsonVariable, readEnvironment } from "../shared/environment";
 import { ArmQuotaReader } from "./adapters/arm-quota";
 import { CloudWatchMetrics } from "./adapters/cloudwatch";
 import { runForecast } from "./run-forecast";
 import { runHeadroom } from "./run-headroom";
 
-const settings = parseCapacitySettings(process.env[SETTINGS_ENV_VAR]);
+/** Written by lib/capacity at synth time. */
+const settings = readEnvironment("capacity-forecast", z.object({ [SETTINGS_ENV_VAR]: jsonVariable(CapacitySettingsSchema) }))[
+  SETTINGS_ENV_VAR
+];
 const logger = new Logger();
 const cloudwatch = new CloudWatchMetrics();
 const log = (message: string, fields: Record<string, unknown>) => logger.info(message, fields);
