@@ -55,6 +55,9 @@ export function createHandler(parts: HandlerParts) {
     const aggregatesOutsideCloudWatchWindow = publishAggregates(parts.metrics, result.assessment.groups, now);
     publishRejections(parts.metrics, parts.environment, result.stats.pointsRejected, now);
     parts.logger.info("fleetwatch.ingest_batch", { event: "fleetwatch.ingest_batch", ...result.stats, aggregatesOutsideCloudWatchWindow });
+    // Kinesis partial batch response, written here rather than with Powertools' BatchProcessor,
+    // which runs one handler per record while the sink writes across records (docs/telemetry.md,
+    // "Decisions"; https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html).
     return { batchItemFailures: result.failedSequenceNumbers.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }
