@@ -6,6 +6,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { z } from "zod";
 import { PollerSettingsSchema, SETTINGS_ENV_VAR } from "../../core/contracts/azure-openai-poller-settings";
 import { jsonVariable, readEnvironment } from "../shared/environment";
+import { powertoolsLog } from "../shared/log";
 import { createPoller, type Poller } from "./runtime";
 
 const logger = new Logger({ serviceName: "azure-openai-poller" });
@@ -18,11 +19,7 @@ function settings() {
 
 export async function handler(): Promise<{ published: number; errors: number; stalenessSeconds: number }> {
   poller ??= createPoller(settings(), {
-    log: {
-      info: (m, a) => logger.info(m, a ?? {}),
-      warn: (m, a) => logger.warn(m, a ?? {}),
-      error: (m, a) => logger.error(m, a ?? {}),
-    },
+    log: powertoolsLog(logger),
   });
   const summary = await poller.poll(Date.now());
   return { published: summary.published, errors: summary.errors.length, stalenessSeconds: summary.stalenessSeconds };

@@ -7,6 +7,7 @@
 
 import type { PollerSettings } from "../../core/contracts/azure-openai-poller-settings";
 import { METRIC_NAMESPACE, METRICS, type MetricKey } from "../../core/metric-registry";
+import type { Log } from "../shared/log";
 import { groupIntoBatches, parseResourceId, type ResourceBatch } from "./batching";
 import {
   appRoleMinutes,
@@ -21,16 +22,7 @@ import {
 import { describeAzureError, type ErrorContext, type PollError } from "./errors";
 import { appRoleLatencyQuery, deploymentLatencyQuery } from "./kql";
 import { METRIC_CALLS, METRIC_FAMILIES, type MetricFamily } from "./metric-families";
-import type {
-  DeploymentsReader,
-  LogsReader,
-  MetricPublisher,
-  MetricSeries,
-  MetricsReader,
-  PollLog,
-  PublishedDatum,
-  WatermarkStore,
-} from "./ports";
+import type { DeploymentsReader, LogsReader, MetricPublisher, MetricSeries, MetricsReader, PublishedDatum, WatermarkStore } from "./ports";
 import { type DeploymentQuota, quotaOf } from "./quota";
 import { groupClaims, selectToPublish } from "./watermark";
 
@@ -52,7 +44,7 @@ export interface PollDependencies {
   readonly deployments: DeploymentsReader;
   readonly watermark: WatermarkStore;
   readonly publisher: MetricPublisher;
-  readonly log: PollLog;
+  readonly log: Log;
   /** Who we are (for error messages); never the secret. */
   readonly identity: { readonly clientId?: string; readonly tenantId: string };
   /** Strings to scrub from any message (the client secret). */

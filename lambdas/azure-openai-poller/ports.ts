@@ -87,9 +87,3 @@ export interface PublishedDatum {
 export interface MetricPublisher {
   publish(data: readonly PublishedDatum[]): Promise<void>;
 }
-
-export interface PollLog {
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-  error(message: string, attributes?: Record<string, unknown>): void;
-}

@@ -8,6 +8,7 @@ import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { SecretsManagerClientConfig } from "@aws-sdk/client-secrets-manager";
 import type { PollerSettings } from "../../core/contracts/azure-openai-poller-settings";
 import { METRICS } from "../../core/metric-registry";
+import type { Log } from "../shared/log";
 import { ArmDeploymentsReader, AzureLogsReader, AzureMetricsReader, servicePrincipalCredential } from "./adapters/azure-clients";
 import { CloudWatchMetricPublisher } from "./adapters/cloudwatch-publisher";
 import { DynamoDbWatermarkStore } from "./adapters/dynamodb-watermark";
@@ -15,10 +16,9 @@ import { retryPolicy } from "./adapters/retry-policy";
 import { type ServicePrincipal, ServicePrincipalSource } from "./adapters/secret";
 import { describeAzureError } from "./errors";
 import { NEVER_READ_STALENESS_SECONDS, type PollDependencies, type PollSummary, pollOnce, QuotaCache } from "./poll";
-import type { PollLog } from "./ports";
 
 export interface RuntimeOptions {
-  readonly log: PollLog;
+  readonly log: Log;
   readonly secretsManager?: SecretsManagerClientConfig;
   readonly dynamoDb?: DynamoDBClientConfig;
   readonly cloudWatch?: CloudWatchClientConfig;

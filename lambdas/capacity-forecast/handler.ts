@@ -8,6 +8,7 @@ import { z } from "zod";
 import { CapacitySettingsSchema, SETTINGS_ENV_VAR } from "../../core/contracts/capacity-forecast-settings";
 import { ServicePrincipalSource } from "../azure-openai-poller/adapters/secret";
 import { jsonVariable, readEnvironment } from "../shared/environment";
+import { powertoolsLog } from "../shared/log";
 import { ArmQuotaReader } from "./adapters/arm-quota";
 import { CloudWatchMetrics } from "./adapters/cloudwatch";
 import { runForecast } from "./run-forecast";
@@ -19,7 +20,7 @@ const settings = readEnvironment("capacity-forecast", z.object({ [SETTINGS_ENV_V
 ];
 const logger = new Logger();
 const cloudwatch = new CloudWatchMetrics();
-const log = (message: string, fields: Record<string, unknown>) => logger.info(message, fields);
+const log = powertoolsLog(logger);
 const Task = z.object({ task: z.enum(["forecast", "headroom"]) });
 
 async function quotaReader(): Promise<ArmQuotaReader | undefined> {

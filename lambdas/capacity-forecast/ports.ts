@@ -31,5 +31,3 @@ export interface QuotaReader {
   /** Usages, model usage names and the configured deployments' capacity, per region. */
   read(accounts: readonly { resourceId: string; region: string; deployments: readonly string[] }[]): Promise<RegionQuota[]>;
 }
-
-export type Log = (message: string, fields: Record<string, unknown>) => void;

@@ -12,7 +12,8 @@
 
 import type { CapacitySettings } from "../../core/contracts/capacity-forecast-settings";
 import type { MetricKey } from "../../core/metric-registry";
-import type { DailySeriesQuery, Datum, Log, MetricHistory, MetricSink } from "./ports";
+import type { Log } from "../shared/log";
+import type { DailySeriesQuery, Datum, MetricHistory, MetricSink } from "./ports";
 import { backtest, type DailyPoint, daysUntilCrossing, fitTrend, HISTORY_DAYS, HORIZONS, project, type TrendModel } from "./trend";
 
 const DAY_MS = 86_400_000;
@@ -62,7 +63,7 @@ export async function runForecast(
   };
   const fitted = (id: string, series: readonly DailyPoint[]) => {
     const model = fitTrend(series);
-    ports.log("forecast", {
+    ports.log.info("forecast", {
       event: "fleetwatch.forecast",
       series: id,
       points: model?.points ?? 0,
@@ -134,7 +135,7 @@ export async function runForecast(
 }
 
 function logCrossing(log: Log, series: string, line: string, value: number, days: number | undefined, today: number): void {
-  log("forecast crossing", {
+  log.info("forecast crossing", {
     event: "fleetwatch.forecast_crossing",
     series,
     line,

@@ -13,6 +13,7 @@ import type { Agent } from "undici";
 import { z } from "zod";
 import { type Inventory, InventorySchema } from "../../core/contracts/redfish-inventory";
 import { readEnvironment } from "../shared/environment";
+import { powertoolsLog } from "../shared/log";
 import { loadCredentials } from "./credentials";
 import { emfMetricSink } from "./emf-metric-sink";
 import type { BmcMemory } from "./poll-bmc";
@@ -65,11 +66,7 @@ export async function handler(event: unknown, context?: Context): Promise<ShardR
       },
       memory,
       metrics: emfMetricSink(inv.environment),
-      log: {
-        info: (m, e) => logger.info(m, e ?? {}),
-        warn: (m, e) => logger.warn(m, e ?? {}),
-        error: (m, e) => logger.error(m, e ?? {}),
-      },
+      log: powertoolsLog(logger),
       budgetMs,
     },
   );

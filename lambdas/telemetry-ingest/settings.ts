@@ -37,12 +37,16 @@ const REQUIRED_BY_STORE = {
   none: [],
 } as const;
 
-const SettingsSchema = VariablesSchema.superRefine((settings, ctx) => {
-  for (const key of REQUIRED_BY_STORE[settings.TELEMETRY_STORE]) {
-    if (!settings[key])
-      ctx.addIssue({ code: "custom", path: [key], message: `required when TELEMETRY_STORE is ${settings.TELEMETRY_STORE}` });
-  }
-});
+// Checked even when other variables are wrong (`when`), so one cold start names every problem.
+const SettingsSchema = VariablesSchema.superRefine(
+  (settings, ctx) => {
+    const store = (settings.TELEMETRY_STORE ?? "timestream-liveanalytics") as keyof typeof REQUIRED_BY_STORE;
+    for (const key of REQUIRED_BY_STORE[store] ?? []) {
+      if (!settings[key]) ctx.addIssue({ code: "custom", path: [key], message: `required when TELEMETRY_STORE is ${store}` });
+    }
+  },
+  { when: () => true },
+);
 
 export type Settings = z.infer<typeof SettingsSchema>;
 

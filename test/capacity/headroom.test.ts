@@ -164,7 +164,7 @@ describe("quota row of a deployment (ListLocationModels usageName)", () => {
           ],
         },
         sink: { publish: async (d) => void published.push(...d) },
-        log: (_m, f) => lines.push(f),
+        log: { info: (_m, f) => void lines.push(f ?? {}), warn: () => {}, error: () => {} },
       },
       new Date("2026-11-22T10:00:00Z"),
     );

@@ -4,6 +4,8 @@ import type { DailySeriesQuery, Datum, MetricHistory } from "../../lambdas/capac
 import { READ_DAYS, runForecast } from "../../lambdas/capacity-forecast/run-forecast";
 import type { DailyPoint } from "../../lambdas/capacity-forecast/trend";
 
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+
 const DAY = 86_400_000;
 const NOW = new Date("2026-11-23T06:00:00Z");
 const TODAY = Date.UTC(2026, 10, 23);
@@ -46,7 +48,7 @@ describe("daily forecast run", () => {
       {
         history: history({ tok0: tokens, req0: () => 500, usd0: (k) => tokens(k) * 1e-5, gpu0: () => 80 * 1440 }),
         sink: { publish: async (d) => void published.push(...d) },
-        log: () => {},
+        log: quiet,
       },
       NOW,
       // 10 (thousand TPM) Standard: 10 x 1,000 x 1,440 = 14.4 M tokens a day.
@@ -72,7 +74,7 @@ describe("daily forecast run", () => {
 
   test("a Provisioned deployment (sized in PTUs) gets no token quota line; no history publishes nothing", async () => {
     const published: Datum[] = [];
-    await runForecast(settings, { history: history({}), sink: { publish: async (d) => void published.push(...d) }, log: () => {} }, NOW, {
+    await runForecast(settings, { history: history({}), sink: { publish: async (d) => void published.push(...d) }, log: quiet }, NOW, {
       capacity: new Map([["chat", { skuName: "ProvisionedManaged", capacity: 100 }]]),
     });
     expect(published).toEqual([]);

@@ -1,7 +1,9 @@
 /**
- * PutMetricData with an explicit Timestamp per datum. Chosen over EMF because late data must
- * land on the minute it describes (EMF takes the log event's time and cannot backdate
- * reliably), and because each datum is sent exactly once after its watermark claim.
+ * PutMetricData with an explicit Timestamp per datum: each minute lands on the minute it
+ * describes (the timestamp policy in lambdas/shared/emf.ts; the lookback window keeps every
+ * minute inside CloudWatch's two weeks). PutMetricData rather than EMF because each datum is
+ * sent exactly once after its watermark claim, and only a synchronous answer tells the poller
+ * it was stored (an EMF line on stdout is acknowledged by nobody).
  */
 import { CloudWatchClient, type CloudWatchClientConfig, type MetricDatum, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { METRIC_NAMESPACE } from "../../../core/metric-registry";

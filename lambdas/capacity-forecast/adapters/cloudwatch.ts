@@ -1,7 +1,8 @@
 /**
  * CloudWatch adapters: GetMetricData for daily history (period 86,400 s, at most 500 queries
  * per request, paged by NextToken) and PutMetricData for the forecasts (at most 1,000 datums
- * per request), per the CloudWatch API reference.
+ * per request), per the CloudWatch API reference. Forecast datums are timestamped now (the
+ * timestamp policy in lambdas/shared/emf.ts).
  */
 import {
   CloudWatchClient,
