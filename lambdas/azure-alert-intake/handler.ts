@@ -9,6 +9,7 @@ import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { LambdaFunctionURLEvent, APIGatewayProxyStructuredResultV2 as LambdaFunctionURLResult } from "aws-lambda";
 import { z } from "zod";
 import { type Environment, readEnvironment } from "../shared/environment";
+import { powertoolsLog } from "../shared/log";
 import { type EntraSettings, entraVerifier } from "./entra-token";
 import { handleIntake, type IntakePorts } from "./intake";
 import { originOfTopic, type Tier, type TierNotification } from "./routing";
@@ -99,7 +100,7 @@ export function createIntakeHandler(options: {
         }),
       );
     },
-    log: (level, message, fields) => logger[level](message, fields ?? {}),
+    log: powertoolsLog(logger),
     origin: originOfTopic(env.topicArns.P1),
   };
   return (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => handleIntake(event, ports);

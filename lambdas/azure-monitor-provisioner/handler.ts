@@ -11,6 +11,7 @@ import type { Context } from "aws-lambda";
 import { request } from "undici";
 import { z } from "zod";
 import { type Environment, readEnvironment } from "../shared/environment";
+import { powertoolsLog } from "../shared/log";
 import { type ArmClientOptions, createArmPort } from "./arm-adapter";
 import { type CustomResourceEvent, type CustomResourceResponse, handleCustomResource, redactor } from "./custom-resource";
 
@@ -63,6 +64,8 @@ export function createProvisionerHandler(options: ProvisionerOptions) {
   return async (event: CustomResourceEvent, context: Pick<Context, "getRemainingTimeInMillis">): Promise<CustomResourceResponse> => {
     const known: string[] = [];
     const redact = redactor(() => known);
+    const log = powertoolsLog(logger);
+    const redactFields = (fields?: Record<string, unknown>) => (fields ? JSON.parse(redact(JSON.stringify(fields))) : {});
     const readSecret = async (id: string, what: string): Promise<string> => {
       let value: unknown;
       try {
@@ -96,7 +99,12 @@ export function createProvisionerHandler(options: ProvisionerOptions) {
         return url.toString();
       },
       send: sendResponse,
-      log: (level, message, fields) => logger[level](redact(message), fields ? JSON.parse(redact(JSON.stringify(fields))) : {}),
+      // Nothing the provisioner logs may carry a secret it read: messages and fields are redacted.
+      log: {
+        info: (message, fields) => log.info(redact(message), redactFields(fields)),
+        warn: (message, fields) => log.warn(redact(message), redactFields(fields)),
+        error: (message, fields) => log.error(redact(message), redactFields(fields)),
+      },
       redact,
       // Leave 15 s to report FAILED before Lambda kills the invocation.
       budgetMs: Math.max(1000, context.getRemainingTimeInMillis() - 15_000),

@@ -10,6 +10,7 @@ import type { SNSEvent } from "aws-lambda";
 import { z } from "zod";
 import { OFFENDER_THRESHOLDS_ENV_VAR, OffenderThresholdsSchema } from "../../core/contracts/p1-enricher-settings";
 import { jsonVariable, readEnvironment } from "../shared/environment";
+import { powertoolsLog } from "../shared/log";
 import { alarmStateReader } from "./alarm-state";
 import { readSnapshotWindow } from "./kinesis-window";
 import { forwardPage } from "./page";
@@ -46,7 +47,7 @@ export async function handler(event: SNSEvent): Promise<void> {
       publish: async (subject, message) => {
         await sns.send(new PublishCommand({ TopicArn: env.DELIVERY_TOPIC_ARN, Subject: subject, Message: message }));
       },
-      log: (message, fields) => logger.warn(message, fields),
+      log: powertoolsLog(logger),
     });
     logger.info("forwarded P1 page", { subject: result.subject, offenders: result.offenders });
   }

@@ -6,6 +6,7 @@
 import { parseAlarmName, signalById } from "../../core/catalog";
 import type { OffenderThresholds } from "../../core/contracts/p1-enricher-settings";
 import type { BmcSnapshot } from "../../core/snapshot";
+import type { Log } from "../shared/log";
 import { alarmSubject, type CloudWatchAlarmMessage, enrichAlarmMessage, parseAlarmMessage } from "./alarm-message";
 import { findOffenders } from "./offenders";
 
@@ -13,7 +14,7 @@ export interface PageDependencies {
   /** Snapshots of one cluster between two instants; undefined when no stream is wired. */
   readonly readWindow?: (cluster: string, from: Date, to: Date) => Promise<BmcSnapshot[]>;
   readonly publish: (subject: string, message: string) => Promise<void>;
-  readonly log?: (message: string, fields: Record<string, unknown>) => void;
+  readonly log?: Log;
   /** Minutes of snapshots before the state change to look at. */
   readonly windowMinutes: number;
   /** This environment's resolved thresholds (catalog levels with config.thresholds applied), from the construct. */
@@ -63,7 +64,7 @@ async function resolveIfAlreadyOk(message: CloudWatchAlarmMessage, deps: PageDep
   try {
     now = await deps.currentState(message.AlarmName);
   } catch (err) {
-    deps.log?.("could not read the alarm's current state after forwarding an ALARM", { error: (err as Error).message });
+    deps.log?.warn("could not read the alarm's current state after forwarding an ALARM", { error: (err as Error).message });
     return;
   }
   if (now?.state !== "OK") return;
@@ -78,7 +79,7 @@ async function resolveIfAlreadyOk(message: CloudWatchAlarmMessage, deps: PageDep
   };
   delete (ok as Record<string, unknown>).FleetWatchOffenders;
   delete (ok as Record<string, unknown>).FleetWatchNote;
-  deps.log?.("alarm was already OK when its ALARM page went out; re-sent the OK after it", { alarmName: message.AlarmName });
+  deps.log?.warn("alarm was already OK when its ALARM page went out; re-sent the OK after it", { alarmName: message.AlarmName });
   await deps.publish(alarmSubject(ok), JSON.stringify(ok));
 }
 
@@ -106,7 +107,7 @@ async function enrich(message: CloudWatchAlarmMessage, deps: PageDependencies): 
       offenders.length === 0 ? `no offending node found in ${snapshots.length} snapshots` : undefined,
     );
   } catch (err) {
-    deps.log?.("offender lookup failed; forwarding the page without node detail", { error: (err as Error).message });
+    deps.log?.warn("offender lookup failed; forwarding the page without node detail", { error: (err as Error).message });
     return enrichAlarmMessage(message, [], "node lookup failed; see the Engineering dashboard");
   }
 }
