@@ -8,11 +8,12 @@ import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwa
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { LambdaFunctionURLEvent, APIGatewayProxyStructuredResultV2 as LambdaFunctionURLResult } from "aws-lambda";
 import { z } from "zod";
+import type { Tier } from "../../core/catalog/types";
 import { type Environment, readEnvironment } from "../shared/environment";
 import { powertoolsLog } from "../shared/log";
 import { type EntraSettings, entraVerifier } from "./entra-token";
 import { handleIntake, type IntakePorts } from "./intake";
-import { originOfTopic, type Tier, type TierNotification } from "./routing";
+import { originOfTopic, type TierNotification } from "./routing";
 
 export interface IntakeEnvironment {
   /** Shared URL token (fallback); absent when only Entra ID-signed calls are accepted. */

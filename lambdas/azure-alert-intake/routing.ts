@@ -12,9 +12,8 @@
  *     Sev3 (Informational) and Sev4 (Verbose) -> P3.
  * A Resolved alert goes to the same tier as its Fired alert (both are derived the same way).
  */
+import type { Tier } from "../../core/catalog/types";
 import type { AzureSeverity, CommonAlert } from "./common-alert-schema";
-
-export type Tier = "P1" | "P2" | "P3";
 
 export const TIER_PROPERTY = "fleetwatch-tier";
 

@@ -125,13 +125,10 @@ export async function pollOnce(deps: PollDependencies, now: number): Promise<Pol
       fail(err, { service: "auth" });
     }
   }
+  // Every way out publishes the poller's own health for this window.
+  const done = (counts: Counts, familyOk: ReadonlyMap<MetricFamily, boolean>) => finish(deps, now, start, end, errors, counts, familyOk);
   if (!authenticated)
-    return finish(
-      deps,
-      now,
-      start,
-      end,
-      errors,
+    return done(
       { ready: 0, waiting: 0, alreadyPublished: 0, claimConflicts: 0, partialLogQueries: 0 },
       new Map(METRIC_FAMILIES.map((f) => [f, false])),
     );
@@ -263,12 +260,7 @@ export async function pollOnce(deps: PollDependencies, now: number): Promise<Pol
   // requests family: it carries requests and successes, which the zero-success P1 trusts.
   // A Log Analytics or ARM failure is an error, not blindness.
   if (!logsOk) log.warn("Log Analytics could not be read: latency percentiles are missing for this poll");
-  return finish(
-    deps,
-    now,
-    start,
-    end,
-    errors,
+  return done(
     { ready: data.length, waiting: selection.waiting, alreadyPublished: selection.alreadyPublished, claimConflicts, partialLogQueries },
     familyOk,
   );
