@@ -10,16 +10,12 @@ import { ClientSecretCredential, type ClientSecretCredentialOptions } from "@azu
 import type { Context } from "aws-lambda";
 import { request } from "undici";
 import { z } from "zod";
+import { parseServicePrincipal } from "../shared/azure/service-principal";
+import { defaultScope } from "../shared/azure/token-scope";
 import { type Environment, readEnvironment } from "../shared/environment";
 import { powertoolsLog } from "../shared/log";
 import { type ArmClientOptions, createArmPort } from "./arm-adapter";
 import { type CustomResourceEvent, type CustomResourceResponse, handleCustomResource, redactor } from "./custom-resource";
-
-const AzureCredentialsSchema = z.object({
-  tenantId: z.string().min(1),
-  clientId: z.string().min(1),
-  clientSecret: z.string().min(1),
-});
 
 export interface ProvisionerEnvironment {
   /** Secret holding {"tenantId","clientId","clientSecret"} of the service principal. */
@@ -80,13 +76,8 @@ export function createProvisionerHandler(options: ProvisionerOptions) {
     return handleCustomResource(event, {
       port: async () => {
         const raw = await readSecret(env.azureCredentialsSecret, "Azure credentials");
-        let parsed: z.infer<typeof AzureCredentialsSchema>;
-        try {
-          parsed = AzureCredentialsSchema.parse(JSON.parse(raw));
-        } catch {
-          // Never echo the secret's content, not even in a parse error.
-          throw new Error(`the Azure credentials secret ${env.azureCredentialsSecret} must be JSON {"tenantId","clientId","clientSecret"}`);
-        }
+        // Errors name the secret and the missing fields, never its content.
+        const parsed = parseServicePrincipal(raw, env.azureCredentialsSecret);
         known.push(parsed.clientSecret);
         const credential = new ClientSecretCredential(parsed.tenantId, parsed.clientId, parsed.clientSecret, options.credential ?? {});
         return createArmPort(credential, options.arm);
@@ -146,7 +137,7 @@ function handlerFromEnvironment(env: Environment): ReturnType<typeof createProvi
     env: { azureCredentialsSecret: e.AZURE_CREDENTIALS_SECRET, intakeTokenSecret: e.INTAKE_TOKEN_SECRET_ARN },
     secrets: new SecretsProvider(),
     logger: new Logger(),
-    arm: { endpoint: e.AZURE_RESOURCE_MANAGER, scope: `${e.AZURE_RESOURCE_MANAGER.replace(/\/+$/, "")}/.default` },
+    arm: { endpoint: e.AZURE_RESOURCE_MANAGER, scope: defaultScope(e.AZURE_RESOURCE_MANAGER) },
     credential: { authorityHost: e.AZURE_AUTHORITY_HOST },
   });
 }

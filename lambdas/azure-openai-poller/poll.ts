@@ -6,8 +6,9 @@
  */
 
 import type { PollerSettings } from "../../core/contracts/azure-openai-poller-settings";
-import { METRIC_NAMESPACE, METRICS, type MetricKey } from "../../core/metric-registry";
+import { METRICS, type MetricKey } from "../../core/metric-registry";
 import type { Log } from "../shared/log";
+import type { MetricDatum, MetricSink } from "../shared/put-metric-data";
 import { groupIntoBatches, parseResourceId, type ResourceBatch } from "./batching";
 import {
   appRoleMinutes,
@@ -22,7 +23,7 @@ import {
 import { describeAzureError, type ErrorContext, type PollError } from "./errors";
 import { appRoleLatencyQuery, deploymentLatencyQuery } from "./kql";
 import { METRIC_CALLS, METRIC_FAMILIES, type MetricFamily } from "./metric-families";
-import type { DeploymentsReader, LogsReader, MetricPublisher, MetricSeries, MetricsReader, PublishedDatum, WatermarkStore } from "./ports";
+import type { DeploymentsReader, LogsReader, MetricSeries, MetricsReader, WatermarkStore } from "./ports";
 import { type DeploymentQuota, quotaOf } from "./quota";
 import { groupClaims, selectToPublish } from "./watermark";
 
@@ -43,7 +44,7 @@ export interface PollDependencies {
   readonly logs: LogsReader;
   readonly deployments: DeploymentsReader;
   readonly watermark: WatermarkStore;
-  readonly publisher: MetricPublisher;
+  readonly publisher: MetricSink;
   readonly log: Log;
   /** Who we are (for error messages); never the secret. */
   readonly identity: { readonly clientId?: string; readonly tenantId: string };
@@ -352,11 +353,9 @@ async function readQuotas(
   return out;
 }
 
-function toDatum(d: Datapoint, environment: string): PublishedDatum {
-  const spec = METRICS[d.metric];
+function toDatum(d: Datapoint, environment: string): MetricDatum {
   return {
-    name: spec.name,
-    unit: spec.unit,
+    metric: d.metric,
     dimensions: { Environment: environment, Deployment: d.deployment },
     timestamp: new Date(d.minute),
     value: d.value,
@@ -372,7 +371,7 @@ function teamCost(
   claimed: readonly Datapoint[],
   byAccount: Map<string, Map<string, DeploymentContext>>,
   environment: string,
-): PublishedDatum[] {
+): MetricDatum[] {
   const teamOf = new Map<string, string>();
   for (const m of byAccount.values()) for (const d of m.values()) teamOf.set(d.name, d.team);
   const sums = new Map<string, { team: string; minute: number; value: number }>();
@@ -385,19 +384,14 @@ function teamCost(
     s.value += d.value;
     sums.set(key, s);
   }
-  const spec = METRICS.aoaiTeamEstimatedCost;
   return [...sums.values()].map((s) => ({
-    name: spec.name,
-    unit: spec.unit,
+    metric: "aoaiTeamEstimatedCost" as const,
     dimensions: { Environment: environment, Team: s.team },
     timestamp: new Date(s.minute),
     value: s.value,
   }));
 }
 
-function health(key: MetricKey, value: number, dimensions: Record<string, string>, at: Date): PublishedDatum {
-  const spec = METRICS[key];
-  return { name: spec.name, unit: spec.unit, dimensions, timestamp: at, value };
+function health(metric: MetricKey, value: number, dimensions: Record<string, string>, at: Date): MetricDatum {
+  return { metric, dimensions, timestamp: at, value };
 }
-
-export { METRIC_NAMESPACE };

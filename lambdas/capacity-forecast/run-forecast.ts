@@ -13,7 +13,8 @@
 import type { CapacitySettings } from "../../core/contracts/capacity-forecast-settings";
 import type { MetricKey } from "../../core/metric-registry";
 import type { Log } from "../shared/log";
-import type { DailySeriesQuery, Datum, MetricHistory, MetricSink } from "./ports";
+import type { MetricDatum as Datum, MetricSink } from "../shared/put-metric-data";
+import type { DailySeriesQuery, MetricHistory } from "./ports";
 import { backtest, type DailyPoint, daysUntilCrossing, fitTrend, HISTORY_DAYS, HORIZONS, project, type TrendModel } from "./trend";
 
 const DAY_MS = 86_400_000;

@@ -7,8 +7,9 @@
 
 import type { CapacitySettings } from "../../core/contracts/capacity-forecast-settings";
 import type { Log } from "../shared/log";
+import type { MetricDatum as Datum, MetricSink } from "../shared/put-metric-data";
 import { computeHeadroom, type HeadroomReport } from "./headroom";
-import type { Datum, MetricSink, QuotaReader } from "./ports";
+import type { QuotaReader } from "./ports";
 
 export async function runHeadroom(
   s: CapacitySettings,

@@ -7,6 +7,8 @@
  */
 import { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
 import type { TokenCredential } from "@azure/core-auth";
+import { defaultScope } from "../../shared/azure/token-scope";
+import { perKey } from "../../shared/per-key";
 import type { DeployedCapacity, ModelSkuUsage, QuotaUsage, RegionQuota } from "../headroom";
 import type { QuotaReader } from "../ports";
 
@@ -25,23 +27,17 @@ function parseAccountId(id: string): { subscriptionId: string; resourceGroup: st
 }
 
 export class ArmQuotaReader implements QuotaReader {
-  private readonly clients = new Map<string, CognitiveServicesManagementClient>();
-  constructor(
-    private readonly credential: TokenCredential,
-    private readonly opts: ArmQuotaOptions,
-  ) {}
-
-  private client(subscriptionId: string): CognitiveServicesManagementClient {
-    let c = this.clients.get(subscriptionId);
-    if (!c) {
-      c = new CognitiveServicesManagementClient(this.credential, subscriptionId, {
-        endpoint: this.opts.resourceManager,
-        credentialScopes: [`${(this.opts.audience ?? this.opts.resourceManager).replace(/\/$/, "")}/.default`],
-        ...(this.opts.ca ? { tlsOptions: { ca: this.opts.ca } } : {}),
-      });
-      this.clients.set(subscriptionId, c);
-    }
-    return c;
+  /** One client per subscription. */
+  private readonly client: (subscriptionId: string) => CognitiveServicesManagementClient;
+  constructor(credential: TokenCredential, opts: ArmQuotaOptions) {
+    this.client = perKey(
+      (subscriptionId) =>
+        new CognitiveServicesManagementClient(credential, subscriptionId, {
+          endpoint: opts.resourceManager,
+          credentialScopes: [defaultScope(opts.audience ?? opts.resourceManager)],
+          ...(opts.ca ? { tlsOptions: { ca: opts.ca } } : {}),
+        }),
+    );
   }
 
   async read(accounts: readonly { resourceId: string; region: string; deployments: readonly string[] }[]): Promise<RegionQuota[]> {
