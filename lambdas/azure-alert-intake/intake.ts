@@ -35,7 +35,7 @@ export interface IntakePorts {
 }
 
 /** Azure Monitor webhook payloads are far below this; anything larger is not an alert. */
-export const MAX_BODY_BYTES = 256 * 1024;
+const MAX_BODY_BYTES = 256 * 1024;
 
 const reply = (statusCode: number, body: Record<string, unknown>): LambdaFunctionURLResult => ({
   statusCode,

@@ -57,7 +57,7 @@ const PlanSchema = z
   })
   .loose();
 
-export function parsePlan(properties: Record<string, unknown> | undefined, which: string): AzureSidePlan {
+function parsePlan(properties: Record<string, unknown> | undefined, which: string): AzureSidePlan {
   const text = properties?.Plan;
   if (typeof text !== "string") throw new Error(`${which}: property Plan is missing (expected the JSON plan built at synth)`);
   let json: unknown;
@@ -71,7 +71,7 @@ export function parsePlan(properties: Record<string, unknown> | undefined, which
   return parsed.data as unknown as AzureSidePlan;
 }
 
-export const physicalIdFor = (plan: AzureSidePlan) => `fleetwatch-azure-side-${plan.environment}`;
+const physicalIdFor = (plan: AzureSidePlan) => `fleetwatch-azure-side-${plan.environment}`;
 
 /** CloudFormation rejects responses over 4 KiB; keep the reason well inside that. */
 const MAX_REASON = 2500;

@@ -33,7 +33,7 @@ export interface ProvisionerOptions {
 }
 
 /** PUT the response to CloudFormation's pre-signed S3 URL; retried because S3 can blip. */
-export async function sendResponse(url: string, response: CustomResourceResponse): Promise<void> {
+async function sendResponse(url: string, response: CustomResourceResponse): Promise<void> {
   const body = JSON.stringify(response);
   let lastError: unknown;
   for (let attempt = 1; attempt <= 3; attempt++) {

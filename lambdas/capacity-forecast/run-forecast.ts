@@ -21,10 +21,10 @@ const DAY_MS = 86_400_000;
 /** Two windows: the last 28 days to fit, the 28 before them to measure the method against. */
 export const READ_DAYS = 2 * HISTORY_DAYS;
 /** Crossing dates further out than this are not published. */
-export const CROSSING_HORIZON_DAYS = 365;
+const CROSSING_HORIZON_DAYS = 365;
 /** SKUs whose capacity unit is 1,000 tokens per minute. */
 const TPM_SKUS = new Set(["standard", "globalstandard", "datazonestandard"]);
-export const BACKTEST_HORIZONS = [7, 28] as const;
+const BACKTEST_HORIZONS = [7, 28] as const;
 
 export interface ForecastInputs {
   /** Deployment -> SKU name and capacity (from ARM), when Azure is configured and readable. */

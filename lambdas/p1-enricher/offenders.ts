@@ -15,7 +15,7 @@ export interface OffenderQuery {
 }
 
 /** Latest snapshot per BMC of the cluster, by collectedAt. */
-export function latestPerBmc(snapshots: readonly BmcSnapshot[], cluster: string): BmcSnapshot[] {
+function latestPerBmc(snapshots: readonly BmcSnapshot[], cluster: string): BmcSnapshot[] {
   const latest = new Map<string, BmcSnapshot>();
   for (const s of snapshots) {
     if (s.cluster !== cluster) continue;

@@ -44,7 +44,7 @@ export type PolledSnapshot = BmcSnapshot & {
   metricReports?: ReportNote[];
 };
 
-export function baseUrlOf(bmc: string): string {
+function baseUrlOf(bmc: string): string {
   return /^https?:\/\//i.test(bmc) ? bmc.replace(/\/+$/, "") : `https://${bmc}`;
 }
 

@@ -23,7 +23,7 @@ import { Metrics, type MetricUnit } from "@aws-lambda-powertools/metrics";
 import { METRIC_NAMESPACE, METRICS, type MetricKey } from "../../core/metric-registry";
 
 /** How far from now CloudWatch accepts a datum's timestamp (see the policy above). */
-export const CLOUDWATCH_TIMESTAMP_WINDOW = { pastMs: 14 * 86_400_000, futureMs: 2 * 3_600_000 } as const;
+const CLOUDWATCH_TIMESTAMP_WINDOW = { pastMs: 14 * 86_400_000, futureMs: 2 * 3_600_000 } as const;
 
 export function withinCloudWatchWindow(timestampMs: number, nowMs: number): boolean {
   return timestampMs >= nowMs - CLOUDWATCH_TIMESTAMP_WINDOW.pastMs && timestampMs <= nowMs + CLOUDWATCH_TIMESTAMP_WINDOW.futureMs;

@@ -25,7 +25,7 @@ export interface MetricSink {
 }
 
 /** PutMetricData accepts at most 1,000 datums per request (CloudWatch API reference, PutMetricData). */
-export const MAX_DATUMS_PER_REQUEST = 1000;
+const MAX_DATUMS_PER_REQUEST = 1000;
 
 export class PutMetricDataSink implements MetricSink {
   private readonly client: CloudWatchClient;

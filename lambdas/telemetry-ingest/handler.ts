@@ -16,7 +16,7 @@ import { readSettings } from "./settings";
 import { SqsDeadLetterWriter } from "./sqs-dead-letters";
 import { createSink } from "./store-sink";
 
-export function toStreamRecords(event: KinesisStreamEvent): StreamRecord[] {
+function toStreamRecords(event: KinesisStreamEvent): StreamRecord[] {
   return event.Records.map((r) => ({
     sequenceNumber: r.kinesis.sequenceNumber,
     partitionKey: r.kinesis.partitionKey,

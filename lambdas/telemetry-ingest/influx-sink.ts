@@ -29,7 +29,7 @@ import type { SinkPoint } from "./records";
 import { mergeResults, type SinkRejection, type SinkResult, type TelemetrySink } from "./sink";
 
 /** InfluxData recommends batches of 5,000 lines ("Optimize writes to InfluxDB"). */
-export const INFLUX_LINES_PER_WRITE = 5_000;
+const INFLUX_LINES_PER_WRITE = 5_000;
 
 export interface InfluxRetryPolicy {
   readonly maxAttempts: number;
@@ -41,7 +41,7 @@ export interface InfluxRetryPolicy {
 }
 
 /** Full-jitter exponential backoff, 100 ms base, 4 s cap; Retry-After honoured up to 15 s (the function has 60 s). */
-export const DEFAULT_INFLUX_RETRY: InfluxRetryPolicy = {
+const DEFAULT_INFLUX_RETRY: InfluxRetryPolicy = {
   maxAttempts: 5,
   delayMs: (attempt) => Math.random() * Math.min(4_000, 100 * 2 ** attempt),
   maxRetryAfterMs: 15_000,

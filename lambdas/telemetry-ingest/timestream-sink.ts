@@ -22,7 +22,7 @@ export interface RetryPolicy {
 }
 
 /** Full-jitter exponential backoff, 50 ms base, 2 s cap: 5 attempts fit in a few seconds. */
-export const DEFAULT_RETRY: RetryPolicy = {
+const DEFAULT_RETRY: RetryPolicy = {
   maxAttempts: 5,
   delayMs: (attempt) => Math.random() * Math.min(2_000, 50 * 2 ** attempt),
 };
@@ -46,7 +46,7 @@ interface AwsError {
 
 const TRANSIENT = new Set(["ThrottlingException", "InternalServerException", "ServiceUnavailableException", "RequestTimeout"]);
 
-export function isTransient(error: AwsError): boolean {
+function isTransient(error: AwsError): boolean {
   if (error.name && TRANSIENT.has(error.name)) return true;
   if (error.$retryable) return true;
   const status = error.$metadata?.httpStatusCode;
