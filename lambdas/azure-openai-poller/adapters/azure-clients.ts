@@ -4,13 +4,14 @@
  * LogsQueryClient (@azure/monitor-query-logs, queryWorkspace only: the batch API returns results
  * out of order) and CognitiveServicesManagementClient per subscription (deployments and quotas).
  */
-import { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
+import type { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
 import type { TokenCredential } from "@azure/core-auth";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { ClientSecretCredential } from "@azure/identity";
 import { LogsQueryClient, LogsQueryResultStatus } from "@azure/monitor-query-logs";
 import { MetricsClient } from "@azure/monitor-query-metrics";
 import type { Endpoints } from "../../../core/contracts/azure-openai-poller-settings";
+import { cognitiveServicesClients } from "../../shared/azure/cognitive-services";
 import type { ServicePrincipal } from "../../shared/azure/service-principal";
 import { defaultScope } from "../../shared/azure/token-scope";
 import { perKey } from "../../shared/per-key";
@@ -143,13 +144,10 @@ export class ArmDeploymentsReader implements DeploymentsReader {
   /** One client per subscription. */
   private readonly client: (subscriptionId: string) => CognitiveServicesManagementClient;
   constructor(credential: TokenCredential, opts: AzureClientOptions) {
-    this.client = perKey(
-      (subscriptionId) =>
-        new CognitiveServicesManagementClient(credential, subscriptionId, {
-          endpoint: opts.endpoints.resourceManager,
-          credentialScopes: [defaultScope(opts.endpoints.resourceManagerAudience ?? opts.endpoints.resourceManager)],
-          ...common(opts),
-        }),
+    this.client = cognitiveServicesClients(
+      credential,
+      { endpoint: opts.endpoints.resourceManager, audience: opts.endpoints.resourceManagerAudience },
+      common(opts),
     );
   }
 

@@ -5,10 +5,9 @@
  * subscription x region. Only the deployments FleetWatch is configured with are counted as
  * "deployed by FleetWatch"; `currentValue` already holds every deployment of the subscription.
  */
-import { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
+import type { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
 import type { TokenCredential } from "@azure/core-auth";
-import { defaultScope } from "../../shared/azure/token-scope";
-import { perKey } from "../../shared/per-key";
+import { cognitiveServicesClients } from "../../shared/azure/cognitive-services";
 import type { DeployedCapacity, ModelSkuUsage, QuotaUsage, RegionQuota } from "../headroom";
 import type { QuotaReader } from "../ports";
 
@@ -30,13 +29,10 @@ export class ArmQuotaReader implements QuotaReader {
   /** One client per subscription. */
   private readonly client: (subscriptionId: string) => CognitiveServicesManagementClient;
   constructor(credential: TokenCredential, opts: ArmQuotaOptions) {
-    this.client = perKey(
-      (subscriptionId) =>
-        new CognitiveServicesManagementClient(credential, subscriptionId, {
-          endpoint: opts.resourceManager,
-          credentialScopes: [defaultScope(opts.audience ?? opts.resourceManager)],
-          ...(opts.ca ? { tlsOptions: { ca: opts.ca } } : {}),
-        }),
+    this.client = cognitiveServicesClients(
+      credential,
+      { endpoint: opts.resourceManager, audience: opts.audience },
+      opts.ca ? { tlsOptions: { ca: opts.ca } } : {},
     );
   }
 
