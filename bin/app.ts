@@ -4,7 +4,7 @@
  * `-c env=prod` selects config/prod.json.
  */
 import { App } from "aws-cdk-lib";
-import { ConfigError } from "../core/config/parse";
+import { ConfigError } from "../core/config/config-error";
 import { buildApp } from "../lib/app";
 import { loadConfig } from "../lib/config/load";
 

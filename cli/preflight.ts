@@ -3,7 +3,7 @@
  * caller's AWS credentials, of what a deploy needs but the template cannot show (cli/preflight/
  * checks.ts). One row per check; exit code 1 when any check fails.
  */
-import { ConfigError } from "../core/config/parse";
+import { ConfigError } from "../core/config/config-error";
 import { loadConfig } from "../lib/config/load";
 import { awsAdapters, type PreflightAws } from "./preflight/aws";
 import { type CheckRow, runChecks } from "./preflight/checks";

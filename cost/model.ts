@@ -12,7 +12,7 @@ import { resolveAlarms } from "../core/catalog";
 import type { EnvironmentConfig } from "../core/config/schema";
 import { METRICS, type MetricKey } from "../core/metric-registry";
 import type { BmcSnapshot, Component } from "../core/snapshot";
-import { fleetWatchDashboards } from "../dashboards/definitions";
+import { fleetWatchDashboards } from "../dashboards/fleetwatch-dashboards";
 import type { LogSource } from "../dashboards/spec";
 import {
   buildWriteRequests,

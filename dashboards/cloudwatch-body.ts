@@ -4,15 +4,17 @@
  * limits without synthesising, and the construct and this module cannot drift apart: the
  * construct wraps exactly these widget objects.
  */
+
+import type { Tier } from "../core/catalog/types";
 import { METRIC_NAMESPACE, METRICS } from "../core/metric-registry";
-import type { DashboardSpec, LogSource, PagingTier, Query, Threshold, WidgetSpec } from "./spec";
+import type { DashboardSpec, LogSource, Query, Threshold, WidgetSpec } from "./spec";
 
 export interface BodyContext {
   readonly region: string;
   /** Log group name for a logical source, or undefined when the stack has none (yet). */
   readonly logGroupName: (source: LogSource) => string | undefined;
   /** Alarm ARNs of one paging tier. */
-  readonly alarmArns: (tier: PagingTier) => readonly string[];
+  readonly alarmArns: (tier: Tier) => readonly string[];
 }
 
 export interface CloudWatchWidget {

@@ -4,14 +4,13 @@
  * quota and budget lines, and regional quota headroom (capacity). Pure data (dashboards/spec.ts).
  */
 
+import type { Tier } from "../core/catalog/types";
 import { incidentAndCapacityQueries, queryText } from "./logs-insights/queries";
-import type { PagingTier, Query, Threshold, WidgetSpec } from "./spec";
-import { catalogLine } from "./thresholds";
-import { type Context, expr, graph, ids, logsWidget, metric, perDeployment, text } from "./widgets";
+import { signalGraph } from "./signal-graph";
+import type { GraphWidgetSpec, Query, Threshold, WidgetSpec } from "./spec";
+import { type Context, DAY, expr, graph, ids, logsWidget, metric, perDeployment, text, WEEK } from "./widgets";
 
-const WEEK = 7 * 86_400;
-const DAY = 86_400;
-const TIERS: readonly PagingTier[] = ["P1", "P2", "P3"];
+const TIERS: readonly Tier[] = ["P1", "P2", "P3"];
 const HORIZONS = ["30", "60", "90"] as const;
 
 function query(id: string) {
@@ -72,6 +71,18 @@ function horizonLines(
   );
 }
 
+/** One deployment forecast per horizon against the line it may cross. */
+function horizonGraph(
+  c: Context,
+  title: string,
+  prefix: string,
+  key: "forecastTokensPercentOfQuota" | "forecastTokenSpendPercentOfBudget",
+  line: Threshold,
+  unit: string,
+): GraphWidgetSpec {
+  return graph(title, horizonLines(c, prefix, key), { periodSeconds: DAY, thresholds: [line], yAxis: { min: 0, label: unit } });
+}
+
 /** Capacity: growth projection against quota and budget lines, with the day each line is crossed. */
 export function capacityForecastRows(c: Context): WidgetSpec[][] {
   const b = c.budgets;
@@ -88,23 +99,21 @@ export function capacityForecastRows(c: Context): WidgetSpec[][] {
   const azure: WidgetSpec[][] = c.deployments.length
     ? [
         [
-          graph(
+          horizonGraph(
+            c,
             "Tokens per day, projected 30/60/90 days (% of deployment capacity)",
-            horizonLines(c, "tq", "forecastTokensPercentOfQuota"),
-            {
-              periodSeconds: DAY,
-              thresholds: [quota],
-              yAxis: { min: 0, label: "% of capacity" },
-            },
+            "tq",
+            "forecastTokensPercentOfQuota",
+            quota,
+            "% of capacity",
           ),
-          graph(
+          horizonGraph(
+            c,
             "Token spend per day, projected 30/60/90 days (% of daily budget)",
-            horizonLines(c, "tb", "forecastTokenSpendPercentOfBudget"),
-            {
-              periodSeconds: DAY,
-              thresholds: [budget],
-              yAxis: { min: 0, label: "% of budget" },
-            },
+            "tb",
+            "forecastTokenSpendPercentOfBudget",
+            budget,
+            "% of budget",
           ),
         ],
         [
@@ -189,10 +198,12 @@ export function capacityHeadroomRows(c: Context): WidgetSpec[][] {
   const headroom = query("quota-headroom");
   return [
     [
-      graph(
+      signalGraph(
+        c.config,
         "Regional quota headroom per region and model (% of the subscription's quota left)",
-        [
-          ...lines.map((l, i) =>
+        [{ signalId: "aoai-regional-headroom", label: () => "lowest row (P3 signal)", fill: "below" }],
+        {
+          extraQueries: lines.map((l, i) =>
             metric(
               `qh${i}`,
               "azureQuotaHeadroomPercent",
@@ -201,11 +212,6 @@ export function capacityHeadroomRows(c: Context): WidgetSpec[][] {
               `${l.region} · ${l.model}`,
             ),
           ),
-          metric("qmin", "azureQuotaHeadroomMinPercent", { Environment: c.env }, "Minimum", "lowest row (P3 signal)"),
-        ],
-        {
-          periodSeconds: 3600,
-          thresholds: [catalogLine(c.config, "aoai-regional-headroom", "warn", "below")],
           yAxis: { min: 0, max: 100, label: "%" },
         },
       ),

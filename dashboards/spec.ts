@@ -5,10 +5,10 @@
  *
  * Pure module: no CDK, no SDK.
  */
+import type { Tier } from "../core/catalog/types";
 import type { MetricDimension, MetricKey } from "../core/metric-registry";
 
 export type DashboardId = "executive" | "engineering" | "capacity";
-export type PagingTier = "P1" | "P2" | "P3";
 
 /** A FleetWatch metric from core/metric-registry.ts, with its dimension values. */
 export interface MetricQuery {
@@ -88,7 +88,7 @@ export interface LogsWidgetSpec extends WidgetBase {
 
 export interface AlarmsWidgetSpec extends WidgetBase {
   readonly type: "alarms";
-  readonly tiers: readonly PagingTier[];
+  readonly tiers: readonly Tier[];
 }
 
 export interface TextWidgetSpec extends WidgetBase {
@@ -127,4 +127,9 @@ export function dashboardName(environment: string, id: DashboardId): string {
 
 export function allWidgets(spec: DashboardSpec): WidgetSpec[] {
   return spec.rows.flat();
+}
+
+/** Every FleetWatch metric a dashboard reads, for cross-checks against the registry. */
+export function metricQueries(spec: DashboardSpec): MetricQuery[] {
+  return allWidgets(spec).flatMap((w) => (w.type === "graph" ? w.queries.filter((x): x is MetricQuery => x.kind === "metric") : []));
 }

@@ -1,6 +1,16 @@
 import type { EnvironmentConfig } from "../core/config/schema";
 import type { MetricDimension, MetricKey } from "../core/metric-registry";
-import type { ExpressionQuery, GraphWidgetSpec, LogsWidgetSpec, MetricQuery, Query, WidgetSpec } from "./spec";
+import {
+  type DashboardId,
+  type DashboardSpec,
+  dashboardName,
+  type ExpressionQuery,
+  type GraphWidgetSpec,
+  type LogsWidgetSpec,
+  type MetricQuery,
+  type Query,
+  type WidgetSpec,
+} from "./spec";
 
 export const HOUR = 3600;
 export const DAY = 86_400;
@@ -79,17 +89,22 @@ export function text(markdown: string, width = 24, height = 2): WidgetSpec {
   return { type: "text", title: "", width, height, markdown };
 }
 
-export function perCluster(
+/** One metric per cluster or per deployment of the environment, ids <prefix><index>. */
+function perInstance(
+  dimension: "Cluster" | "Deployment",
+  names: readonly string[],
   c: Context,
   prefix: string,
   key: MetricKey,
   stat: string,
-  label: (cluster: string) => string,
-  visible = true,
+  label: (name: string) => string,
+  visible: boolean,
 ): MetricQuery[] {
-  return c.clusters.map((cluster, i) =>
-    metric(`${prefix}${i}`, key, { Environment: c.env, Cluster: cluster }, stat, label(cluster), visible),
-  );
+  return names.map((name, i) => metric(`${prefix}${i}`, key, { Environment: c.env, [dimension]: name }, stat, label(name), visible));
+}
+
+export function perCluster(c: Context, prefix: string, key: MetricKey, stat: string, label: (cluster: string) => string, visible = true) {
+  return perInstance("Cluster", c.clusters, c, prefix, key, stat, label, visible);
 }
 
 export function perDeployment(
@@ -99,9 +114,16 @@ export function perDeployment(
   stat: string,
   label: (deployment: string) => string,
   visible = true,
-): MetricQuery[] {
-  return c.deployments.map((d, i) =>
-    metric(`${prefix}${i}`, key, { Environment: c.env, Deployment: d.name }, stat, label(d.name), visible),
+) {
+  return perInstance(
+    "Deployment",
+    c.deployments.map((d) => d.name),
+    c,
+    prefix,
+    key,
+    stat,
+    label,
+    visible,
   );
 }
 
@@ -122,4 +144,53 @@ export function logsWidget(
   return { type: "logs", title, width, height, sources, query, view: "table", columns };
 }
 
-/** Lay widgets out in rows no wider than CloudWatch's 24-unit grid. */
+/** Lay widget groups out in rows no wider than CloudWatch's 24-unit grid; each group starts a new row. */
+export function rows(...groups: WidgetSpec[][]): WidgetSpec[][] {
+  const out: WidgetSpec[][] = [];
+  for (const group of groups) {
+    let row: WidgetSpec[] = [];
+    let width = 0;
+    for (const w of group) {
+      if (width + w.width > 24) {
+        out.push(row);
+        row = [];
+        width = 0;
+      }
+      row.push(w);
+      width += w.width;
+    }
+    if (row.length) out.push(row);
+  }
+  return out;
+}
+
+export function usd(v: number): string {
+  return `$${v.toLocaleString("en-US")}`;
+}
+
+/** What each dashboard answers, over which default range and period (docs/dashboards.md's table). */
+const FRAMES: Readonly<Record<DashboardId, Pick<DashboardSpec, "question" | "start" | "periodSeconds" | "variables">>> = {
+  executive: { question: "How is the AI platform doing?", start: "-P90D", periodSeconds: HOUR, variables: [] },
+  engineering: {
+    question: "What needs my attention?",
+    start: "-PT3H",
+    periodSeconds: 60,
+    variables: [{ id: "node", label: "Node (BMC) for the drill-down, a regex", pattern: NODE_PATTERN, defaultValue: "." }],
+  },
+  capacity: { question: "When do we need to scale?", start: "-P180D", periodSeconds: DAY, variables: [] },
+};
+
+/**
+ * A dashboard of this environment: named FleetWatch-<env>-<id>, titled after its id, opened by a
+ * heading that asks its question followed by `intro`, rows laid out on the grid.
+ */
+export function dashboard(c: Context, id: DashboardId, intro: string, ...groups: WidgetSpec[][]): DashboardSpec {
+  const frame = FRAMES[id];
+  return {
+    id,
+    name: dashboardName(c.env, id),
+    title: `FleetWatch ${c.env} — ${id}`,
+    ...frame,
+    rows: rows([text(`# ${frame.question} (${c.env})\n${intro}`)], ...groups),
+  };
+}

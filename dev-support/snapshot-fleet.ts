@@ -4,6 +4,7 @@
  * core/snapshot.ts. Deterministic for a given seed.
  */
 import type { BmcSnapshot, Component } from "../core/snapshot";
+import { uniformFrom } from "./random";
 
 export interface FleetShape {
   readonly environment?: string;
@@ -14,16 +15,9 @@ export interface FleetShape {
   readonly extras?: boolean;
 }
 
-/** Small deterministic PRNG (mulberry32) so a seed reproduces a fleet. */
+/** Uniform draws from the tools' one seeded PRNG (random.ts), so a seed reproduces a fleet. */
 export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return uniformFrom(seed);
 }
 
 export function bmcAddress(index: number): string {

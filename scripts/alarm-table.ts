@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { conditionText } from "../core/catalog/operators";
 import { SIGNALS } from "../core/catalog/signals";
 import { BURN_RATE_POLICIES, budgetSpentPercent, burnThresholdPercent, SLO_PERIOD_DAYS, SLOS, windowLabel } from "../core/catalog/slo";
 import type { SignalDefinition } from "../core/catalog/types";
@@ -14,13 +15,6 @@ import { SlosSchema } from "../core/config/schema";
 export const START = "<!-- alarm-table:start -->";
 export const END = "<!-- alarm-table:end -->";
 export const README = resolve(import.meta.dirname, "..", "README.md");
-
-const OP: Record<SignalDefinition["comparison"], string> = {
-  GreaterThanThreshold: ">",
-  GreaterThanOrEqualToThreshold: "≥",
-  LessThanThreshold: "<",
-  LessThanOrEqualToThreshold: "≤",
-};
 
 const cell = (s: string) => s.replace(/\|/g, "\\|");
 
@@ -42,7 +36,7 @@ export function renderAlarmTable(signals: readonly SignalDefinition[] = SIGNALS)
           ? `~~${l.tier}~~ retired while SLO \`${sup.slo}\` is on`
           : `${sup.tier} while SLO \`${sup.slo}\` is on (else ${l.tier})`;
       rows.push(
-        `| ${cell(s.title)} (\`${s.id}\`, ${level}) | ${cell(s.metricText)} | ${OP[s.comparison]} ${l.threshold} ${cell(s.unit)} | ${s.statistic} / ${periodText} | ${l.datapointsToAlarm} of ${l.evaluationPeriods} | ${s.treatMissingData} | ${tier} | ${s.scope}${s.suppressedBy ? `, suppressed by \`${s.suppressedBy}\`` : ""}${s.requiresAzure ? ", Azure" : ""} |`,
+        `| ${cell(s.title)} (\`${s.id}\`, ${level}) | ${cell(s.metricText)} | ${cell(conditionText(s.comparison, l.threshold, s.unit))} | ${s.statistic} / ${periodText} | ${l.datapointsToAlarm} of ${l.evaluationPeriods} | ${s.treatMissingData} | ${tier} | ${s.scope}${s.suppressedBy ? `, suppressed by \`${s.suppressedBy}\`` : ""}${s.requiresAzure ? ", Azure" : ""} |`,
       );
     }
   }

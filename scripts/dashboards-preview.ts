@@ -8,10 +8,10 @@
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { fleetWatchDashboards } from "../dashboards/definitions";
-import { launchChromium } from "../dashboards/preview/chromium";
-import { pageHeight, renderDashboardHtml } from "../dashboards/preview/render-html";
+import { fleetWatchDashboards } from "../dashboards/fleetwatch-dashboards";
 import { loadConfig } from "../lib/config/load";
+import { launchChromium } from "./dashboards-preview/chromium";
+import { pageHeight, renderDashboardHtml } from "./dashboards-preview/render-html";
 
 const root = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({

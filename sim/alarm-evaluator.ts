@@ -19,7 +19,7 @@ import {
   type StateChange,
 } from "../core/catalog";
 import { METRIC_NAMESPACE, METRICS } from "../core/metric-registry";
-import { evaluateExpression, parseExpression } from "./metric-math";
+import { evaluateExpression, parseExpression } from "../dev-support/metric-math";
 import type { MetricStore } from "./metric-store";
 
 export interface Notification {

@@ -5,7 +5,7 @@
  * provider; they are chosen to be pessimistic rather than optimistic, and changing one here
  * changes every run (docs/simulation.md explains how to test a different assumption).
  */
-import type { Rng } from "./random";
+import type { Rng } from "../dev-support/random";
 
 export type Distribution =
   /** Log-normal from its median and 95th percentile, capped at `maxS`. */

@@ -18,6 +18,7 @@
  *   ALARM with missing data treated as missing, even with fewer than M breaching (rows
  *   `- - X - -`, 3 of 3, and `- - - X -`, 2 of 3); with "ignore" those rows keep the state.
  */
+import { COMPARISON_OPERATORS } from "./operators";
 import type { ComparisonOperator, Statistic, TreatMissingData } from "./types";
 
 export type AlarmState = "OK" | "ALARM" | "INSUFFICIENT_DATA";
@@ -53,16 +54,7 @@ export function defaultEvaluationRange(evaluationPeriods: number): number {
 }
 
 export function isBreaching(alarm: Pick<EvaluableAlarm, "comparison" | "threshold">, value: number): boolean {
-  switch (alarm.comparison) {
-    case "GreaterThanThreshold":
-      return value > alarm.threshold;
-    case "GreaterThanOrEqualToThreshold":
-      return value >= alarm.threshold;
-    case "LessThanThreshold":
-      return value < alarm.threshold;
-    case "LessThanOrEqualToThreshold":
-      return value <= alarm.threshold;
-  }
+  return COMPARISON_OPERATORS[alarm.comparison].breaches(value, alarm.threshold);
 }
 
 /**

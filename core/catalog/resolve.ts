@@ -4,12 +4,24 @@
  * instance (cluster or deployment), composite-alarm wiring for suppressed signals. Pure.
  */
 
-import { ConfigError } from "../config/parse";
+import { ConfigError } from "../config/config-error";
 import type { EnvironmentConfig } from "../config/schema";
-import { METRICS } from "../metric-registry";
+import { METRICS, type MetricKey } from "../metric-registry";
+import { conditionText } from "./operators";
 import { SIGNALS } from "./signals";
 import { activeSloIds } from "./slo";
-import type { AlarmSpec, CatalogContext, LevelDefinition, LevelName, ScopeInstance, SignalDefinition, SloId, Tier } from "./types";
+import type {
+  AlarmSpec,
+  CatalogContext,
+  LevelDefinition,
+  LevelName,
+  ScopeInstance,
+  SignalDefinition,
+  SignalMetric,
+  SloId,
+  Statistic,
+  Tier,
+} from "./types";
 
 export type ThresholdOverrides = EnvironmentConfig["thresholds"];
 
@@ -164,10 +176,8 @@ function dimensionsOf(ctx: CatalogContext, instance: ScopeInstance): Record<stri
 }
 
 function describeThreshold(signal: SignalDefinition, level: LevelDefinition, periodSeconds: number): string {
-  const op = { GreaterThanThreshold: ">", GreaterThanOrEqualToThreshold: ">=", LessThanThreshold: "<", LessThanOrEqualToThreshold: "<=" }[
-    signal.comparison
-  ];
-  return `${op} ${level.threshold} ${signal.unit} in ${level.datapointsToAlarm} of ${level.evaluationPeriods} periods of ${periodSeconds / 60} min`;
+  const condition = conditionText(signal.comparison, level.threshold, signal.unit);
+  return `${condition} in ${level.datapointsToAlarm} of ${level.evaluationPeriods} periods of ${periodSeconds / 60} min`;
 }
 
 export function alarmDescription(signal: SignalDefinition, level: LevelName, def: LevelDefinition, instance: ScopeInstance): string {
@@ -177,6 +187,83 @@ export function alarmDescription(signal: SignalDefinition, level: LevelName, def
     `[${def.tier}] ${signal.what}${where} Condition: ${signal.title} ${describeThreshold(signal, def, period)}.` +
     ` Look at: ${signal.lookAt}. Do: ${signal.runbook} (signal ${signal.id}/${level}; runbook docs/alarms.md#${signal.id})`;
   return text.length <= MAX_ALARM_DESCRIPTION ? text : `${text.slice(0, MAX_ALARM_DESCRIPTION - 1)}…`;
+}
+
+/**
+ * One signal's metric per scope instance in this environment, whether or not its alarms are on
+ * (a retired signal still has a graph). Checks what CloudWatch would reject at deploy time.
+ */
+function metricsOf(signal: SignalDefinition, ctx: CatalogContext): SignalMetric[] {
+  return instancesOf(signal, ctx).map((instance) => {
+    const source = signal.source(ctx, instance);
+    if (source.kind === "math") {
+      const count = Object.keys(source.inputs).length;
+      if (count > MAX_ALARM_MATH_METRICS) {
+        throw new CatalogConfigError(
+          `Signal ${signal.id} needs ${count} metrics in one alarm expression (CloudWatch allows ${MAX_ALARM_MATH_METRICS}); ` +
+            `reduce the number of clusters or set thresholds.${signal.id}.enabled to false`,
+        );
+      }
+      for (const input of Object.values(source.inputs)) {
+        if (!(input.metric in METRICS)) throw new Error(`signal ${signal.id}: unknown metric ${input.metric}`);
+      }
+    }
+    return {
+      signalId: signal.id,
+      instance,
+      source,
+      dimensions: dimensionsOf(ctx, instance),
+      statistic: signal.statistic,
+      periodSeconds: signal.periodSeconds,
+    };
+  });
+}
+
+/** The metric of one catalog signal per scope instance for this environment (config.thresholds validated). */
+export function signalMetrics(config: EnvironmentConfig, signalId: string, signals: readonly SignalDefinition[] = SIGNALS): SignalMetric[] {
+  const signal = signals.find((s) => s.id === signalId);
+  if (!signal) throw new Error(`signal catalog: unknown signal ${JSON.stringify(signalId)}`);
+  if (signal.requiresAzure && config.azure === undefined) return [];
+  return metricsOf(signal, catalogContext(config));
+}
+
+/** One FleetWatch metric a signal metric reads, with exactly its registered dimensions. */
+export interface MetricInput {
+  readonly metric: MetricKey;
+  readonly statistic: Statistic;
+  readonly dimensions: Readonly<Record<string, string>>;
+}
+
+/**
+ * The CloudWatch query of a signal metric over FleetWatch metrics: its metric-math expression
+ * (absent for a single metric, read as input `m`) and its inputs by id. Undefined for the
+ * built-in metric of an AWS resource, whose dimensions only the deployed resource knows.
+ */
+export function metricQueryOf(
+  m: Pick<SignalMetric, "signalId" | "source" | "dimensions" | "statistic">,
+): { readonly expression?: string; readonly label?: string; readonly inputs: Readonly<Record<string, MetricInput>> } | undefined {
+  const input = (metric: MetricKey, statistic: Statistic, own: Readonly<Record<string, string>> = {}): MetricInput => {
+    const all = { ...m.dimensions, ...own };
+    const dimensions: Record<string, string> = {};
+    for (const d of METRICS[metric].dimensions) {
+      const v = all[d];
+      if (v === undefined)
+        throw new Error(`signal ${m.signalId}: metric ${METRICS[metric].name} needs dimension ${d}, which the scope does not give`);
+      dimensions[d] = v;
+    }
+    return { metric, statistic, dimensions };
+  };
+  switch (m.source.kind) {
+    case "resource":
+      return undefined;
+    case "fleetwatch":
+      return { inputs: { m: input(m.source.metric, m.statistic) } };
+    case "math": {
+      const inputs: Record<string, MetricInput> = {};
+      for (const [id, i] of Object.entries(m.source.inputs)) inputs[id] = input(i.metric, i.statistic, i.dimensions);
+      return { expression: m.source.expression, label: m.source.label, inputs };
+    }
+  }
 }
 
 /** Every alarm one environment gets, in catalog order. */
@@ -192,20 +279,8 @@ export function resolveAlarms(config: EnvironmentConfig, signals: readonly Signa
     if (suppressor && suppressor.scope !== "environment") {
       throw new Error(`signal catalog: ${signal.id} is suppressed by ${suppressor.id}, which must be environment-wide`);
     }
-    for (const instance of instancesOf(signal, ctx)) {
-      const source = signal.source(ctx, instance);
-      if (source.kind === "math") {
-        const count = Object.keys(source.inputs).length;
-        if (count > MAX_ALARM_MATH_METRICS) {
-          throw new CatalogConfigError(
-            `Signal ${signal.id} needs ${count} metrics in one alarm expression (CloudWatch allows ${MAX_ALARM_MATH_METRICS}); ` +
-              `reduce the number of clusters or set thresholds.${signal.id}.enabled to false`,
-          );
-        }
-        for (const input of Object.values(source.inputs)) {
-          if (!(input.metric in METRICS)) throw new Error(`signal ${signal.id}: unknown metric ${input.metric}`);
-        }
-      }
+    for (const metric of metricsOf(signal, ctx)) {
+      const { instance } = metric;
       for (const level of ["warn", "critical"] as const) {
         const effective = effectiveLevel(signal, level, config.thresholds);
         if (!effective) continue;
@@ -214,15 +289,11 @@ export function resolveAlarms(config: EnvironmentConfig, signals: readonly Signa
         const name = alarmName(ctx.environment, signal.id, level, instance);
         const suppressorLevel = suppressor ? (Object.keys(suppressor.levels)[0] as LevelName) : undefined;
         alarms.push({
+          ...metric,
           name,
-          signalId: signal.id,
           level,
           tier: def.tier,
-          instance,
-          source,
-          dimensions: dimensionsOf(ctx, instance),
-          statistic: signal.statistic,
-          periodSeconds: def.periodSeconds ?? signal.periodSeconds,
+          periodSeconds: def.periodSeconds ?? metric.periodSeconds,
           comparison: signal.comparison,
           threshold: def.threshold,
           datapointsToAlarm: def.datapointsToAlarm,

@@ -28,6 +28,15 @@ function deploymentOf(ctx: CatalogContext, name: string | undefined) {
   return d;
 }
 
+/**
+ * The two budget signals (GPU spend, token spend) page alike: warn when the last hours' rate,
+ * projected to a day, is over the daily budget; critical when the last 24 h spent over 120 %.
+ */
+const DAILY_BUDGET_LEVELS = {
+  warn: { threshold: 100, tier: "P3", datapointsToAlarm: 2, evaluationPeriods: 3 },
+  critical: { threshold: 120, tier: "P1", datapointsToAlarm: 1, evaluationPeriods: 1, periodSeconds: 86400 },
+} as const satisfies SignalDefinition["levels"];
+
 export const SIGNALS: readonly SignalDefinition[] = [
   // ---------------------------------------------------------------- GPU nodes, per cluster
   {
@@ -263,12 +272,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
     statistic: "Sum",
     periodSeconds: 3600,
     comparison: "GreaterThanThreshold",
-    levels: {
-      // Last hour's rate, projected to a day: trending over budget.
-      warn: { threshold: 100, tier: "P3", datapointsToAlarm: 2, evaluationPeriods: 3 },
-      // The last 24 h actually spent more than 120 % of the daily budget.
-      critical: { threshold: 120, tier: "P1", datapointsToAlarm: 1, evaluationPeriods: 1, periodSeconds: 86400 },
-    },
+    levels: DAILY_BUDGET_LEVELS,
     treatMissingData: "notBreaching",
     what: "GPU spend is over the daily budget (warn: the last hours' rate projects past it; critical: the last 24 h spent more than 120 %).",
     lookAt: `${EXECUTIVE} > GPU spend vs budget; ${CAPACITY} > budget burn`,
@@ -573,10 +577,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
     statistic: "Sum",
     periodSeconds: 3600,
     comparison: "GreaterThanThreshold",
-    levels: {
-      warn: { threshold: 100, tier: "P3", datapointsToAlarm: 2, evaluationPeriods: 3 },
-      critical: { threshold: 120, tier: "P1", datapointsToAlarm: 1, evaluationPeriods: 1, periodSeconds: 86400 },
-    },
+    levels: DAILY_BUDGET_LEVELS,
     treatMissingData: "notBreaching",
     what: "The deployment's token spend is over its daily budget (warn: the recent rate projects past it; critical: the last 24 h spent more than 120 %).",
     lookAt: `${EXECUTIVE} > Token spend vs budget; ${CAPACITY} > budget burn; KQL saved search "aoai-top-callers"`,

@@ -17,7 +17,7 @@
  * ALARM and OK actions of the tier.
  */
 
-import { ConfigError } from "../config/parse";
+import { ConfigError } from "../config/config-error";
 import type { EnvironmentConfig } from "../config/schema";
 import { AZURE_PUBLISH_LAG_PERIODS } from "../metric-registry";
 import type { EvaluableAlarm } from "./evaluate";

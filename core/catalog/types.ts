@@ -135,17 +135,26 @@ export interface SignalDefinition {
   readonly offenders?: "gpu-temperature" | "gpu-ecc" | "fans" | "bmc-status";
 }
 
-/** One CloudWatch alarm the catalog asks for, with every value resolved. */
-export interface AlarmSpec {
-  readonly name: string;
+/**
+ * The metric of one signal for one scope instance, resolved for one environment: the one
+ * definition its alarms evaluate and its dashboard widget draws.
+ */
+export interface SignalMetric {
   readonly signalId: string;
-  readonly level: LevelName;
-  readonly tier: Tier;
   readonly instance: ScopeInstance;
   readonly source: MetricSource;
+  /** The scope's dimension values (Environment, and Cluster or Deployment). */
   readonly dimensions: Readonly<Record<string, string>>;
   readonly statistic: Statistic;
+  /** The signal's period; an alarm level may evaluate it over a longer one (AlarmSpec.periodSeconds). */
   readonly periodSeconds: number;
+}
+
+/** One CloudWatch alarm the catalog asks for, with every value resolved: one level over one SignalMetric. */
+export interface AlarmSpec extends SignalMetric {
+  readonly name: string;
+  readonly level: LevelName;
+  readonly tier: Tier;
   readonly comparison: ComparisonOperator;
   readonly threshold: number;
   readonly datapointsToAlarm: number;

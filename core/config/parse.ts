@@ -4,11 +4,8 @@
  * Pure (no file access): lib/config/load.ts reads the file.
  */
 import type { z } from "zod";
+import { ConfigError } from "./config-error";
 import { type EnvironmentConfig, EnvironmentConfigSchema } from "./schema";
-
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), "");

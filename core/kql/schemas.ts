@@ -9,6 +9,25 @@ export type KqlColumnType = "datetime" | "real" | "long" | "int" | "string" | "b
 
 export type TableSchema = Readonly<Record<string, KqlColumnType>>;
 
+/** Columns every workspace-based Application Insights table has. */
+const APP_INSIGHTS_COMMON = {
+  AppRoleName: "string",
+  AppRoleInstance: "string",
+  OperationName: "string",
+  OperationId: "string",
+  Id: "string",
+  ParentId: "string",
+  Properties: "dynamic",
+  Measurements: "dynamic",
+  ItemCount: "int",
+  ClientType: "string",
+  SDKVersion: "string",
+  _ResourceId: "string",
+  _SubscriptionId: "string",
+  TenantId: "string",
+  Type: "string",
+} as const satisfies TableSchema;
+
 export const TABLE_SCHEMAS: Readonly<Record<KqlTable, TableSchema>> = {
   // Application Insights, workspace-based.
   AppRequests: {
@@ -16,23 +35,9 @@ export const TABLE_SCHEMAS: Readonly<Record<KqlTable, TableSchema>> = {
     DurationMs: "real",
     ResultCode: "string",
     Success: "bool",
-    AppRoleName: "string",
-    AppRoleInstance: "string",
     Name: "string",
-    OperationName: "string",
-    OperationId: "string",
-    Id: "string",
-    ParentId: "string",
     Url: "string",
-    Properties: "dynamic",
-    Measurements: "dynamic",
-    ItemCount: "int",
-    ClientType: "string",
-    SDKVersion: "string",
-    _ResourceId: "string",
-    _SubscriptionId: "string",
-    TenantId: "string",
-    Type: "string",
+    ...APP_INSIGHTS_COMMON,
   },
   // Application Insights dependency (client) spans: where OpenTelemetry GenAI client spans land.
   AppDependencies: {
@@ -44,21 +49,7 @@ export const TABLE_SCHEMAS: Readonly<Record<KqlTable, TableSchema>> = {
     DependencyType: "string",
     Name: "string",
     Data: "string",
-    AppRoleName: "string",
-    AppRoleInstance: "string",
-    OperationName: "string",
-    OperationId: "string",
-    Id: "string",
-    ParentId: "string",
-    Properties: "dynamic",
-    Measurements: "dynamic",
-    ItemCount: "int",
-    ClientType: "string",
-    SDKVersion: "string",
-    _ResourceId: "string",
-    _SubscriptionId: "string",
-    TenantId: "string",
-    Type: "string",
+    ...APP_INSIGHTS_COMMON,
   },
   // Azure OpenAI diagnostic logs (all categories; no resource-specific table exists).
   AzureDiagnostics: {

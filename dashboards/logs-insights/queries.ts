@@ -34,14 +34,32 @@ export interface LogsQuerySpec {
   readonly reads: readonly string[];
 }
 
+/** A query over one structured-log event shape (`event = "<event>"`, optionally narrowed by `where`). */
+function eventQuery(event: string, q: Omit<LogsQuerySpec, "event" | "filter">, where?: string): LogsQuerySpec {
+  return { ...q, event, filter: [where ? `event = "${event}" and ${where}` : `event = "${event}"`] };
+}
+
+/** Errors and warnings of one Lambda's Powertools log, grouped by message. */
+function errorsAndWarnings(id: string, question: string, source: LogSource): LogsQuerySpec {
+  return {
+    id,
+    question,
+    sources: [source],
+    filter: [`level = "ERROR" or level = "WARN"`],
+    stats: ["count(*) as lines, max(@timestamp) as lastSeen by level, message"],
+    sort: "lines desc",
+    limit: 50,
+    columns: ["level", "message", "lines", "lastSeen"],
+    reads: ["level", "message"],
+  };
+}
+
 export function logsInsightsQueries(): LogsQuerySpec[] {
   return [
-    {
+    eventQuery("fleetwatch.gpu", {
       id: "gpu-hotspots",
       question: "Which GPUs are hot or throttled right now, and where?",
       sources: ["telemetry-ingest"],
-      event: "fleetwatch.gpu",
-      filter: [`event = "fleetwatch.gpu"`],
       stats: [
         "max(temperatureC) as maxTempC, latest(temperatureLevel) as level, latest(throttleReasons.0) as throttleReason, latest(powerW) as powerW, latest(collectedAt) as lastSeen by cluster, bmc, gpu",
       ],
@@ -49,51 +67,51 @@ export function logsInsightsQueries(): LogsQuerySpec[] {
       limit: 50,
       columns: ["cluster", "bmc", "gpu", "maxTempC", "level", "throttleReason", "powerW", "lastSeen"],
       reads: ["temperatureC", "temperatureLevel", "throttleReasons", "powerW", "collectedAt", "cluster", "bmc", "gpu"],
-    },
-    {
-      id: "gpu-throttle-reasons",
-      question: "Why are GPUs throttling, and where?",
-      sources: ["telemetry-ingest"],
-      event: "fleetwatch.gpu",
-      filter: [`event = "fleetwatch.gpu" and ispresent(throttleReasons.0)`],
-      stats: ["count(*) as throttledReadings, count_distinct(gpu) as gpus, count_distinct(bmc) as nodes by throttleReasons.0, cluster"],
-      sort: "throttledReadings desc",
-      limit: 50,
-      columns: ["throttleReasons.0", "cluster", "throttledReadings", "gpus", "nodes"],
-      reads: ["throttleReasons", "gpu", "bmc", "cluster"],
-    },
-    {
-      id: "gpu-ecc-events",
-      question: "Which GPUs report uncorrectable ECC errors?",
-      sources: ["telemetry-ingest"],
-      event: "fleetwatch.gpu",
-      filter: [`event = "fleetwatch.gpu" and eccUncorrectable > 0`],
-      stats: [
-        "max(eccUncorrectable) as eccUncorrectable, latest(eccUncorrectableNew) as grewRecently, latest(collectedAt) as lastSeen by cluster, bmc, gpu",
-      ],
-      sort: "eccUncorrectable desc",
-      limit: 50,
-      columns: ["cluster", "bmc", "gpu", "eccUncorrectable", "grewRecently", "lastSeen"],
-      reads: ["eccUncorrectable", "eccUncorrectableNew", "collectedAt", "cluster", "bmc", "gpu"],
-    },
-    {
+    }),
+    eventQuery(
+      "fleetwatch.gpu",
+      {
+        id: "gpu-throttle-reasons",
+        question: "Why are GPUs throttling, and where?",
+        sources: ["telemetry-ingest"],
+        stats: ["count(*) as throttledReadings, count_distinct(gpu) as gpus, count_distinct(bmc) as nodes by throttleReasons.0, cluster"],
+        sort: "throttledReadings desc",
+        limit: 50,
+        columns: ["throttleReasons.0", "cluster", "throttledReadings", "gpus", "nodes"],
+        reads: ["throttleReasons", "gpu", "bmc", "cluster"],
+      },
+      "ispresent(throttleReasons.0)",
+    ),
+    eventQuery(
+      "fleetwatch.gpu",
+      {
+        id: "gpu-ecc-events",
+        question: "Which GPUs report uncorrectable ECC errors?",
+        sources: ["telemetry-ingest"],
+        stats: [
+          "max(eccUncorrectable) as eccUncorrectable, latest(eccUncorrectableNew) as grewRecently, latest(collectedAt) as lastSeen by cluster, bmc, gpu",
+        ],
+        sort: "eccUncorrectable desc",
+        limit: 50,
+        columns: ["cluster", "bmc", "gpu", "eccUncorrectable", "grewRecently", "lastSeen"],
+        reads: ["eccUncorrectable", "eccUncorrectableNew", "collectedAt", "cluster", "bmc", "gpu"],
+      },
+      "eccUncorrectable > 0",
+    ),
+    eventQuery("fleetwatch.fan", {
       id: "failed-fans",
       question: "Which fans have failed, and in which chassis?",
       sources: ["telemetry-ingest"],
-      event: "fleetwatch.fan",
-      filter: [`event = "fleetwatch.fan"`],
       stats: ["latest(rpm) as rpm, max(failedFansInChassis) as failedInChassis, latest(collectedAt) as lastSeen by cluster, bmc, fan"],
       sort: "failedInChassis desc",
       limit: 100,
       columns: ["cluster", "bmc", "fan", "rpm", "failedInChassis", "lastSeen"],
       reads: ["rpm", "failedFansInChassis", "collectedAt", "cluster", "bmc", "fan"],
-    },
-    {
+    }),
+    eventQuery("fleetwatch.power_cap", {
       id: "power-cap-hits",
       question: "Which chassis sit at their power cap?",
       sources: ["telemetry-ingest"],
-      event: "fleetwatch.power_cap",
-      filter: [`event = "fleetwatch.power_cap"`],
       stats: [
         "count(*) as minutesAtCap, min(headroomPercent) as minHeadroomPercent, max(powerW) as maxPowerW, latest(powerLimitW) as powerLimitW by cluster, bmc, chassis",
       ],
@@ -101,13 +119,11 @@ export function logsInsightsQueries(): LogsQuerySpec[] {
       limit: 50,
       columns: ["cluster", "bmc", "chassis", "minutesAtCap", "minHeadroomPercent", "maxPowerW", "powerLimitW"],
       reads: ["headroomPercent", "powerW", "powerLimitW", "cluster", "bmc", "chassis"],
-    },
-    {
+    }),
+    eventQuery("fleetwatch.bmc", {
       id: "unreachable-bmcs",
       question: "Which BMCs fail, and why?",
       sources: ["telemetry-ingest"],
-      event: "fleetwatch.bmc",
-      filter: [`event = "fleetwatch.bmc"`],
       stats: [
         "count(*) as failedPolls, latest(status) as lastStatus, latest(errors.0) as lastError, latest(lastGoodAt) as lastGoodAt by cluster, bmc",
       ],
@@ -115,13 +131,11 @@ export function logsInsightsQueries(): LogsQuerySpec[] {
       limit: 100,
       columns: ["cluster", "bmc", "failedPolls", "lastStatus", "lastError", "lastGoodAt"],
       reads: ["status", "errors", "lastGoodAt", "cluster", "bmc"],
-    },
-    {
+    }),
+    eventQuery("fleetwatch.dead_letter", {
       id: "sink-rejections",
       question: "Which records were rejected by the sink or dead-lettered, and why?",
       sources: ["telemetry-ingest"],
-      event: "fleetwatch.dead_letter",
-      filter: [`event = "fleetwatch.dead_letter"`],
       stats: [
         "count(*) as records, latest(sequenceNumber) as lastSequenceNumber, latest(shardId) as shardId, max(@timestamp) as lastSeen by stage, reason, bmc",
       ],
@@ -129,7 +143,7 @@ export function logsInsightsQueries(): LogsQuerySpec[] {
       limit: 100,
       columns: ["stage", "reason", "bmc", "records", "lastSequenceNumber", "shardId", "lastSeen"],
       reads: ["stage", "reason", "bmc", "sequenceNumber", "shardId"],
-    },
+    }),
     {
       id: "ingest-errors",
       question: "What is the telemetry-ingest Lambda failing on?",
@@ -141,17 +155,7 @@ export function logsInsightsQueries(): LogsQuerySpec[] {
       columns: ["message", "lines", "lastReason", "lastSeen"],
       reads: ["level", "message", "reason"],
     },
-    {
-      id: "poller-errors",
-      question: "What is the redfish-poller failing on?",
-      sources: ["redfish-poller"],
-      filter: [`level = "ERROR" or level = "WARN"`],
-      stats: ["count(*) as lines, max(@timestamp) as lastSeen by level, message"],
-      sort: "lines desc",
-      limit: 50,
-      columns: ["level", "message", "lines", "lastSeen"],
-      reads: ["level", "message"],
-    },
+    errorsAndWarnings("poller-errors", "What is the redfish-poller failing on?", "redfish-poller"),
     {
       id: "slow-bmcs",
       question: "Which shards sweep slowly, and which BMCs time out (the poller's 55 s budget)?",
@@ -179,29 +183,17 @@ export function logsInsightsQueries(): LogsQuerySpec[] {
       columns: ["message", "service", "status", "lines", "lastError", "lastSeen"],
       reads: ["level", "message", "error", "service", "status"],
     },
-    {
+    eventQuery("fleetwatch.aoai_minute", {
       id: "slowest-deployments",
       question: "Which Azure OpenAI deployments are slowest?",
       sources: ["azure-openai-poller"],
-      event: "fleetwatch.aoai_minute",
-      filter: [`event = "fleetwatch.aoai_minute"`],
       stats: ["max(latencyP99Ms) as worstP99Ms, avg(latencyP95Ms) as avgP95Ms, sum(requests) as requests by deployment"],
       sort: "worstP99Ms desc",
       limit: 20,
       columns: ["deployment", "worstP99Ms", "avgP95Ms", "requests"],
       reads: ["deployment", "latencyP99Ms", "latencyP95Ms", "requests"],
-    },
-    {
-      id: "p1-enricher-errors",
-      question: "Did the P1 enricher fail to name the offending node?",
-      sources: ["p1-enricher"],
-      filter: [`level = "ERROR" or level = "WARN"`],
-      stats: ["count(*) as lines, max(@timestamp) as lastSeen by level, message"],
-      sort: "lines desc",
-      limit: 50,
-      columns: ["level", "message", "lines", "lastSeen"],
-      reads: ["level", "message"],
-    },
+    }),
+    errorsAndWarnings("p1-enricher-errors", "Did the P1 enricher fail to name the offending node?", "p1-enricher"),
     ...incidentAndCapacityQueries(),
   ];
 }
@@ -213,27 +205,27 @@ export function logsInsightsQueries(): LogsQuerySpec[] {
  */
 export function incidentAndCapacityQueries(): LogsQuerySpec[] {
   return [
-    {
-      id: "incidents",
-      question: "Which incidents resolved last, how long did they take, did they flap?",
-      sources: ["incident-recorder"],
-      event: "fleetwatch.incident",
-      fields: ["durationSeconds / 60 as durationMinutes"],
-      filter: [`event = "fleetwatch.incident" and action = "resolved"`],
-      stats: [
-        "latest(durationMinutes) as minutes, max(flaps) as flaps, max(@timestamp) as resolvedAt, latest(startedAt) as started by incidentId, tier, signal, scope",
-      ],
-      sort: "resolvedAt desc",
-      limit: 50,
-      columns: ["resolvedAt", "tier", "signal", "scope", "minutes", "flaps", "started", "incidentId"],
-      reads: ["event", "action", "durationSeconds", "flaps", "startedAt", "incidentId", "tier", "signal", "scope"],
-    },
-    {
+    eventQuery(
+      "fleetwatch.incident",
+      {
+        id: "incidents",
+        question: "Which incidents resolved last, how long did they take, did they flap?",
+        sources: ["incident-recorder"],
+        fields: ["durationSeconds / 60 as durationMinutes"],
+        stats: [
+          "latest(durationMinutes) as minutes, max(flaps) as flaps, max(@timestamp) as resolvedAt, latest(startedAt) as started by incidentId, tier, signal, scope",
+        ],
+        sort: "resolvedAt desc",
+        limit: 50,
+        columns: ["resolvedAt", "tier", "signal", "scope", "minutes", "flaps", "started", "incidentId"],
+        reads: ["event", "action", "durationSeconds", "flaps", "startedAt", "incidentId", "tier", "signal", "scope"],
+      },
+      `action = "resolved"`,
+    ),
+    eventQuery("fleetwatch.quota_headroom", {
       id: "quota-headroom",
       question: "How much of each region's quota is left, per model and deployment type?",
       sources: ["capacity-forecast"],
-      event: "fleetwatch.quota_headroom",
-      filter: [`event = "fleetwatch.quota_headroom"`],
       stats: [
         "latest(headroomPercent) as headroomPct, latest(limit) as quota, latest(used) as used, latest(deployedByFleetWatch) as fleetWatch, latest(deployments) as fleetWatchDeployments by region, quotaName",
       ],
@@ -241,13 +233,11 @@ export function incidentAndCapacityQueries(): LogsQuerySpec[] {
       limit: 100,
       columns: ["region", "quotaName", "headroomPct", "quota", "used", "fleetWatch", "fleetWatchDeployments"],
       reads: ["event", "headroomPercent", "limit", "used", "deployedByFleetWatch", "deployments", "region", "quotaName"],
-    },
-    {
+    }),
+    eventQuery("fleetwatch.forecast", {
       id: "forecast-backtest",
       question: "How wrong was the forecast method on each series' own past (7 and 28 days ahead)?",
       sources: ["capacity-forecast"],
-      event: "fleetwatch.forecast",
-      filter: [`event = "fleetwatch.forecast"`],
       stats: [
         "latest(backtestMape7dPercent) as mape7dPct, latest(backtestMape28dPercent) as mape28dPct, latest(slopePerDay) as slopePerDay, latest(points) as days by series",
       ],
@@ -255,19 +245,17 @@ export function incidentAndCapacityQueries(): LogsQuerySpec[] {
       limit: 100,
       columns: ["series", "mape7dPct", "mape28dPct", "slopePerDay", "days"],
       reads: ["event", "backtestMape7dPercent", "backtestMape28dPercent", "slopePerDay", "points", "series"],
-    },
-    {
+    }),
+    eventQuery("fleetwatch.forecast_crossing", {
       id: "forecast-crossings",
       question: "When does each projection cross its quota or budget line?",
       sources: ["capacity-forecast"],
-      event: "fleetwatch.forecast_crossing",
-      filter: [`event = "fleetwatch.forecast_crossing"`],
       stats: ["latest(crossesOn) as crossing, latest(daysToCross) as days, latest(lineValue) as lineAt by series, line"],
       sort: "days asc",
       limit: 100,
       columns: ["series", "line", "crossing", "days", "lineAt"],
       reads: ["event", "crossesOn", "daysToCross", "lineValue", "series", "line"],
-    },
+    }),
   ];
 }
 

@@ -4,20 +4,10 @@
  * actions, and a composite alarm `ALARM(long) AND ALARM(short)` that sends ALARM and OK to the
  * policy's tier, so an incident opens only while both windows burn and resolves on the same tier.
  */
-import { ArnFormat, Duration, NestedStack, Stack } from "aws-cdk-lib";
-import {
-  Alarm,
-  AlarmRule,
-  AlarmState,
-  ComparisonOperator,
-  CompositeAlarm,
-  type IAlarm,
-  MathExpression,
-  TreatMissingData,
-} from "aws-cdk-lib/aws-cloudwatch";
-import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
+import { Duration, NestedStack } from "aws-cdk-lib";
+import { Alarm, AlarmRule, AlarmState, type CompositeAlarm, type IAlarm } from "aws-cdk-lib/aws-cloudwatch";
 import { Construct } from "constructs";
-import { SUPPRESSOR_TIMING } from "../../core/catalog/composite";
+import { metricQueryOf } from "../../core/catalog/resolve";
 import {
   type BurnRateComposite,
   type BurnRateWindowAlarm,
@@ -28,7 +18,9 @@ import {
 } from "../../core/catalog/slo";
 import type { EnvironmentConfig } from "../../core/config/schema";
 import type { PagingTiers } from "../paging/paging-tiers";
-import { fleetWatchMetric } from "./signal-alarms";
+import { alarmConstructId, alarmRef } from "./alarm-ref";
+import { CDK_COMPARISON, CDK_TREAT_MISSING, cdkMetric } from "./catalog-metric";
+import { pagingComposite } from "./tier-actions";
 
 export interface BurnRateAlarmsProps {
   readonly config: EnvironmentConfig;
@@ -80,19 +72,16 @@ export class BurnRateAlarms extends Construct {
     };
 
     for (const w of resolved.windows) {
-      const period = Duration.seconds(w.periodSeconds);
-      const usingMetrics = Object.fromEntries(
-        Object.entries(w.source.inputs).map(([key, input]) => [key, fleetWatchMetric(input, w.dimensions, period)]),
-      );
-      const alarm = new Alarm(scopeOf(w.slo), constructId(w.name), {
+      const query = metricQueryOf({ signalId: w.name, source: w.source, dimensions: w.dimensions, statistic: "Sum" })!;
+      const alarm = new Alarm(scopeOf(w.slo), alarmConstructId(w.name), {
         alarmName: w.name,
         alarmDescription: w.description,
-        metric: new MathExpression({ expression: w.source.expression, usingMetrics, period, label: w.source.label }),
+        metric: cdkMetric(query, Duration.seconds(w.periodSeconds)),
         threshold: w.threshold,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        comparisonOperator: CDK_COMPARISON.GreaterThanThreshold,
         evaluationPeriods: w.evaluationPeriods,
         datapointsToAlarm: w.datapointsToAlarm,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        treatMissingData: CDK_TREAT_MISSING.notBreaching,
         // The composite pages; a window alone is not a page.
         actionsEnabled: false,
       });
@@ -111,45 +100,15 @@ export class BurnRateAlarms extends Construct {
       const suppressedBy = sloById(c.slo.slo).suppressedBy;
       const suppressor = suppressedBy ? props.suppressors?.[suppressedBy] : undefined;
       const scope = scopeOf(c.slo);
-      const composite = new CompositeAlarm(scope, `${constructId(c.name)}Composite`, {
-        compositeAlarmName: c.name,
-        alarmDescription: c.description,
-        alarmRule: AlarmRule.allOf(AlarmRule.fromAlarm(long, AlarmState.ALARM), AlarmRule.fromAlarm(short, AlarmState.ALARM)),
-        ...(suppressor
-          ? {
-              actionsSuppressor: suppressor,
-              actionsSuppressorWaitPeriod: Duration.seconds(SUPPRESSOR_TIMING.waitSeconds),
-              actionsSuppressorExtensionPeriod: Duration.seconds(SUPPRESSOR_TIMING.extensionSeconds),
-            }
-          : {}),
+      const composite = pagingComposite(scope, `${alarmConstructId(c.name)}Composite`, {
+        name: c.name,
+        description: c.description,
+        rule: AlarmRule.allOf(AlarmRule.fromAlarm(long, AlarmState.ALARM), AlarmRule.fromAlarm(short, AlarmState.ALARM)),
+        ...(suppressor ? { suppressor } : {}),
+        topic: paging.topicFor(c.tier),
       });
-      const action = new SnsAction(paging.topicFor(c.tier));
-      composite.addAlarmAction(action);
-      composite.addOkAction(action);
       this.alarms.set(c.name, composite);
-      this.compositeRefs.set(
-        c.name,
-        scope === this
-          ? composite
-          : Alarm.fromAlarmArn(
-              this,
-              `${constructId(c.name)}Ref`,
-              Stack.of(this).formatArn({
-                service: "cloudwatch",
-                resource: "alarm",
-                resourceName: c.name,
-                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-              }),
-            ),
-      );
+      this.compositeRefs.set(c.name, alarmRef(this, composite, c.name, scope === this));
     }
   }
-}
-
-function constructId(alarmName: string): string {
-  return alarmName
-    .split("/")
-    .slice(2)
-    .map((p) => p.replace(/[^A-Za-z0-9]/g, "_"))
-    .join("-");
 }

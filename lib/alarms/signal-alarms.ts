@@ -5,33 +5,22 @@
  * through a composite alarm whose actions are suppressed while the explaining alarm is in ALARM.
  * Pipeline alarms on AWS resources exist only when that resource was passed in.
  */
-import { ArnFormat, Duration, NestedStack, Stack } from "aws-cdk-lib";
-import {
-  Alarm,
-  AlarmRule,
-  AlarmState,
-  ComparisonOperator,
-  CompositeAlarm,
-  type IAlarm,
-  type IMetric,
-  MathExpression,
-  Metric,
-  TreatMissingData,
-} from "aws-cdk-lib/aws-cloudwatch";
-import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
+import { Duration, NestedStack } from "aws-cdk-lib";
+import { Alarm, AlarmRule, AlarmState, type CompositeAlarm, type IAlarm, type IMetric } from "aws-cdk-lib/aws-cloudwatch";
 import { EventBus, Rule } from "aws-cdk-lib/aws-events";
 import { EventBus as EventBusTarget } from "aws-cdk-lib/aws-events-targets";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { SUPPRESSOR_TIMING } from "../../core/catalog/composite";
-import { resolveAlarms } from "../../core/catalog/resolve";
-import type { AlarmSpec, MathInput, PipelineResource } from "../../core/catalog/types";
+import { metricQueryOf, resolveAlarms } from "../../core/catalog/resolve";
+import type { AlarmSpec, PipelineResource } from "../../core/catalog/types";
 import type { EnvironmentConfig } from "../../core/config/schema";
-import { METRIC_NAMESPACE, METRICS } from "../../core/metric-registry";
 import type { PagingTiers } from "../paging/paging-tiers";
+import { alarmConstructId, alarmRef } from "./alarm-ref";
 import { planAlarmStacks } from "./alarm-stacks";
+import { CDK_COMPARISON, CDK_TREAT_MISSING, cdkMetric } from "./catalog-metric";
+import { addTierActions, pagingComposite } from "./tier-actions";
 
 export interface SignalAlarmsProps {
   readonly config: EnvironmentConfig;
@@ -48,19 +37,6 @@ export interface SignalAlarmsProps {
 
 /** Detail-type and source of the optional remediation hook (the standard alarm state change event). */
 export const REMEDIATION_SIGNAL = { signalId: "gpu-temperature", level: "critical" } as const;
-
-const COMPARISON: Record<AlarmSpec["comparison"], ComparisonOperator> = {
-  GreaterThanThreshold: ComparisonOperator.GREATER_THAN_THRESHOLD,
-  GreaterThanOrEqualToThreshold: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-  LessThanThreshold: ComparisonOperator.LESS_THAN_THRESHOLD,
-  LessThanOrEqualToThreshold: ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
-};
-const MISSING: Record<AlarmSpec["treatMissingData"], TreatMissingData> = {
-  missing: TreatMissingData.MISSING,
-  notBreaching: TreatMissingData.NOT_BREACHING,
-  breaching: TreatMissingData.BREACHING,
-  ignore: TreatMissingData.IGNORE,
-};
 
 export class SignalAlarms extends Construct {
   /** Every alarm the catalog asked for and that was created, by alarm name (composites included). */
@@ -102,21 +78,7 @@ export class SignalAlarms extends Construct {
     };
     const register = (name: string, alarm: Alarm | CompositeAlarm, scope: Construct) => {
       this.alarms.set(name, alarm);
-      this.alarmRefs.set(
-        name,
-        scope === this
-          ? alarm
-          : Alarm.fromAlarmArn(
-              this,
-              `${constructId(name)}Ref`,
-              Stack.of(this).formatArn({
-                service: "cloudwatch",
-                resource: "alarm",
-                resourceName: name,
-                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-              }),
-            ),
-      );
+      this.alarmRefs.set(name, alarmRef(this, alarm, name, scope === this));
     };
 
     const metricAlarms = new Map<string, Alarm>();
@@ -126,15 +88,15 @@ export class SignalAlarms extends Construct {
         this.skipped.push({ name: spec.name, reason: `needs ${spec.source.kind === "resource" ? spec.source.resource : "?"}, not wired` });
         continue;
       }
-      const alarm = new Alarm(scopeOf(spec), constructId(spec.name), {
+      const alarm = new Alarm(scopeOf(spec), alarmConstructId(spec.name), {
         alarmName: spec.name,
         alarmDescription: spec.description,
         metric,
         threshold: spec.threshold,
-        comparisonOperator: COMPARISON[spec.comparison],
+        comparisonOperator: CDK_COMPARISON[spec.comparison],
         evaluationPeriods: spec.evaluationPeriods,
         datapointsToAlarm: spec.datapointsToAlarm,
-        treatMissingData: MISSING[spec.treatMissingData],
+        treatMissingData: CDK_TREAT_MISSING[spec.treatMissingData],
         actionsEnabled: true,
       });
       metricAlarms.set(spec.name, alarm);
@@ -147,18 +109,16 @@ export class SignalAlarms extends Construct {
       const topic = this.topicFor(spec, paging);
       const suppressor = spec.suppressedByAlarm ? metricAlarms.get(spec.suppressedByAlarm) : undefined;
       if (spec.suppressedByAlarm && suppressor) {
-        const composite = new CompositeAlarm(scopeOf(spec), `${constructId(spec.name)}Paging`, {
-          compositeAlarmName: spec.pagingAlarmName,
-          alarmDescription: spec.description,
-          alarmRule: AlarmRule.fromAlarm(alarm, AlarmState.ALARM),
-          actionsSuppressor: suppressor,
-          actionsSuppressorWaitPeriod: Duration.seconds(SUPPRESSOR_TIMING.waitSeconds),
-          actionsSuppressorExtensionPeriod: Duration.seconds(SUPPRESSOR_TIMING.extensionSeconds),
+        const composite = pagingComposite(scopeOf(spec), `${alarmConstructId(spec.name)}Paging`, {
+          name: spec.pagingAlarmName,
+          description: spec.description,
+          rule: AlarmRule.fromAlarm(alarm, AlarmState.ALARM),
+          suppressor,
+          topic,
         });
-        addActions(composite, topic);
         register(spec.pagingAlarmName, composite, scopeOf(spec));
       } else {
-        addActions(alarm, topic);
+        addTierActions(alarm, topic);
       }
     }
 
@@ -190,46 +150,9 @@ export class SignalAlarms extends Construct {
 
   private metricFor(spec: AlarmSpec, resources: Record<PipelineResource, IFunction | IQueue | undefined>): IMetric | undefined {
     const period = Duration.seconds(spec.periodSeconds);
-    const source = spec.source;
-    switch (source.kind) {
-      case "fleetwatch":
-        return fleetWatchMetric({ metric: source.metric, statistic: spec.statistic }, spec.dimensions, period);
-      case "math": {
-        const usingMetrics: Record<string, IMetric> = {};
-        for (const [key, input] of Object.entries(source.inputs)) usingMetrics[key] = fleetWatchMetric(input, spec.dimensions, period);
-        return new MathExpression({ expression: source.expression, usingMetrics, period, label: source.label });
-      }
-      case "resource": {
-        const resource = resources[source.resource];
-        if (!resource) return undefined;
-        return resource.metric(source.metricName, { statistic: spec.statistic, period });
-      }
-    }
+    const query = metricQueryOf(spec);
+    if (query) return cdkMetric(query, period);
+    if (spec.source.kind !== "resource") throw new Error(`${spec.name}: no metric query for a ${spec.source.kind} source`);
+    return resources[spec.source.resource]?.metric(spec.source.metricName, { statistic: spec.statistic, period });
   }
-}
-
-export function fleetWatchMetric(input: MathInput, scopeDimensions: Readonly<Record<string, string>>, period: Duration): Metric {
-  const spec = METRICS[input.metric];
-  const all = { ...scopeDimensions, ...input.dimensions };
-  const dimensionsMap: Record<string, string> = {};
-  for (const d of spec.dimensions) {
-    const v = all[d];
-    if (v === undefined) throw new Error(`metric ${spec.name} needs dimension ${d}, which the alarm's scope does not give`);
-    dimensionsMap[d] = v;
-  }
-  return new Metric({ namespace: METRIC_NAMESPACE, metricName: spec.name, dimensionsMap, statistic: input.statistic, period });
-}
-
-function addActions(alarm: Alarm | CompositeAlarm, topic: ITopic): void {
-  const action = new SnsAction(topic);
-  alarm.addAlarmAction(action);
-  alarm.addOkAction(action);
-}
-
-function constructId(alarmName: string): string {
-  return alarmName
-    .split("/")
-    .slice(2)
-    .map((p) => p.replace(/[^A-Za-z0-9]/g, "_"))
-    .join("-");
 }

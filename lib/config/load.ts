@@ -3,7 +3,8 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ConfigError, parseConfig } from "../../core/config/parse";
+import { ConfigError } from "../../core/config/config-error";
+import { parseConfig } from "../../core/config/parse";
 import type { EnvironmentConfig } from "../../core/config/schema";
 
 /** config/ in the repository; FLEETWATCH_CONFIG_DIR points elsewhere (tests, a private config repo). */

@@ -16,11 +16,12 @@ import {
 } from "aws-cdk-lib/aws-cloudwatch";
 import { type ILogGroup, QueryDefinition, QueryString } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import type { Tier } from "../../core/catalog/types";
 import type { EnvironmentConfig } from "../../core/config/schema";
 import { type BodyContext, type CloudWatchWidget, cloudWatchWidget } from "../../dashboards/cloudwatch-body";
-import { fleetWatchDashboards } from "../../dashboards/definitions";
+import { fleetWatchDashboards } from "../../dashboards/fleetwatch-dashboards";
 import { logsInsightsQueries } from "../../dashboards/logs-insights/queries";
-import type { DashboardId, LogSource, PagingTier } from "../../dashboards/spec";
+import type { DashboardId, LogSource } from "../../dashboards/spec";
 
 export interface FleetWatchDashboardsProps {
   readonly config: EnvironmentConfig;
@@ -34,15 +35,15 @@ export interface FleetWatchDashboardsProps {
    * Alarms to show as "open P1/P2 alarms" on the executive dashboard, by paging tier.
    * @default - none: the widgets say no alarms are wired yet
    */
-  readonly alarmsByTier?: Partial<Record<PagingTier, readonly IAlarm[]>>;
+  readonly alarmsByTier?: Partial<Record<Tier, readonly IAlarm[]>>;
 }
 
 /** The alarms that page, grouped by tier (composite "paging" alarms where the catalog suppresses). */
 export function alarmsByTier(signalAlarms: {
-  readonly specs: readonly { readonly tier: PagingTier; readonly name: string; readonly pagingAlarmName: string }[];
+  readonly specs: readonly { readonly tier: Tier; readonly name: string; readonly pagingAlarmName: string }[];
   readonly alarms: ReadonlyMap<string, IAlarm>;
-}): Partial<Record<PagingTier, IAlarm[]>> {
-  const out: Partial<Record<PagingTier, IAlarm[]>> = {};
+}): Partial<Record<Tier, IAlarm[]>> {
+  const out: Partial<Record<Tier, IAlarm[]>> = {};
   for (const spec of signalAlarms.specs) {
     const alarm = signalAlarms.alarms.get(spec.pagingAlarmName) ?? signalAlarms.alarms.get(spec.name);
     if (!alarm) continue;

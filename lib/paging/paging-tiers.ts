@@ -20,7 +20,7 @@ import { EmailSubscription, LambdaSubscription } from "aws-cdk-lib/aws-sns-subsc
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { Tier } from "../../core/catalog/types";
-import { ConfigError } from "../../core/config/parse";
+import { ConfigError } from "../../core/config/config-error";
 import type { EnvironmentConfig } from "../../core/config/schema";
 import { OFFENDER_THRESHOLDS_ENV_VAR, offenderThresholds } from "../../core/contracts/p1-enricher-settings";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";

@@ -30,12 +30,12 @@ import { gpuTemperatureThresholds } from "../../core/catalog/gpu-temperature-thr
 import { POWER_CAP_MARGIN_PERCENT, SNAPSHOT_STALE_AFTER_SECONDS } from "../../core/constants";
 import { AZURE_SETTLE_MINUTES, METRIC_NAMESPACE, METRICS, type MetricKey } from "../../core/metric-registry";
 import type { BmcSnapshot } from "../../core/snapshot";
+import { evaluateExpression, parseExpression } from "../../dev-support/metric-math";
+import { Rng } from "../../dev-support/random";
 import { assessSnapshots, FleetState } from "../../lambdas/telemetry-ingest/aggregates";
 import { DELAYS, drawMs, PROBABILITIES, type Stage } from "../delays";
 import { SIM_DEPLOYMENTS, simEnvironment } from "../environment";
-import { evaluateExpression, parseExpression } from "../metric-math";
 import { seriesKey as seriesKeyOf } from "../metric-store";
-import { Rng } from "../random";
 import { FLEET } from "../scenario";
 import { baseSnapshots } from "./base-snapshots";
 import { drawNoise } from "./noise";

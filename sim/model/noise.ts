@@ -3,7 +3,7 @@
  * none is clipped to stay under a threshold or shorter than M, so a page from it is possible
  * and is scored as a false page. Rates are per the whole simulated fleet.
  */
-import type { Rng } from "../random";
+import type { Rng } from "../../dev-support/random";
 import type { NoiseItem } from "./scenario";
 
 export interface NoiseTargets {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { CatalogConfigError, parseAlarmName, resolveAlarms, SIGNAL_IDS } from "../../core/catalog";
-import { ConfigError } from "../../core/config/parse";
+import { ConfigError } from "../../core/config/config-error";
 import { loadConfig } from "../../lib/config/load";
 
 const dev = loadConfig("dev");

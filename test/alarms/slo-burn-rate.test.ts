@@ -25,7 +25,8 @@ import {
   signalById,
   simulateAlarm,
 } from "../../core/catalog";
-import { ConfigError, parseConfig } from "../../core/config/parse";
+import { ConfigError } from "../../core/config/config-error";
+import { parseConfig } from "../../core/config/parse";
 import type { EnvironmentConfig } from "../../core/config/schema";
 import { BurnRateAlarms } from "../../lib/alarms/burn-rate-alarms";
 import { loadConfig } from "../../lib/config/load";

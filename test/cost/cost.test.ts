@@ -20,7 +20,7 @@ import {
 import { readMeasuredSweep } from "../../cost/poller-sweep";
 import { PRICES, PRICES_CHECKED_ON, PRICES_CHECKED_ON_VPC } from "../../cost/prices";
 import { costDocBlock, costLine, DOC_END, DOC_START } from "../../cost/summary";
-import { fleetWatchDashboards } from "../../dashboards/definitions";
+import { fleetWatchDashboards } from "../../dashboards/fleetwatch-dashboards";
 import { loadConfig } from "../../lib/config/load";
 
 const root = resolve(import.meta.dirname, "..", "..");

@@ -11,9 +11,9 @@ import { effectiveLevel, SIGNALS, signalById } from "../../core/catalog";
 import type { EnvironmentConfig } from "../../core/config/schema";
 import { METRIC_NAMESPACE, METRICS, type MetricKey } from "../../core/metric-registry";
 import { type BodyContext, CLOUDWATCH_DASHBOARD_LIMITS, dashboardBody } from "../../dashboards/cloudwatch-body";
-import { fleetWatchDashboards, metricQueries } from "../../dashboards/definitions";
+import { fleetWatchDashboards } from "../../dashboards/fleetwatch-dashboards";
 import { logsInsightsQueries, queryText } from "../../dashboards/logs-insights/queries";
-import { allWidgets, type DashboardSpec } from "../../dashboards/spec";
+import { allWidgets, type DashboardSpec, metricQueries } from "../../dashboards/spec";
 import { loadConfig } from "../../lib/config/load";
 import { FleetWatchDashboards } from "../../lib/dashboards/fleetwatch-dashboards";
 

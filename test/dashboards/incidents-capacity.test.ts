@@ -4,9 +4,10 @@
  * Logs Insights queries are the saved ones and read only fields the Lambdas write.
  */
 import { describe, expect, test } from "vitest";
-import { capacityDashboard, engineeringDashboard, executiveDashboard } from "../../dashboards/definitions";
+import { capacityDashboard } from "../../dashboards/capacity";
+import { engineeringDashboard } from "../../dashboards/engineering";
+import { executiveDashboard } from "../../dashboards/executive";
 import { incidentAndCapacityQueries, queryText } from "../../dashboards/logs-insights/queries";
-import { sampleGraph } from "../../dashboards/preview/render-html";
 import { allWidgets, type GraphWidgetSpec, type LogsWidgetSpec } from "../../dashboards/spec";
 import { runForecast } from "../../lambdas/capacity-forecast/run-forecast";
 import { runHeadroom } from "../../lambdas/capacity-forecast/run-headroom";
@@ -14,6 +15,7 @@ import { parseAlarmStateChange } from "../../lambdas/incident-recorder/alarm-eve
 import { applyChange } from "../../lambdas/incident-recorder/incidents";
 import { capacitySettings } from "../../lib/capacity/capacity-settings";
 import { loadConfig } from "../../lib/config/load";
+import { sampleGraph } from "../../scripts/dashboards-preview/render-html";
 import { stateChange } from "../incidents/support";
 
 const config = loadConfig("dev");
@@ -138,24 +140,14 @@ describe("forecast and headroom panels", () => {
     await runForecast(settings, { history: { daily }, sink, log }, new Date("2026-11-23T00:15:00Z"), {
       capacity: new Map(settings.deployments.map((d) => [d.name, { skuName: "Standard", capacity: 1 }])),
     });
-    await runHeadroom(
-      settings,
-      {
-        quota: {
-          read: async () => [
-            {
-              region: "swedencentral",
-              usages: [{ name: "OpenAI.Standard.gpt-4o", currentValue: 1, limit: 2 }],
-              models: [],
-              deployments: [{ account: "a", deployment: settings.deployments[0]!.name, model: "gpt-4o", skuName: "Standard", capacity: 1 }],
-            },
-          ],
-        },
-        sink,
-        log,
-      },
-      new Date(),
-    );
+    // One regional quota row with one FleetWatch deployment in it: enough for every headroom field.
+    const quotaRow = {
+      region: "swedencentral",
+      usages: [{ name: "OpenAI.Standard.gpt-4o", currentValue: 1, limit: 2 }],
+      models: [],
+      deployments: [{ account: "a", deployment: settings.deployments[0]!.name, model: "gpt-4o", skuName: "Standard", capacity: 1 }],
+    };
+    await runHeadroom(settings, { quota: { read: async () => [quotaRow] }, sink, log }, new Date());
     const queries = incidentAndCapacityQueries().filter((q) => q.sources.includes("capacity-forecast"));
     expect(queries.map((q) => q.id).sort()).toEqual(["forecast-backtest", "forecast-crossings", "quota-headroom"]);
     for (const q of queries) {

@@ -11,48 +11,14 @@ import type { BmcSnapshot } from "../../core/snapshot";
 import { logsInsightsQueries } from "../../dashboards/logs-insights/queries";
 import { MINUTE_LOG_FIELDS } from "../../lambdas/azure-openai-poller/poll";
 import { assessSnapshots, FleetState } from "../../lambdas/telemetry-ingest/aggregates";
-
-const at = "2026-11-22T10:00:00.000Z";
-const troubled: BmcSnapshot = {
-  schema: "fleetwatch.bmc-snapshot.v1",
-  environment: "dev",
-  cluster: "lab-a",
-  bmc: "10.20.0.11",
-  collectedAt: at,
-  durationMs: 900,
-  requests: 3,
-  status: "ok",
-  errors: [],
-  components: [
-    {
-      kind: "gpu",
-      id: "GPU_SXM_1",
-      system: "HGX_Baseboard_0",
-      temperatureC: 86,
-      powerW: 990,
-      powerLimitW: 1000,
-      throttled: true,
-      throttleReasons: ["HwSlowdown"],
-      eccUncorrectable: 2,
-    },
-    { kind: "fan", id: "Fan3", rpm: 0, failed: true },
-    { kind: "chassis", id: "1", powerW: 4480, powerLimitW: 4500, capped: true },
-  ],
-} as BmcSnapshot;
-const down: BmcSnapshot = {
-  ...troubled,
-  bmc: "10.20.0.12",
-  status: "unreachable",
-  errors: ["connect ETIMEDOUT"],
-  components: [],
-} as BmcSnapshot;
+import { ASSESS_OPTIONS, TROUBLED, UNREACHABLE } from "./troubled-snapshots";
 
 test("every field an ingest query reads is written by the ingest for that event", () => {
-  const options = { gpuTemperature: { warnC: 78, criticalC: 83 }, staleAfterMs: 0, powerCapMargin: 0.05 };
+  const options = ASSESS_OPTIONS;
   const state = new FleetState();
   // The unreachable BMC answered ten minutes earlier, so its finding carries lastGoodAt.
-  assessSnapshots([{ ...down, status: "ok", errors: [], collectedAt: "2026-11-22T09:50:00.000Z" } as BmcSnapshot], state, options);
-  const { findings } = assessSnapshots([troubled, down], state, options);
+  assessSnapshots([{ ...UNREACHABLE, status: "ok", errors: [], collectedAt: "2026-11-22T09:50:00.000Z" } as BmcSnapshot], state, options);
+  const { findings } = assessSnapshots([TROUBLED, UNREACHABLE], state, options);
   const fieldsByEvent = new Map<string, Set<string>>();
   for (const f of findings) {
     const set = fieldsByEvent.get(f.event) ?? new Set<string>();

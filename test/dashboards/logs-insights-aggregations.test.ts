@@ -5,43 +5,15 @@
  * fills; the executive SLA is Σ5xx / Σrequests, not an average rate times the requests.
  */
 import { expect, test } from "vitest";
-import type { BmcSnapshot } from "../../core/snapshot";
-import { executiveDashboard } from "../../dashboards/definitions";
+import { executiveDashboard } from "../../dashboards/executive";
 import { logsInsightsQueries } from "../../dashboards/logs-insights/queries";
 import { allWidgets } from "../../dashboards/spec";
 import { assessSnapshots, FleetState } from "../../lambdas/telemetry-ingest/aggregates";
 import { loadConfig } from "../../lib/config/load";
-
-const troubled = {
-  schema: "fleetwatch.bmc-snapshot.v1",
-  environment: "dev",
-  cluster: "lab-a",
-  bmc: "10.20.0.11",
-  collectedAt: "2026-11-22T10:00:00.000Z",
-  durationMs: 900,
-  requests: 3,
-  status: "ok",
-  errors: [],
-  components: [
-    {
-      kind: "gpu",
-      id: "GPU_SXM_1",
-      system: "HGX_Baseboard_0",
-      temperatureC: 86,
-      powerW: 990,
-      powerLimitW: 1000,
-      throttled: true,
-      throttleReasons: ["HwSlowdown"],
-      eccUncorrectable: 2,
-    },
-    { kind: "fan", id: "Fan3", rpm: 0, failed: true },
-    { kind: "chassis", id: "1", powerW: 4480, powerLimitW: 4500, capped: true },
-  ],
-} as BmcSnapshot;
+import { ASSESS_OPTIONS, TROUBLED } from "./troubled-snapshots";
 
 test("numeric aggregations in the ingest queries read numeric fields only", () => {
-  const options = { gpuTemperature: { warnC: 78, criticalC: 83 }, staleAfterMs: 0, powerCapMargin: 0.05 };
-  const { findings } = assessSnapshots([troubled], new FleetState(), options);
+  const { findings } = assessSnapshots([TROUBLED], new FleetState(), ASSESS_OPTIONS);
   const byEvent = new Map<string, Record<string, unknown>>();
   for (const f of findings) byEvent.set(f.event, { ...byEvent.get(f.event), ...(f as unknown as Record<string, unknown>) });
   let checked = 0;

@@ -2,12 +2,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { capacityDashboard, engineeringDashboard, executiveDashboard } from "../../dashboards/definitions";
-import { type Chromium, launchChromium } from "../../dashboards/preview/chromium";
-import { evaluate } from "../../dashboards/preview/metric-math";
-import { renderDashboardHtml } from "../../dashboards/preview/render-html";
+import { capacityDashboard } from "../../dashboards/capacity";
+import { engineeringDashboard } from "../../dashboards/engineering";
+import { executiveDashboard } from "../../dashboards/executive";
 import { allWidgets } from "../../dashboards/spec";
+import { evaluate } from "../../dev-support/metric-math";
 import { loadConfig } from "../../lib/config/load";
+import { type Chromium, launchChromium } from "../../scripts/dashboards-preview/chromium";
+import { renderDashboardHtml } from "../../scripts/dashboards-preview/render-html";
 
 describe("metric-math evaluator used by the preview", () => {
   const env = {

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { ConfigError, parseConfig } from "../../core/config/parse";
+import { ConfigError } from "../../core/config/config-error";
+import { parseConfig } from "../../core/config/parse";
 import { availableEnvironments, loadConfig } from "../../lib/config/load";
 
 const devRaw = () => JSON.parse(readFileSync(join(import.meta.dirname, "../../config/dev.json"), "utf8"));

@@ -6,13 +6,13 @@
  */
 import { beforeAll, describe, expect, test } from "vitest";
 import { type AlarmSpec, EVALUATION_RANGES, SIGNALS, type SignalDefinition } from "../../core/catalog";
+import { Rng } from "../../dev-support/random";
 import { DELAYS, draw, PROBABILITIES } from "../../sim/delays";
 import type { ModelRunResult, Page } from "../../sim/model/engine";
 import { runModel } from "../../sim/model/engine";
 import { type FaultSpec, shortModelScenario } from "../../sim/model/scenario";
 import { type RunScore, scoreRun, summarise, summaryLine } from "../../sim/model/score";
 import { SeriesStore } from "../../sim/model/series";
-import { Rng } from "../../sim/random";
 
 const scenario = shortModelScenario();
 let baseline: RunScore;

@@ -6,11 +6,13 @@
  */
 
 import { resolveAlarms } from "../../core/catalog";
+import type { Tier } from "../../core/catalog/types";
 import type { EnvironmentConfig } from "../../core/config/schema";
 import { METRICS, type MetricKey } from "../../core/metric-registry";
-import { THRESHOLD_COLOURS } from "../cloudwatch-body";
-import type { DashboardSpec, GraphWidgetSpec, LogsWidgetSpec, MetricQuery, PagingTier, WidgetSpec } from "../spec";
-import { asSeries, evaluate } from "./metric-math";
+import { THRESHOLD_COLOURS } from "../../dashboards/cloudwatch-body";
+import type { DashboardSpec, GraphWidgetSpec, LogsWidgetSpec, MetricQuery, WidgetSpec } from "../../dashboards/spec";
+import { asSeries, evaluate } from "../../dev-support/metric-math";
+import { seedOf, uniformFrom } from "../../dev-support/random";
 
 const UNIT_W = 50;
 const UNIT_H = 40;
@@ -18,21 +20,9 @@ const PALETTE = ["#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf
 
 // ---------- deterministic sample data ----------
 
-function hash(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
-function rng(seed: string): () => number {
-  let a = hash(seed);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** One seeded stream per name: the same widget always gets the same sample data. */
+function rng(name: string): () => number {
+  return uniformFrom(seedOf(name));
 }
 
 interface SampleContext {
@@ -363,7 +353,7 @@ function logsWidget(w: LogsWidgetSpec, config: EnvironmentConfig): string {
   return `<div class="sources">Logs Insights · ${w.sources.map(esc).join(", ")}</div><div class="tablewrap"><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div><details class="metrics"><summary>query</summary><pre>${esc(w.query)}</pre></details>`;
 }
 
-function alarmsWidget(tiers: readonly PagingTier[], config: EnvironmentConfig): string {
+function alarmsWidget(tiers: readonly Tier[], config: EnvironmentConfig): string {
   const alarms = resolveAlarms(config).filter((a) => tiers.includes(a.tier));
   const rows = alarms
     .slice(0, 12)

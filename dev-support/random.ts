@@ -1,7 +1,8 @@
 /**
- * The simulator's one source of randomness: a seeded PRNG (sfc32, seeded through splitmix32),
- * so a run is reproducible from its seed and different seeds give independent draws.
- * Everything random in a run (delays, noise, jitter) draws from one Rng in event order.
+ * The one seeded PRNG of the tools (sfc32, seeded through splitmix32): the simulator, the
+ * synthetic BMC fleet (snapshot-fleet.ts) and the dashboard preview's sample data, so a run is
+ * reproducible from its seed and different seeds give independent draws. In the simulator
+ * everything random in a run (delays, noise, jitter) draws from one Rng in event order.
  */
 export class Rng {
   private a: number;
@@ -65,4 +66,17 @@ export class Rng {
   exponential(mean: number): number {
     return -mean * Math.log(1 - this.uniform());
   }
+}
+
+/** An Rng as a plain `() => number` in [0, 1), for code that only needs uniform draws. */
+export function uniformFrom(seed: number): () => number {
+  const rng = new Rng(seed);
+  return () => rng.uniform();
+}
+
+/** A numeric seed from a text (FNV-1a), so a name (a widget title, a metric id) picks its own stream. */
+export function seedOf(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
 }
