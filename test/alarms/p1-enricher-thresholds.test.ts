@@ -5,7 +5,7 @@
  */
 import { App, Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { parseConfig } from "../../core/config/parse";
 import { GPU_TEMPERATURE_DEFAULTS_C } from "../../core/constants";
 import { OFFENDER_THRESHOLDS_ENV_VAR, OffenderThresholdsSchema } from "../../core/contracts/p1-enricher-settings";
@@ -88,5 +88,40 @@ describe("p1-enricher thresholds come from the resolved environment", () => {
       publish: async (_s, m) => void published.push(m),
     });
     expect(JSON.parse(published[0]!).FleetWatchNote).toBe("node detail unavailable: no critical threshold known for gpu-temperature");
+  });
+});
+
+describe("p1-enricher environment (read once, at cold start)", () => {
+  const VALID = {
+    DELIVERY_TOPIC_ARN: "arn:aws:sns:eu-west-1:111111111111:fleetwatch-dev-p1-pagerduty",
+    WINDOW_MINUTES: "10",
+    [OFFENDER_THRESHOLDS_ENV_VAR]: JSON.stringify({ "gpu-temperature": { warn: 78, critical: 83 } }),
+  };
+
+  async function coldStart(env: Record<string, string | undefined>) {
+    const saved = { ...process.env };
+    vi.resetModules();
+    for (const key of [...Object.keys(VALID), "TELEMETRY_STREAM_NAME"]) delete process.env[key];
+    for (const [key, value] of Object.entries(env)) if (value !== undefined) process.env[key] = value;
+    try {
+      return await import("../../lambdas/p1-enricher/handler");
+    } finally {
+      process.env = saved;
+    }
+  }
+
+  test("a complete environment loads", async () => {
+    await expect(coldStart(VALID)).resolves.toHaveProperty("handler");
+  });
+
+  test("a missing variable fails naming it", async () => {
+    await expect(coldStart({ ...VALID, DELIVERY_TOPIC_ARN: undefined })).rejects.toThrow(/p1-enricher environment: DELIVERY_TOPIC_ARN/);
+  });
+
+  test("malformed thresholds fail naming the variable and the field", async () => {
+    await expect(coldStart({ ...VALID, [OFFENDER_THRESHOLDS_ENV_VAR]: "{" })).rejects.toThrow(/OFFENDER_THRESHOLDS: not JSON/);
+    await expect(coldStart({ ...VALID, [OFFENDER_THRESHOLDS_ENV_VAR]: '{"gpu-temperature":{"critical":"hot"}}' })).rejects.toThrow(
+      /OFFENDER_THRESHOLDS\.gpu-temperature\.critical/,
+    );
   });
 });
