@@ -2,6 +2,7 @@
  * Types of the KQL library: every query is data (text plus metadata), so the same definition
  * feeds the parser tests, the Log Analytics saved searches and the Azure log alert rules.
  */
+import type { Tier } from "../catalog/types";
 
 /** Log Analytics tables the library reads; their declared schemas live in ./schemas. */
 export type KqlTable = "AppRequests" | "AppDependencies" | "AzureDiagnostics" | "AzureMetrics";
@@ -26,7 +27,6 @@ export interface KqlParameter {
 }
 
 /** Azure paging tier an alert lands in (see docs/azure-side.md for the severity mapping). */
-export type PagingTier = "P1" | "P2" | "P3";
 
 /** How a query becomes an Azure Monitor log alert rule (scheduledQueryRules, API 2025-01-01-preview). */
 export interface KqlAlert {
@@ -34,7 +34,7 @@ export interface KqlAlert {
   readonly signal: string;
   /** Azure severity 0..4; mapped to the tier by the alert intake. */
   readonly severity: 0 | 1 | 2 | 3 | 4;
-  readonly tier: PagingTier;
+  readonly tier: Tier;
   /** ISO 8601 durations, e.g. PT5M. */
   readonly evaluationFrequency: string;
   readonly windowSize: string;
