@@ -6,8 +6,8 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { createMetrics } from "../lambdas/shared/emf";
 import { FleetState } from "../lambdas/telemetry-ingest/aggregates";
-import { createMetrics } from "../lambdas/telemetry-ingest/emf";
 import { createHandler } from "../lambdas/telemetry-ingest/handler";
 import { SqsDeadLetterWriter } from "../lambdas/telemetry-ingest/sqs-dead-letters";
 import { type RetryPolicy, TimestreamSink, timestreamClient } from "../lambdas/telemetry-ingest/timestream-sink";

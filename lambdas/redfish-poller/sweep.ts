@@ -2,6 +2,7 @@
  * Polls a shard of BMCs with bounded global concurrency, under one deadline: a dead or slow BMC
  * occupies one slot until its own timeout, never the others'.
  */
+import { mapBounded } from "../shared/bounded";
 import type { PolledSnapshot, PollTarget } from "./poll-bmc";
 
 export interface SweepOptions {
@@ -13,14 +14,5 @@ export async function sweep<T extends PollTarget>(
   poll: (target: T) => Promise<PolledSnapshot>,
   options: SweepOptions,
 ): Promise<PolledSnapshot[]> {
-  const results: PolledSnapshot[] = new Array(targets.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < targets.length) {
-      const i = next++;
-      results[i] = await poll(targets[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, targets.length)) }, worker));
-  return results;
+  return mapBounded(targets, options.concurrency, poll);
 }

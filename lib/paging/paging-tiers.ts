@@ -23,6 +23,7 @@ import { alarmNamePrefix } from "../../core/catalog/alarm-names";
 import type { Tier } from "../../core/catalog/types";
 import { ConfigError } from "../../core/config/config-error";
 import type { EnvironmentConfig } from "../../core/config/schema";
+import { OFFENDER_THRESHOLDS_ENV_VAR, offenderThresholds } from "../../core/contracts/p1-enricher-settings";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { RESERVED_CONCURRENCY } from "../constructs/invoke-limits";
 import { acknowledgeNag } from "../constructs/nag";
@@ -152,6 +153,8 @@ export class PagingTiers extends Construct {
       environment: {
         DELIVERY_TOPIC_ARN: this.p1Delivery.topicArn,
         WINDOW_MINUTES: "10",
+        // Thresholds resolved with config.thresholds, for alarms whose message carries none.
+        [OFFENDER_THRESHOLDS_ENV_VAR]: JSON.stringify(offenderThresholds(config)),
         ...(props.telemetryStream ? { TELEMETRY_STREAM_NAME: props.telemetryStream.streamName } : {}),
       },
       // Async invocations from SNS: retried twice by Lambda; p1-enricher-errors pages PagerDuty directly.

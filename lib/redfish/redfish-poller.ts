@@ -21,6 +21,7 @@ import type { IStream } from "aws-cdk-lib/aws-kinesis";
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import { Construct } from "constructs";
+import { gpuTemperatureThresholds } from "../../core/catalog/gpu-temperature-thresholds";
 import type { EnvironmentConfig } from "../../core/config/schema";
 import { buildInventory, type Inventory } from "../../core/contracts/redfish-inventory";
 import { importBmcNetwork } from "../constructs/bmc-network";
@@ -59,6 +60,7 @@ export class RedfishPoller extends Construct {
       requestTimeoutMs: redfish.requestTimeoutMs,
       concurrency: redfish.concurrency,
       intervalSeconds: redfish.intervalSeconds,
+      gpuTemperatureCriticalC: gpuTemperatureThresholds(config).criticalC,
       clusters: redfish.clusters.map((c, i) => ({
         name: c.name,
         bmcs: c.bmcs,
