@@ -23,6 +23,7 @@ import { createInterface } from "node:readline";
 import { type BmcMemory, type PolledSnapshot, pollBmc } from "../lambdas/redfish-poller/poll-bmc";
 import { createBmcAgent } from "../lambdas/redfish-poller/redfish-client";
 import { sweep } from "../lambdas/redfish-poller/sweep";
+import { mapBounded } from "../lambdas/shared/bounded";
 import { fixtureRequests, formatFixtureRequests } from "./fixture-requests";
 import { exporterWalk, type PeerResult, telegrafPoll } from "./peer-patterns";
 
@@ -70,10 +71,10 @@ async function startFleet() {
   return { child, ca: ready.ca as string, fleet: ready.bmcs as FleetBmc[], bytesSent };
 }
 
-/** Runs `poll` for every BMC, CONCURRENCY at a time, with the poller's own scheduler (sweep); seconds and results. */
+/** Runs `poll` for every BMC, CONCURRENCY at a time, with the poller's own scheduler (mapBounded); seconds and results. */
 async function timed<T>(fleet: FleetBmc[], poll: (bmc: FleetBmc) => Promise<T>): Promise<{ seconds: number; results: T[] }> {
   const t0 = performance.now();
-  const results = await sweep(fleet, poll, { concurrency: CONCURRENCY });
+  const results = await mapBounded(fleet, CONCURRENCY, poll);
   return { seconds: (performance.now() - t0) / 1000, results };
 }
 

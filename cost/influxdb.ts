@@ -12,25 +12,22 @@ import type { InfluxDbInstanceType } from "../core/config/telemetry-store";
 import { INFLUXDB_INSTANCE_TYPES } from "../core/config/telemetry-store";
 import { type SinkPoint, shapeSnapshot } from "../lambdas/telemetry-ingest/records";
 import type { LineItem } from "./model";
-import { HOURS_PER_MONTH } from "./prices";
-
-const PRICE_PAGE = "https://aws.amazon.com/timestream/pricing/";
-const SIZING_GUIDE =
-  "https://docs.aws.amazon.com/prescriptive-guidance/latest/timestream-for-influxdb-well-architected-framework/cost-optimization.html";
+import { HOURS_PER_MONTH, PRICE_PAGES } from "./prices";
 
 /**
  * US East (N. Virginia), Single-AZ, on demand. The price page's InfluxDB rate table did not
  * render through the project's document search on 2026-12-01, so these are the rates as we
  * know them, marked "re-check" in every output: confirm them on the page before a purchase
- * decision. What the sizing guide does state, and the model relies on: instance cost scales
- * linearly with the class (2xlarge = 2 x xlarge), and a Multi-AZ standby is billed like a
- * second instance.
+ * decision. What the sizing guide (Timestream for InfluxDB Well-Architected, cost optimization:
+ * https://docs.aws.amazon.com/prescriptive-guidance/latest/timestream-for-influxdb-well-architected-framework/cost-optimization.html)
+ * does state, and the model relies on: instance cost scales linearly with the class
+ * (2xlarge = 2 x xlarge), and a Multi-AZ standby is billed like a second instance.
  */
 export const INFLUXDB_PRICES = {
   checked: "2026-12-01",
   verified: "re-check" as const,
-  source: PRICE_PAGE,
-  /** db.influx.medium instance-hour; larger classes scale linearly (SIZING_GUIDE). */
+  source: PRICE_PAGES.timestream,
+  /** db.influx.medium instance-hour; larger classes scale linearly (the sizing guide). */
   mediumInstanceHourUsd: 0.125,
   /** InfluxIOIncludedT1 (3,000 IOPS included) per GiB-month. */
   storageGbMonthUsd: 0.2,
@@ -118,5 +115,3 @@ export function influxDbEstimate(
 export function pointsOf(snapshot: Parameters<typeof shapeSnapshot>[0]): SinkPoint[] {
   return shapeSnapshot(snapshot, 0);
 }
-
-export const INFLUXDB_SIZING_GUIDE = SIZING_GUIDE;

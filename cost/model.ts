@@ -6,6 +6,10 @@
  * and the alarm list from the signal catalog. Compared with the two things users would pick
  * instead: per-GPU CloudWatch custom metrics, and DCGM exporter + Amazon Managed Service for
  * Prometheus. Pure: prices from ./prices, config passed in.
+ *
+ * cost/ is the model behind `npm run cost` (scripts/cost.ts), a tool beside the CDK app, not a
+ * construct: nothing in lib/ or the deployed stack imports it. It reads core/, dashboards/ and
+ * the ingest's own record shaping so its counts follow the code it prices.
  */
 
 import { resolveAlarms } from "../core/catalog";

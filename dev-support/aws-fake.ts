@@ -8,7 +8,7 @@
  * - CloudWatch DescribeAlarms (JSON 1.0): the alarms set in `alarmStates`; an unknown name is
  *   simply absent from MetricAlarms:
  *   https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html
- * - Secrets Manager GetSecretValue (JSON 1.1, secrets-manager-answer.ts);
+ * - Secrets Manager GetSecretValue (JSON 1.1): the shared SecretsManagerFake (secrets-manager-fake.ts);
  * - SNS Publish (Query protocol: form-encoded POST, XML reply): unknown topic -> NotFound,
  *   Subject <= 100 characters without line breaks, Message <= 256 KiB:
  *   https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
@@ -19,7 +19,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { getSecretValueAnswer, SECRETS_MANAGER_CONTENT_TYPE } from "./secrets-manager-answer";
+import { SECRETS_MANAGER_CONTENT_TYPE, SECRETS_MANAGER_TARGET_PREFIX, SecretsManagerFake } from "./secrets-manager-fake";
 
 export interface PublishedMessage {
   readonly topicArn: string;
@@ -53,7 +53,9 @@ export class AwsFake {
   readonly datums: ReceivedDatum[] = [];
   /** PutMetricData calls refused with a 400 (limits). */
   rejected = 0;
-  readonly secrets = new Map<string, string>();
+  /** Secrets Manager: the shared fake (secrets-manager-fake.ts); `secrets` is its name -> value map. */
+  readonly secretsManager = new SecretsManagerFake();
+  readonly secrets = this.secretsManager.secrets;
   /** Bodies of every request, to prove no secret went anywhere it should not. */
   readonly bodies: string[] = [];
   putMetricDataFailures = 0;
@@ -71,7 +73,7 @@ export class AwsFake {
   endpoint = "";
 
   constructor(private readonly options: AwsFakeOptions = {}) {
-    for (const [id, value] of Object.entries(options.secrets ?? {})) this.secrets.set(id, value);
+    for (const [id, value] of Object.entries(options.secrets ?? {})) this.secrets.set(this.secretsManager.nameOf(id), value);
   }
 
   /** The next n SNS Publish calls fail with 500 InternalError. */
@@ -157,9 +159,10 @@ export class AwsFake {
         }
         if (!target && (req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded"))
           return this.snsPublish(new URLSearchParams(text), res);
-        if (target === "secretsmanager.GetSecretValue") {
-          const { SecretId } = JSON.parse(text) as { SecretId: string };
-          const answer = getSecretValueAnswer(this.secrets, SecretId);
+        const [service, operation = ""] = target.split(".");
+        if (service === SECRETS_MANAGER_TARGET_PREFIX) {
+          const answer = this.secretsManager.answer(operation, JSON.parse(text || "{}"));
+          if (answer.errorType) res.setHeader("x-amzn-errortype", answer.errorType);
           return send(answer.status, answer.body, SECRETS_MANAGER_CONTENT_TYPE);
         }
         send(400, { __type: "UnknownOperationException", message: `unsupported ${target}` });

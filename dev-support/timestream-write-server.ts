@@ -51,7 +51,15 @@ export interface StoredRecord {
 
 export interface TimestreamWriteServer {
   readonly endpoint: string;
+  createDatabase(database: string): void;
   createTable(database: string, table: string, settings?: Partial<TableSettings>): void;
+  /**
+   * An account Timestream for LiveAnalytics is closed to (new accounts since 2025-06-20): every
+   * call is refused with AccessDeniedException, HTTP 400 as the API reference lists it.
+   */
+  closedToAccount: boolean;
+  /** Answers one request; lets a multi-service fake (the deploy preflight's) serve Timestream on its own port. */
+  handle(req: IncomingMessage, res: ServerResponse, body: string): void;
   /** Every stored record of a table (one per dimensions + time + measure name). */
   records(database: string, table: string): StoredRecord[];
   /** Called before each WriteRecords; return an error name to fail the request with it. */
@@ -132,6 +140,11 @@ export async function startTimestreamWriteServer(): Promise<TimestreamWriteServe
 
   const api: TimestreamWriteServer = {
     endpoint: "",
+    createDatabase(database) {
+      databases.add(database);
+    },
+    closedToAccount: false,
+    handle: (req, res, body) => handle(req, res, body),
     createTable(database, table, settings = {}) {
       databases.add(database);
       tables.set(`${database}/${table}`, {
@@ -172,8 +185,20 @@ export async function startTimestreamWriteServer(): Promise<TimestreamWriteServe
     } catch {
       return send(res, 400, { Message: "request body is not JSON" }, "SerializationException");
     }
+    // https://docs.aws.amazon.com/timestream/latest/APIReference/API_DescribeDatabase.html ("Errors": AccessDeniedException, HTTP 400).
+    if (api.closedToAccount) return send(res, 400, { Message: "You are not authorized to perform this action" }, "AccessDeniedException");
     if (operation === "DescribeEndpoints") {
       return send(res, 200, { Endpoints: [{ Address: api.endpoint.replace(/^https?:\/\//, ""), CachePeriodInMinutes: 1440 }] });
+    }
+    // https://docs.aws.amazon.com/timestream/latest/APIReference/API_ListDatabases.html: Databases[{Arn, DatabaseName, TableCount, ...}].
+    if (operation === "ListDatabases") {
+      return send(res, 200, {
+        Databases: [...databases].sort().map((name) => ({
+          Arn: `arn:aws:timestream:eu-west-1:111111111111:database/${name}`,
+          DatabaseName: name,
+          TableCount: [...tables.keys()].filter((k) => k.startsWith(`${name}/`)).length,
+        })),
+      });
     }
     if (operation !== "WriteRecords")
       return send(res, 400, { Message: `operation ${operation} not supported here` }, "UnknownOperationException");

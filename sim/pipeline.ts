@@ -31,9 +31,9 @@ import { emfMetricSink } from "../lambdas/redfish-poller/emf-metric-sink";
 import type { BmcMemory } from "../lambdas/redfish-poller/poll-bmc";
 import { createBmcAgent } from "../lambdas/redfish-poller/redfish-client";
 import { type MetricSink, runShard, type ShardResult } from "../lambdas/redfish-poller/run-shard";
+import { createMetrics } from "../lambdas/shared/emf";
 import { FleetState } from "../lambdas/telemetry-ingest/aggregates";
 import type { DeadLetter, DeadLetterWriter } from "../lambdas/telemetry-ingest/dead-letters";
-import { createMetrics } from "../lambdas/telemetry-ingest/emf";
 import { createHandler } from "../lambdas/telemetry-ingest/handler";
 import { readSettings } from "../lambdas/telemetry-ingest/settings";
 import { TimestreamSink, timestreamClient } from "../lambdas/telemetry-ingest/timestream-sink";
@@ -125,6 +125,7 @@ export class Pipeline {
       requestTimeoutMs: config.redfish.requestTimeoutMs,
       concurrency: config.redfish.concurrency,
       intervalSeconds: config.redfish.intervalSeconds,
+      gpuTemperatureCriticalC: gpuTemperatureThresholds(config).criticalC,
       clusters: fleet.clusters().map((c) => ({
         name: c.name,
         bmcs: c.bmcs,

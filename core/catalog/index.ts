@@ -1,4 +1,5 @@
 /** The signal catalog: definitions, per-environment resolution and CloudWatch's evaluation rules. Pure. */
+export * from "./alarm-names";
 export * from "./composite";
 export * from "./evaluate";
 export * from "./operators";

@@ -7,6 +7,7 @@
 import { ConfigError } from "../config/config-error";
 import type { EnvironmentConfig } from "../config/schema";
 import { METRICS, type MetricKey } from "../metric-registry";
+import { ALARM_NAME_ROOT, alarmNamePrefix } from "./alarm-names";
 import { conditionText } from "./operators";
 import { SIGNALS } from "./signals";
 import { activeSloIds } from "./slo";
@@ -118,7 +119,7 @@ export function demotedTier(signal: SignalDefinition, activeSlos: ReadonlySet<Sl
 /** Alarm names: FleetWatch/<env>/<signal>/<level>[/<cluster or deployment>]. The enricher parses them back. */
 export function alarmName(environment: string, signalId: string, level: LevelName, instance: ScopeInstance = {}): string {
   const scope = instance.cluster ?? instance.deployment;
-  return ["FleetWatch", environment, signalId, level, ...(scope ? [scope] : [])].join("/");
+  return `${alarmNamePrefix(environment)}${[signalId, level, ...(scope ? [scope] : [])].join("/")}`;
 }
 
 export interface ParsedAlarmName {
@@ -133,7 +134,7 @@ export interface ParsedAlarmName {
 
 export function parseAlarmName(name: string, signals: readonly SignalDefinition[] = SIGNALS): ParsedAlarmName | undefined {
   const parts = name.split("/");
-  if (parts[0] !== "FleetWatch" || parts.length < 4) return undefined;
+  if (parts[0] !== ALARM_NAME_ROOT || parts.length < 4) return undefined;
   const [, environment, signalId, level, ...rest] = parts as [string, string, string, string, ...string[]];
   const composite = rest.at(-1) === "paging";
   const scopeParts = composite ? rest.slice(0, -1) : rest;

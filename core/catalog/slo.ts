@@ -20,6 +20,7 @@
 import { ConfigError } from "../config/config-error";
 import type { EnvironmentConfig } from "../config/schema";
 import { AZURE_PUBLISH_LAG_PERIODS } from "../metric-registry";
+import { alarmNamePrefix } from "./alarm-names";
 import type { EvaluableAlarm } from "./evaluate";
 import type { AlarmSpec, MathMetricSource, ScopeInstance, SloId, Tier } from "./types";
 
@@ -314,7 +315,7 @@ export function alarmPeriodSeconds(windowSeconds: number, publishLagMinutes: num
 /** FleetWatch/<env>/<slo>/burn-<tier>[-<window>]/<cluster or deployment>. */
 export function burnRateAlarmName(environment: string, slo: SloInstance, tier: Tier, windowSeconds?: number): string {
   const level = `burn-${tier.toLowerCase()}${windowSeconds === undefined ? "" : `-${windowLabel(windowSeconds)}`}`;
-  return ["FleetWatch", environment, slo.slo, level, slo.name].join("/");
+  return `${alarmNamePrefix(environment)}${[slo.slo, level, slo.name].join("/")}`;
 }
 
 function dimensionsOf(environment: string, slo: SloInstance): Record<string, string> {

@@ -101,13 +101,3 @@ export const PollerSettingsSchema = z.strictObject({
 });
 export type PollerSettings = z.infer<typeof PollerSettingsSchema>;
 export type AccountSettings = z.infer<typeof AccountSettings>;
-
-export function parseSettings(text: string | undefined): PollerSettings {
-  if (!text) throw new Error(`${SETTINGS_ENV_VAR} is not set: the azure-openai-poller is configured by lib/azure-openai at synth time`);
-  const result = PollerSettingsSchema.safeParse(JSON.parse(text));
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  - ${i.path.join(".") || "(root)"}: ${i.message}`);
-    throw new Error(`${SETTINGS_ENV_VAR} is invalid:\n${lines.join("\n")}`);
-  }
-  return result.data;
-}

@@ -34,13 +34,3 @@ export const CapacitySettingsSchema = z.strictObject({
     .optional(),
 });
 export type CapacitySettings = z.infer<typeof CapacitySettingsSchema>;
-
-export function parseCapacitySettings(text: string | undefined): CapacitySettings {
-  if (!text) throw new Error(`${SETTINGS_ENV_VAR} is not set: the capacity-forecast Lambda is configured by lib/capacity at synth time`);
-  const result = CapacitySettingsSchema.safeParse(JSON.parse(text));
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  - ${i.path.join(".") || "(root)"}: ${i.message}`);
-    throw new Error(`${SETTINGS_ENV_VAR} is invalid:\n${lines.join("\n")}`);
-  }
-  return result.data;
-}

@@ -24,6 +24,8 @@ export const InventorySchema = z.object({
   requestTimeoutMs: z.number().int().positive(),
   concurrency: z.number().int().positive(),
   intervalSeconds: z.number().int().positive(),
+  /** The environment's resolved gpu-temperature critical level (°C): a GPU above it is listed in the snapshot's problems. */
+  gpuTemperatureCriticalC: z.number().finite(),
   clusters: z.array(ClusterInventorySchema),
   shards: z.array(ShardSchema),
 });
@@ -56,6 +58,8 @@ export interface InventoryInput {
   readonly requestTimeoutMs: number;
   readonly concurrency: number;
   readonly intervalSeconds: number;
+  /** From core/catalog/gpu-temperature-thresholds.ts, with the environment's overrides. */
+  readonly gpuTemperatureCriticalC: number;
   readonly clusters: readonly (Omit<ClusterInventory, "caBundle"> & { bmcs: readonly string[]; caBundle?: string })[];
 }
 
@@ -79,6 +83,7 @@ export function buildInventory(input: InventoryInput): Inventory {
     requestTimeoutMs: input.requestTimeoutMs,
     concurrency: input.concurrency,
     intervalSeconds: input.intervalSeconds,
+    gpuTemperatureCriticalC: input.gpuTemperatureCriticalC,
     clusters: input.clusters.map(({ bmcs: _bmcs, ...rest }) => rest),
     shards,
   };

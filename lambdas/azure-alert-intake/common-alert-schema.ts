@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 
-export const SEVERITIES = ["Sev0", "Sev1", "Sev2", "Sev3", "Sev4"] as const;
+const SEVERITIES = ["Sev0", "Sev1", "Sev2", "Sev3", "Sev4"] as const;
 export type AzureSeverity = (typeof SEVERITIES)[number];
 
 const Dimension = z.object({ name: z.string(), value: z.union([z.string(), z.number(), z.boolean(), z.null()]) });

@@ -30,7 +30,7 @@ const V1_ISSUER_HOST: Readonly<Record<string, string>> = {
   "login.chinacloudapi.cn": "https://sts.chinacloudapi.cn",
 };
 
-export function issuersFor(s: EntraSettings): string[] {
+function issuersFor(s: EntraSettings): string[] {
   const authority = s.authorityHost.replace(/\/+$/, "");
   const v1 = V1_ISSUER_HOST[new URL(authority).host];
   return [`${authority}/${s.tenantId}/v2.0`, ...(v1 ? [`${v1}/${s.tenantId}/`] : [])];

@@ -8,9 +8,12 @@ import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwa
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { LambdaFunctionURLEvent, APIGatewayProxyStructuredResultV2 as LambdaFunctionURLResult } from "aws-lambda";
 import { z } from "zod";
+import type { Tier } from "../../core/catalog/types";
+import { type Environment, readEnvironment } from "../shared/environment";
+import { powertoolsLog } from "../shared/log";
 import { type EntraSettings, entraVerifier } from "./entra-token";
 import { handleIntake, type IntakePorts } from "./intake";
-import { originOfTopic, type Tier, type TierNotification } from "./routing";
+import { originOfTopic, type TierNotification } from "./routing";
 
 export interface IntakeEnvironment {
   /** Shared URL token (fallback); absent when only Entra ID-signed calls are accepted. */
@@ -33,10 +36,8 @@ const EnvSchema = z.object({
   STALENESS_ALARM_NAME: z.string().min(1).optional(),
 });
 
-export function environmentFrom(env: NodeJS.ProcessEnv): IntakeEnvironment {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) throw new Error(`azure-alert-intake environment is invalid: ${z.prettifyError(parsed.error)}`);
-  const e = parsed.data;
+export function environmentFrom(env: Environment): IntakeEnvironment {
+  const e = readEnvironment("azure-alert-intake", EnvSchema, env);
   const entra =
     e.ENTRA_TENANT_ID && e.ENTRA_AUDIENCE
       ? {
@@ -100,7 +101,7 @@ export function createIntakeHandler(options: {
         }),
       );
     },
-    log: (level, message, fields) => logger[level](message, fields ?? {}),
+    log: powertoolsLog(logger),
     origin: originOfTopic(env.topicArns.P1),
   };
   return (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => handleIntake(event, ports);

@@ -3,8 +3,10 @@
  * publish through the injected port. Status codes follow what Azure action groups retry:
  * 2xx = done; 503 = please retry; 4xx = the request itself is wrong and retrying will not help.
  */
+
 import type { LambdaFunctionURLEvent, APIGatewayProxyStructuredResultV2 as LambdaFunctionURLResult } from "aws-lambda";
 import { z } from "zod";
+import type { Log } from "../shared/log";
 import { CommonAlertSchema } from "./common-alert-schema";
 import type { BearerCheck } from "./entra-token";
 import { type AwsOrigin, customProperty, type TierNotification, toNotification } from "./routing";
@@ -29,11 +31,11 @@ export interface IntakePorts {
   readonly publish: (notification: TierNotification) => Promise<void>;
   /** Region/account stamped into the CloudWatch-alarm-shaped message. */
   readonly origin: AwsOrigin;
-  readonly log: (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;
+  readonly log: Log;
 }
 
 /** Azure Monitor webhook payloads are far below this; anything larger is not an alert. */
-export const MAX_BODY_BYTES = 256 * 1024;
+const MAX_BODY_BYTES = 256 * 1024;
 
 const reply = (statusCode: number, body: Record<string, unknown>): LambdaFunctionURLResult => ({
   statusCode,
@@ -49,7 +51,7 @@ export async function handleIntake(event: LambdaFunctionURLEvent, ports: IntakeP
     const check = await ports.verifyBearer(authorization);
     if (!check.ok) {
       // The reason names the failed check (issuer, audience, signature...), never the token.
-      ports.log("warn", "rejected an alert delivery with an invalid Entra ID token", {
+      ports.log.warn("rejected an alert delivery with an invalid Entra ID token", {
         sourceIp: event.requestContext?.http?.sourceIp,
         reason: check.reason,
       });
@@ -61,14 +63,14 @@ export async function handleIntake(event: LambdaFunctionURLEvent, ports: IntakeP
     try {
       expected = await ports.expectedToken();
     } catch (error) {
-      ports.log("error", "cannot read the intake token", { error: error instanceof Error ? error.message : String(error) });
+      ports.log.error("cannot read the intake token", { error: error instanceof Error ? error.message : String(error) });
       return reply(503, { error: "temporarily unavailable, retry" });
     }
     authenticated = tokenMatches(event.queryStringParameters?.token, expected);
   }
   if (!authenticated) {
     // Never log the presented token, the query string or the body of an unauthenticated call.
-    ports.log("warn", "rejected an unauthenticated alert delivery", { sourceIp: event.requestContext?.http?.sourceIp });
+    ports.log.warn("rejected an unauthenticated alert delivery", { sourceIp: event.requestContext?.http?.sourceIp });
     return reply(401, { error: "unauthorized" });
   }
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body) : "";
@@ -82,7 +84,7 @@ export async function handleIntake(event: LambdaFunctionURLEvent, ports: IntakeP
   const parsed = CommonAlertSchema.safeParse(json);
   if (!parsed.success) {
     const reason = z.prettifyError(parsed.error);
-    ports.log("warn", "alert payload is not the common alert schema", { reason });
+    ports.log.warn("alert payload is not the common alert schema", { reason });
     return reply(400, { error: "not an Azure Monitor common alert schema payload", reason });
   }
   const twin = customProperty(parsed.data, CLOUDWATCH_TWIN_PROPERTY);
@@ -91,7 +93,7 @@ export async function handleIntake(event: LambdaFunctionURLEvent, ports: IntakeP
     // tell (DescribeAlarms failed), page: a duplicate is better than silence.
     const blind = await ports.awsSideBlind().catch(() => true);
     if (!blind) {
-      ports.log("info", "not paged: CloudWatch pages this condition", {
+      ports.log.info("not paged: CloudWatch pages this condition", {
         alertRule: parsed.data.data.essentials.alertRule,
         cloudWatchTwin: twin,
       });
@@ -102,7 +104,7 @@ export async function handleIntake(event: LambdaFunctionURLEvent, ports: IntakeP
   try {
     await ports.publish(notification);
   } catch (error) {
-    ports.log("error", "publishing the alert to its tier failed", {
+    ports.log.error("publishing the alert to its tier failed", {
       tier: notification.tier,
       alertRule: parsed.data.data.essentials.alertRule,
       error: error instanceof Error ? error.message : String(error),
@@ -110,7 +112,7 @@ export async function handleIntake(event: LambdaFunctionURLEvent, ports: IntakeP
     // 503 makes the action group retry the delivery.
     return reply(503, { error: "could not publish the alert, retry" });
   }
-  ports.log("info", "alert routed", {
+  ports.log.info("alert routed", {
     tier: notification.tier,
     alertRule: parsed.data.data.essentials.alertRule,
     monitorCondition: parsed.data.data.essentials.monitorCondition,

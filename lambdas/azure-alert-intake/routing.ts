@@ -12,11 +12,10 @@
  *     Sev3 (Informational) and Sev4 (Verbose) -> P3.
  * A Resolved alert goes to the same tier as its Fired alert (both are derived the same way).
  */
+import type { Tier } from "../../core/catalog/types";
 import type { AzureSeverity, CommonAlert } from "./common-alert-schema";
 
-export type Tier = "P1" | "P2" | "P3";
-
-export const TIER_PROPERTY = "fleetwatch-tier";
+const TIER_PROPERTY = "fleetwatch-tier";
 
 export const SEVERITY_TIER: Readonly<Record<AzureSeverity, Tier>> = {
   Sev0: "P1",
@@ -44,7 +43,7 @@ export function customProperty(alert: CommonAlert, name: string): string | undef
   return alert.data.alertContext?.properties?.[name] ?? alert.data.customProperties?.[name] ?? undefined;
 }
 
-export function tierFor(alert: CommonAlert): Tier {
+function tierFor(alert: CommonAlert): Tier {
   const declared = customProperty(alert, TIER_PROPERTY)?.trim().toUpperCase();
   if (declared === "P1" || declared === "P2" || declared === "P3") return declared;
   return SEVERITY_TIER[alert.data.essentials.severity];

@@ -23,7 +23,7 @@ export type StepLog = (message: string, fields?: Record<string, unknown>) => voi
 /** An Azure call failed; the message names the step and the resource. */
 export class ProvisioningError extends Error {}
 
-export function describeStep(verb: string, resource: Pick<PlannedResource, "kind" | "key">): string {
+function describeStep(verb: string, resource: Pick<PlannedResource, "kind" | "key">): string {
   return `${verb} ${resource.kind} ${resource.key}`;
 }
 
@@ -37,7 +37,7 @@ async function step<T>(description: string, log: StepLog, run: () => Promise<T>)
 }
 
 /** "HTTP 403 AuthorizationFailed: <Azure's message>" from an Azure SDK RestError (or any error). */
-export function azureReason(error: unknown): string {
+function azureReason(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const e = error as Error & { statusCode?: number; code?: string; details?: { error?: { code?: string; message?: string } } };
   const code = e.details?.error?.code ?? e.code;
@@ -112,7 +112,7 @@ export async function applyPlan(
 const DELETE_ORDER: readonly PlannedResource["kind"][] = ["alertRule", "savedSearch", "diagnosticSetting", "actionGroup"];
 
 /** Deletes exactly these resources, rules first and the action group last; returns the failures. */
-export async function deleteResources(resources: readonly PlannedResource[], port: AzureMonitorPort, log: StepLog): Promise<string[]> {
+async function deleteResources(resources: readonly PlannedResource[], port: AzureMonitorPort, log: StepLog): Promise<string[]> {
   const failures: string[] = [];
   for (const kind of DELETE_ORDER) {
     for (const r of resources.filter((x) => x.kind === kind)) {

@@ -4,8 +4,10 @@
  * with a reason a human can act on (step, resource, Azure's code and message), secrets redacted.
  * A missing response would leave the stack waiting for an hour, so a deadline guards the work.
  */
+
 import { z } from "zod";
 import type { AzureSidePlan } from "../../core/azure-side/plan";
+import type { Log } from "../shared/log";
 import { type ApplySummary, applyPlan, deletePlan, type StepLog } from "./apply";
 import type { AzureMonitorPort } from "./port";
 
@@ -37,7 +39,7 @@ export interface ProvisionerDeps {
   /** Webhook URI including the intake token (secret: never logged). */
   readonly webhookUri: (intakeUrl: string) => Promise<string>;
   readonly send: (url: string, response: CustomResourceResponse) => Promise<void>;
-  readonly log: (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;
+  readonly log: Log;
   /** Replaces every secret value in a text with "***" before it is logged or sent. */
   readonly redact: (text: string) => string;
   /** Milliseconds left before the work must stop and FAILED be reported. */
@@ -55,7 +57,7 @@ const PlanSchema = z
   })
   .loose();
 
-export function parsePlan(properties: Record<string, unknown> | undefined, which: string): AzureSidePlan {
+function parsePlan(properties: Record<string, unknown> | undefined, which: string): AzureSidePlan {
   const text = properties?.Plan;
   if (typeof text !== "string") throw new Error(`${which}: property Plan is missing (expected the JSON plan built at synth)`);
   let json: unknown;
@@ -69,7 +71,7 @@ export function parsePlan(properties: Record<string, unknown> | undefined, which
   return parsed.data as unknown as AzureSidePlan;
 }
 
-export const physicalIdFor = (plan: AzureSidePlan) => `fleetwatch-azure-side-${plan.environment}`;
+const physicalIdFor = (plan: AzureSidePlan) => `fleetwatch-azure-side-${plan.environment}`;
 
 /** CloudFormation rejects responses over 4 KiB; keep the reason well inside that. */
 const MAX_REASON = 2500;
@@ -93,7 +95,7 @@ async function run(
       plan = parsePlan(event.ResourceProperties, "Delete");
     } catch (error) {
       // Nothing valid was ever applied from these properties: there is nothing of ours to remove.
-      deps.log("warn", "delete with an unreadable plan: nothing to remove", { reason: String(error) });
+      deps.log.warn("delete with an unreadable plan: nothing to remove", { reason: String(error) });
       return { physicalId: event.PhysicalResourceId ?? `${event.LogicalResourceId}-unreadable` };
     }
     const removed = await deletePlan(plan, await deps.port(), log);
@@ -120,7 +122,7 @@ export async function handleCustomResource(event: CustomResourceEvent, deps: Pro
   let current = "starting";
   const log: StepLog = (message, fields) => {
     if (typeof fields?.step === "string") current = fields.step;
-    deps.log("info", message, fields);
+    deps.log.info(message, fields);
   };
   const base = { StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId };
   let timer: NodeJS.Timeout | undefined;
@@ -131,11 +133,11 @@ export async function handleCustomResource(event: CustomResourceEvent, deps: Pro
   try {
     const result = await Promise.race([run(event, deps, log), deadline]);
     response = { ...base, Status: "SUCCESS", PhysicalResourceId: result.physicalId, ...(result.data ? { Data: result.data } : {}) };
-    deps.log("info", `${event.RequestType} succeeded`, { data: result.data });
+    deps.log.info(`${event.RequestType} succeeded`, { data: result.data });
   } catch (error) {
     const raw = `${event.RequestType} of the Azure side failed: ${error instanceof Error ? error.message : String(error)}`;
     const reason = deps.redact(raw);
-    deps.log("error", "request failed", { reason });
+    deps.log.error("request failed", { reason });
     response = {
       ...base,
       Status: "FAILED",

@@ -10,14 +10,12 @@ import { ClientSecretCredential, type ClientSecretCredentialOptions } from "@azu
 import type { Context } from "aws-lambda";
 import { request } from "undici";
 import { z } from "zod";
+import { parseServicePrincipal } from "../shared/azure/service-principal";
+import { defaultScope } from "../shared/azure/token-scope";
+import { type Environment, readEnvironment } from "../shared/environment";
+import { powertoolsLog } from "../shared/log";
 import { type ArmClientOptions, createArmPort } from "./arm-adapter";
 import { type CustomResourceEvent, type CustomResourceResponse, handleCustomResource, redactor } from "./custom-resource";
-
-const AzureCredentialsSchema = z.object({
-  tenantId: z.string().min(1),
-  clientId: z.string().min(1),
-  clientSecret: z.string().min(1),
-});
 
 export interface ProvisionerEnvironment {
   /** Secret holding {"tenantId","clientId","clientSecret"} of the service principal. */
@@ -35,7 +33,7 @@ export interface ProvisionerOptions {
 }
 
 /** PUT the response to CloudFormation's pre-signed S3 URL; retried because S3 can blip. */
-export async function sendResponse(url: string, response: CustomResourceResponse): Promise<void> {
+async function sendResponse(url: string, response: CustomResourceResponse): Promise<void> {
   const body = JSON.stringify(response);
   let lastError: unknown;
   for (let attempt = 1; attempt <= 3; attempt++) {
@@ -62,6 +60,8 @@ export function createProvisionerHandler(options: ProvisionerOptions) {
   return async (event: CustomResourceEvent, context: Pick<Context, "getRemainingTimeInMillis">): Promise<CustomResourceResponse> => {
     const known: string[] = [];
     const redact = redactor(() => known);
+    const log = powertoolsLog(logger);
+    const redactFields = (fields?: Record<string, unknown>) => (fields ? JSON.parse(redact(JSON.stringify(fields))) : {});
     const readSecret = async (id: string, what: string): Promise<string> => {
       let value: unknown;
       try {
@@ -76,13 +76,8 @@ export function createProvisionerHandler(options: ProvisionerOptions) {
     return handleCustomResource(event, {
       port: async () => {
         const raw = await readSecret(env.azureCredentialsSecret, "Azure credentials");
-        let parsed: z.infer<typeof AzureCredentialsSchema>;
-        try {
-          parsed = AzureCredentialsSchema.parse(JSON.parse(raw));
-        } catch {
-          // Never echo the secret's content, not even in a parse error.
-          throw new Error(`the Azure credentials secret ${env.azureCredentialsSecret} must be JSON {"tenantId","clientId","clientSecret"}`);
-        }
+        // Errors name the secret and the missing fields, never its content.
+        const parsed = parseServicePrincipal(raw, env.azureCredentialsSecret);
         known.push(parsed.clientSecret);
         const credential = new ClientSecretCredential(parsed.tenantId, parsed.clientId, parsed.clientSecret, options.credential ?? {});
         return createArmPort(credential, options.arm);
@@ -95,7 +90,12 @@ export function createProvisionerHandler(options: ProvisionerOptions) {
         return url.toString();
       },
       send: sendResponse,
-      log: (level, message, fields) => logger[level](redact(message), fields ? JSON.parse(redact(JSON.stringify(fields))) : {}),
+      // Nothing the provisioner logs may carry a secret it read: messages and fields are redacted.
+      log: {
+        info: (message, fields) => log.info(redact(message), redactFields(fields)),
+        warn: (message, fields) => log.warn(redact(message), redactFields(fields)),
+        error: (message, fields) => log.error(redact(message), redactFields(fields)),
+      },
       redact,
       // Leave 15 s to report FAILED before Lambda kills the invocation.
       budgetMs: Math.max(1000, context.getRemainingTimeInMillis() - 15_000),
@@ -123,19 +123,21 @@ export const handler = async (event: CustomResourceEvent, context: Context): Pro
   await cached(event, context);
 };
 
-function handlerFromEnvironment(env: NodeJS.ProcessEnv): ReturnType<typeof createProvisionerHandler> {
-  const need = (key: string) => {
-    const value = env[key];
-    if (!value) throw new Error(`environment variable ${key} is not set`);
-    return value;
-  };
-  // Sovereign clouds: Entra ID and ARM endpoints come from config.azure.cloud via the construct.
-  const resourceManager = env.AZURE_RESOURCE_MANAGER ?? "https://management.azure.com";
+/** Set by lib/azure-side; the endpoints follow config.azure.cloud (sovereign clouds). */
+const VariablesSchema = z.object({
+  AZURE_CREDENTIALS_SECRET: z.string().min(1),
+  INTAKE_TOKEN_SECRET_ARN: z.string().min(1),
+  AZURE_RESOURCE_MANAGER: z.url(),
+  AZURE_AUTHORITY_HOST: z.url(),
+});
+
+function handlerFromEnvironment(env: Environment): ReturnType<typeof createProvisionerHandler> {
+  const e = readEnvironment("azure-monitor-provisioner", VariablesSchema, env);
   return createProvisionerHandler({
-    env: { azureCredentialsSecret: need("AZURE_CREDENTIALS_SECRET"), intakeTokenSecret: need("INTAKE_TOKEN_SECRET_ARN") },
+    env: { azureCredentialsSecret: e.AZURE_CREDENTIALS_SECRET, intakeTokenSecret: e.INTAKE_TOKEN_SECRET_ARN },
     secrets: new SecretsProvider(),
     logger: new Logger(),
-    arm: { endpoint: resourceManager, scope: `${resourceManager.replace(/\/+$/, "")}/.default` },
-    credential: { authorityHost: env.AZURE_AUTHORITY_HOST ?? "https://login.microsoftonline.com" },
+    arm: { endpoint: e.AZURE_RESOURCE_MANAGER, scope: defaultScope(e.AZURE_RESOURCE_MANAGER) },
+    credential: { authorityHost: e.AZURE_AUTHORITY_HOST },
   });
 }

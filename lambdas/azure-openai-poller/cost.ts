@@ -8,8 +8,3 @@ export interface ModelPrice {
 export function estimatedCostUsd(promptTokens: number, generatedTokens: number, price: ModelPrice): number {
   return (promptTokens / 1000) * price.inputUsdPer1kTokens + (generatedTokens / 1000) * price.outputUsdPer1kTokens;
 }
-
-/** Share of the daily budget a spend represents, in percent. */
-export function budgetUsedPercent(spendUsd: number, dailyBudgetUsd: number): number {
-  return dailyBudgetUsd > 0 ? (spendUsd / dailyBudgetUsd) * 100 : 0;
-}

@@ -7,8 +7,6 @@ import { estimatedCostUsd, type ModelPrice } from "./cost";
 import type { LogsResult, MetricSeries } from "./ports";
 import { type DeploymentQuota, utilisationPercent } from "./quota";
 
-export const METRIC_NAMESPACE_AOAI = "Microsoft.CognitiveServices/accounts";
-
 export type Source = "metrics" | "logs";
 
 export interface Datapoint {

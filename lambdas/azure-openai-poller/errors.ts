@@ -28,7 +28,7 @@ export interface PollError {
 }
 
 /** Reads status and code from Azure SDK errors (RestError, AuthenticationError) without depending on them. */
-export function errorFacts(err: unknown): ErrorFacts {
+function errorFacts(err: unknown): ErrorFacts {
   const e = err as {
     statusCode?: unknown;
     status?: unknown;

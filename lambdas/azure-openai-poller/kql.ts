@@ -6,7 +6,7 @@
  */
 
 /** A KQL string literal: double quotes with backslash escapes. */
-export function kqlString(value: string): string {
+function kqlString(value: string): string {
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\r/g, "\\r").replace(/\n/g, "\\n")}"`;
 }
 

@@ -6,7 +6,9 @@
  */
 
 import type { PollerSettings } from "../../core/contracts/azure-openai-poller-settings";
-import { METRIC_NAMESPACE, METRICS, type MetricKey } from "../../core/metric-registry";
+import { METRICS, type MetricKey } from "../../core/metric-registry";
+import type { Log } from "../shared/log";
+import type { MetricDatum, MetricSink } from "../shared/put-metric-data";
 import { groupIntoBatches, parseResourceId, type ResourceBatch } from "./batching";
 import {
   appRoleMinutes,
@@ -21,16 +23,7 @@ import {
 import { describeAzureError, type ErrorContext, type PollError } from "./errors";
 import { appRoleLatencyQuery, deploymentLatencyQuery } from "./kql";
 import { METRIC_CALLS, METRIC_FAMILIES, type MetricFamily } from "./metric-families";
-import type {
-  DeploymentsReader,
-  LogsReader,
-  MetricPublisher,
-  MetricSeries,
-  MetricsReader,
-  PollLog,
-  PublishedDatum,
-  WatermarkStore,
-} from "./ports";
+import type { DeploymentsReader, LogsReader, MetricSeries, MetricsReader, WatermarkStore } from "./ports";
 import { type DeploymentQuota, quotaOf } from "./quota";
 import { groupClaims, selectToPublish } from "./watermark";
 
@@ -51,8 +44,8 @@ export interface PollDependencies {
   readonly logs: LogsReader;
   readonly deployments: DeploymentsReader;
   readonly watermark: WatermarkStore;
-  readonly publisher: MetricPublisher;
-  readonly log: PollLog;
+  readonly publisher: MetricSink;
+  readonly log: Log;
   /** Who we are (for error messages); never the secret. */
   readonly identity: { readonly clientId?: string; readonly tenantId: string };
   /** Strings to scrub from any message (the client secret). */
@@ -133,13 +126,10 @@ export async function pollOnce(deps: PollDependencies, now: number): Promise<Pol
       fail(err, { service: "auth" });
     }
   }
+  // Every way out publishes the poller's own health for this window.
+  const done = (counts: Counts, familyOk: ReadonlyMap<MetricFamily, boolean>) => finish(deps, now, start, end, errors, counts, familyOk);
   if (!authenticated)
-    return finish(
-      deps,
-      now,
-      start,
-      end,
-      errors,
+    return done(
       { ready: 0, waiting: 0, alreadyPublished: 0, claimConflicts: 0, partialLogQueries: 0 },
       new Map(METRIC_FAMILIES.map((f) => [f, false])),
     );
@@ -271,12 +261,7 @@ export async function pollOnce(deps: PollDependencies, now: number): Promise<Pol
   // requests family: it carries requests and successes, which the zero-success P1 trusts.
   // A Log Analytics or ARM failure is an error, not blindness.
   if (!logsOk) log.warn("Log Analytics could not be read: latency percentiles are missing for this poll");
-  return finish(
-    deps,
-    now,
-    start,
-    end,
-    errors,
+  return done(
     { ready: data.length, waiting: selection.waiting, alreadyPublished: selection.alreadyPublished, claimConflicts, partialLogQueries },
     familyOk,
   );
@@ -368,11 +353,9 @@ async function readQuotas(
   return out;
 }
 
-function toDatum(d: Datapoint, environment: string): PublishedDatum {
-  const spec = METRICS[d.metric];
+function toDatum(d: Datapoint, environment: string): MetricDatum {
   return {
-    name: spec.name,
-    unit: spec.unit,
+    metric: d.metric,
     dimensions: { Environment: environment, Deployment: d.deployment },
     timestamp: new Date(d.minute),
     value: d.value,
@@ -388,7 +371,7 @@ function teamCost(
   claimed: readonly Datapoint[],
   byAccount: Map<string, Map<string, DeploymentContext>>,
   environment: string,
-): PublishedDatum[] {
+): MetricDatum[] {
   const teamOf = new Map<string, string>();
   for (const m of byAccount.values()) for (const d of m.values()) teamOf.set(d.name, d.team);
   const sums = new Map<string, { team: string; minute: number; value: number }>();
@@ -401,19 +384,14 @@ function teamCost(
     s.value += d.value;
     sums.set(key, s);
   }
-  const spec = METRICS.aoaiTeamEstimatedCost;
   return [...sums.values()].map((s) => ({
-    name: spec.name,
-    unit: spec.unit,
+    metric: "aoaiTeamEstimatedCost" as const,
     dimensions: { Environment: environment, Team: s.team },
     timestamp: new Date(s.minute),
     value: s.value,
   }));
 }
 
-function health(key: MetricKey, value: number, dimensions: Record<string, string>, at: Date): PublishedDatum {
-  const spec = METRICS[key];
-  return { name: spec.name, unit: spec.unit, dimensions, timestamp: at, value };
+function health(metric: MetricKey, value: number, dimensions: Record<string, string>, at: Date): MetricDatum {
+  return { metric, dimensions, timestamp: at, value };
 }
-
-export { METRIC_NAMESPACE };

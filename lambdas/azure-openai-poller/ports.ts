@@ -75,21 +75,3 @@ export interface WatermarkStore {
   readLastSuccess(family?: string): Promise<number | undefined>;
   writeLastSuccess(at: number, family?: string): Promise<void>;
 }
-
-export interface PublishedDatum {
-  readonly name: string;
-  readonly unit: "Count" | "Percent" | "Milliseconds" | "Seconds" | "None";
-  readonly dimensions: Readonly<Record<string, string>>;
-  readonly timestamp: Date;
-  readonly value: number;
-}
-
-export interface MetricPublisher {
-  publish(data: readonly PublishedDatum[]): Promise<void>;
-}
-
-export interface PollLog {
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-  error(message: string, attributes?: Record<string, unknown>): void;
-}

@@ -7,18 +7,17 @@ import type { CloudWatchClientConfig } from "@aws-sdk/client-cloudwatch";
 import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { SecretsManagerClientConfig } from "@aws-sdk/client-secrets-manager";
 import type { PollerSettings } from "../../core/contracts/azure-openai-poller-settings";
-import { METRICS } from "../../core/metric-registry";
+import { type ServicePrincipal, ServicePrincipalSource } from "../shared/azure/service-principal";
+import type { Log } from "../shared/log";
+import { PutMetricDataSink } from "../shared/put-metric-data";
 import { ArmDeploymentsReader, AzureLogsReader, AzureMetricsReader, servicePrincipalCredential } from "./adapters/azure-clients";
-import { CloudWatchMetricPublisher } from "./adapters/cloudwatch-publisher";
 import { DynamoDbWatermarkStore } from "./adapters/dynamodb-watermark";
 import { retryPolicy } from "./adapters/retry-policy";
-import { type ServicePrincipal, ServicePrincipalSource } from "./adapters/secret";
 import { describeAzureError } from "./errors";
 import { NEVER_READ_STALENESS_SECONDS, type PollDependencies, type PollSummary, pollOnce, QuotaCache } from "./poll";
-import type { PollLog } from "./ports";
 
 export interface RuntimeOptions {
-  readonly log: PollLog;
+  readonly log: Log;
   readonly secretsManager?: SecretsManagerClientConfig;
   readonly dynamoDb?: DynamoDBClientConfig;
   readonly cloudWatch?: CloudWatchClientConfig;
@@ -33,7 +32,7 @@ export interface Poller {
 export function createPoller(settings: PollerSettings, options: RuntimeOptions): Poller {
   const secret = new ServicePrincipalSource(settings.credentialsSecretName, options.secretsManager);
   const watermark = new DynamoDbWatermarkStore(settings.watermarkTable, settings.environment, options.dynamoDb);
-  const publisher = new CloudWatchMetricPublisher(options.cloudWatch);
+  const publisher = new PutMetricDataSink(options.cloudWatch);
   const quotaCache = new QuotaCache();
   let built: { sp: ServicePrincipal; deps: PollDependencies } | undefined;
 
@@ -59,8 +58,8 @@ export function createPoller(settings: PollerSettings, options: RuntimeOptions):
         const staleness = lastSuccess === undefined ? NEVER_READ_STALENESS_SECONDS : Math.round((now - lastSuccess) / 1000);
         const env = { Environment: settings.environment };
         await publisher.publish([
-          { name: METRICS.azureTelemetryStaleness.name, unit: "Seconds", dimensions: env, timestamp: new Date(now), value: staleness },
-          { name: METRICS.azurePollErrors.name, unit: "Count", dimensions: env, timestamp: new Date(now), value: 1 },
+          { metric: "azureTelemetryStaleness", dimensions: env, timestamp: new Date(now), value: staleness },
+          { metric: "azurePollErrors", dimensions: env, timestamp: new Date(now), value: 1 },
         ]);
         return {
           windowStart: "",

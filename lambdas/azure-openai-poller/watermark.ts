@@ -21,7 +21,7 @@ export function isSettled(minute: number, source: Source, now: number, settle: S
 }
 
 /** The table stores CloudWatch metric names (what was actually sent), not internal keys. */
-export function isPublished(index: PublishedIndex, d: Pick<Datapoint, "scope" | "minute" | "metric">): boolean {
+function isPublished(index: PublishedIndex, d: Pick<Datapoint, "scope" | "minute" | "metric">): boolean {
   return index.get(d.scope)?.get(d.minute)?.has(METRICS[d.metric].name) ?? false;
 }
 

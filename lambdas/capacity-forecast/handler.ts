@@ -5,17 +5,24 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { ClientSecretCredential } from "@azure/identity";
 import { z } from "zod";
-import { parseCapacitySettings, SETTINGS_ENV_VAR } from "../../core/contracts/capacity-forecast-settings";
-import { ServicePrincipalSource } from "../azure-openai-poller/adapters/secret";
+import { CapacitySettingsSchema, SETTINGS_ENV_VAR } from "../../core/contracts/capacity-forecast-settings";
+import { ServicePrincipalSource } from "../shared/azure/service-principal";
+import { jsonVariable, readEnvironment } from "../shared/environment";
+import { powertoolsLog } from "../shared/log";
+import { PutMetricDataSink } from "../shared/put-metric-data";
 import { ArmQuotaReader } from "./adapters/arm-quota";
-import { CloudWatchMetrics } from "./adapters/cloudwatch";
+import { CloudWatchMetricHistory } from "./adapters/cloudwatch";
 import { runForecast } from "./run-forecast";
 import { runHeadroom } from "./run-headroom";
 
-const settings = parseCapacitySettings(process.env[SETTINGS_ENV_VAR]);
+/** Written by lib/capacity at synth time. */
+const settings = readEnvironment("capacity-forecast", z.object({ [SETTINGS_ENV_VAR]: jsonVariable(CapacitySettingsSchema) }))[
+  SETTINGS_ENV_VAR
+];
 const logger = new Logger();
-const cloudwatch = new CloudWatchMetrics();
-const log = (message: string, fields: Record<string, unknown>) => logger.info(message, fields);
+const history = new CloudWatchMetricHistory();
+const sink = new PutMetricDataSink();
+const log = powertoolsLog(logger);
 const Task = z.object({ task: z.enum(["forecast", "headroom"]) });
 
 async function quotaReader(): Promise<ArmQuotaReader | undefined> {
@@ -36,7 +43,7 @@ export async function handler(event: unknown): Promise<void> {
   const quota = await quotaReader();
   if (parsed.data.task === "headroom") {
     if (!quota) return;
-    await runHeadroom(settings, { quota, sink: cloudwatch, log }, now);
+    await runHeadroom(settings, { quota, sink, log }, now);
     return;
   }
   // Capacity per deployment for the quota line; the forecast still runs when ARM cannot be read.
@@ -51,5 +58,5 @@ export async function handler(event: unknown): Promise<void> {
       logger.warn("cannot read deployment capacity from ARM; forecasting without the quota line", { error: (err as Error).message });
     }
   }
-  await runForecast(settings, { history: cloudwatch, sink: cloudwatch, log }, now, capacity ? { capacity } : {});
+  await runForecast(settings, { history, sink, log }, now, capacity ? { capacity } : {});
 }

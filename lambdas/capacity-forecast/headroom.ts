@@ -72,7 +72,7 @@ export interface HeadroomReport {
 }
 
 /** The regional limit on the number of Cognitive Services accounts, also in the usages answer. */
-export const ACCOUNT_COUNT = "AccountCount";
+const ACCOUNT_COUNT = "AccountCount";
 
 /**
  * The quota row one deployment draws from: the models API's usageName for its model, version

@@ -16,20 +16,7 @@ export interface MetricHistory {
   daily(queries: readonly DailySeriesQuery[], from: Date, to: Date): Promise<Map<string, DailyPoint[]>>;
 }
 
-export interface Datum {
-  readonly metric: MetricKey;
-  readonly dimensions: Readonly<Record<string, string>>;
-  readonly value: number;
-  readonly timestamp: Date;
-}
-
-export interface MetricSink {
-  publish(data: readonly Datum[]): Promise<void>;
-}
-
 export interface QuotaReader {
   /** Usages, model usage names and the configured deployments' capacity, per region. */
   read(accounts: readonly { resourceId: string; region: string; deployments: readonly string[] }[]): Promise<RegionQuota[]>;
 }
-
-export type Log = (message: string, fields: Record<string, unknown>) => void;

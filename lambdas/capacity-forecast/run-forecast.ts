@@ -12,17 +12,19 @@
 
 import type { CapacitySettings } from "../../core/contracts/capacity-forecast-settings";
 import type { MetricKey } from "../../core/metric-registry";
-import type { DailySeriesQuery, Datum, Log, MetricHistory, MetricSink } from "./ports";
+import type { Log } from "../shared/log";
+import type { MetricDatum as Datum, MetricSink } from "../shared/put-metric-data";
+import type { DailySeriesQuery, MetricHistory } from "./ports";
 import { backtest, type DailyPoint, daysUntilCrossing, fitTrend, HISTORY_DAYS, HORIZONS, project, type TrendModel } from "./trend";
 
 const DAY_MS = 86_400_000;
 /** Two windows: the last 28 days to fit, the 28 before them to measure the method against. */
 export const READ_DAYS = 2 * HISTORY_DAYS;
 /** Crossing dates further out than this are not published. */
-export const CROSSING_HORIZON_DAYS = 365;
+const CROSSING_HORIZON_DAYS = 365;
 /** SKUs whose capacity unit is 1,000 tokens per minute. */
 const TPM_SKUS = new Set(["standard", "globalstandard", "datazonestandard"]);
-export const BACKTEST_HORIZONS = [7, 28] as const;
+const BACKTEST_HORIZONS = [7, 28] as const;
 
 export interface ForecastInputs {
   /** Deployment -> SKU name and capacity (from ARM), when Azure is configured and readable. */
@@ -62,7 +64,7 @@ export async function runForecast(
   };
   const fitted = (id: string, series: readonly DailyPoint[]) => {
     const model = fitTrend(series);
-    ports.log("forecast", {
+    ports.log.info("forecast", {
       event: "fleetwatch.forecast",
       series: id,
       points: model?.points ?? 0,
@@ -134,7 +136,7 @@ export async function runForecast(
 }
 
 function logCrossing(log: Log, series: string, line: string, value: number, days: number | undefined, today: number): void {
-  log("forecast crossing", {
+  log.info("forecast crossing", {
     event: "fleetwatch.forecast_crossing",
     series,
     line,

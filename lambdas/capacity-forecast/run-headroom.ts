@@ -6,8 +6,10 @@
  */
 
 import type { CapacitySettings } from "../../core/contracts/capacity-forecast-settings";
+import type { Log } from "../shared/log";
+import type { MetricDatum as Datum, MetricSink } from "../shared/put-metric-data";
 import { computeHeadroom, type HeadroomReport } from "./headroom";
-import type { Datum, Log, MetricSink, QuotaReader } from "./ports";
+import type { QuotaReader } from "./ports";
 
 export async function runHeadroom(
   s: CapacitySettings,
@@ -19,7 +21,7 @@ export async function runHeadroom(
   const report = computeHeadroom(regions);
   const data: Datum[] = [];
   for (const row of report.rows) {
-    ports.log("quota headroom", { event: "fleetwatch.quota_headroom", ...row, deployments: row.deployments.join(",") });
+    ports.log.info("quota headroom", { event: "fleetwatch.quota_headroom", ...row, deployments: row.deployments.join(",") });
     for (const d of row.deployments) {
       data.push({
         metric: "azureQuotaHeadroomPercent",
@@ -29,7 +31,7 @@ export async function runHeadroom(
       });
     }
   }
-  for (const u of report.unmatched) ports.log("quota row not found", { event: "fleetwatch.quota_unmatched", ...u });
+  for (const u of report.unmatched) ports.log.info("quota row not found", { event: "fleetwatch.quota_unmatched", ...u });
   if (report.minHeadroomPercent !== undefined) {
     data.push({
       metric: "azureQuotaHeadroomMinPercent",

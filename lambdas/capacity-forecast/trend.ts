@@ -10,7 +10,7 @@
  */
 
 export const HISTORY_DAYS = 28;
-export const MIN_DAYS_FOR_SEASON = 14;
+const MIN_DAYS_FOR_SEASON = 14;
 export const HORIZONS = [30, 60, 90] as const;
 const DAY_MS = 86_400_000;
 

@@ -8,8 +8,8 @@
  */
 import { z } from "zod";
 
-export const ALARM_STATE_CHANGE = "CloudWatch Alarm State Change";
-export const ALARM_STATES = ["OK", "ALARM", "INSUFFICIENT_DATA"] as const;
+const ALARM_STATE_CHANGE = "CloudWatch Alarm State Change";
+const ALARM_STATES = ["OK", "ALARM", "INSUFFICIENT_DATA"] as const;
 export type AlarmStateValue = (typeof ALARM_STATES)[number];
 
 /** CloudWatch writes "+0000" offsets; accept those and ISO 8601 with Z or "+00:00". */
@@ -24,7 +24,7 @@ const State = z.object({
   timestamp,
 });
 
-export const AlarmStateChangeEventSchema = z.object({
+const AlarmStateChangeEventSchema = z.object({
   "detail-type": z.literal(ALARM_STATE_CHANGE),
   source: z.literal("aws.cloudwatch"),
   region: z.string(),

@@ -4,8 +4,8 @@
  * incidents" and the executive MTTR read them) and, on open/resolve, per-tier EMF metrics.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, type MetricUnit } from "@aws-lambda-powertools/metrics";
-import { METRIC_NAMESPACE, METRICS } from "../../core/metric-registry";
+import { createMetrics, publishEmf } from "../shared/emf";
+import { powertoolsLog } from "../shared/log";
 import { parseAlarmStateChange } from "./alarm-event";
 import { DynamoDbIncidentStore } from "./incident-store";
 import { recordChange } from "./record";
@@ -17,22 +17,15 @@ const store = new DynamoDbIncidentStore(settings.INCIDENT_TABLE);
 
 export async function handler(event: unknown): Promise<void> {
   const change = parseAlarmStateChange(event);
-  const metrics = new Metrics({ namespace: METRIC_NAMESPACE });
-  // Exactly the registry's dimension set (Environment, Tier): drop Powertools' "service".
-  metrics.clearDefaultDimensions();
+  const metrics = createMetrics();
   await recordChange(
     change,
     {
       store,
-      log: (line) => logger.info(String(line.action), line),
-      publish: (tier, values) => {
-        metrics.addDimensions({ Environment: settings.FLEETWATCH_ENV, Tier: tier });
-        for (const v of values) {
-          const spec = METRICS[v.key];
-          metrics.addMetric(spec.name, spec.unit as (typeof MetricUnit)[keyof typeof MetricUnit], v.value);
-        }
-        metrics.publishStoredMetrics();
-      },
+      log: powertoolsLog(logger),
+      // Exactly the registry's dimension set (Environment, Tier).
+      publish: (tier, values) =>
+        publishEmf(metrics, { Environment: settings.FLEETWATCH_ENV, Tier: tier }, Object.fromEntries(values.map((v) => [v.key, v.value]))),
     },
     { environment: settings.FLEETWATCH_ENV, flapWindowMs: settings.FLAP_WINDOW_SECONDS * 1000 },
   );

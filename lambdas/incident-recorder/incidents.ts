@@ -52,7 +52,7 @@ export interface IncidentOutcome {
 }
 
 /** Default flap window: an ALARM this soon after the OK is the same incident. */
-export const DEFAULT_FLAP_WINDOW_MS = 15 * 60_000;
+const DEFAULT_FLAP_WINDOW_MS = 15 * 60_000;
 
 function incidentId(alarmName: string, startedAt: number): string {
   return `${alarmName}@${new Date(startedAt).toISOString()}`;

@@ -1,5 +1,6 @@
 /** The incident recorder's environment, validated once on cold start. */
 import { z } from "zod";
+import { type Environment, readEnvironment } from "../shared/environment";
 
 const Settings = z.object({
   FLEETWATCH_ENV: z.string().min(1),
@@ -8,10 +9,6 @@ const Settings = z.object({
 });
 export type RecorderSettings = z.infer<typeof Settings>;
 
-export function readSettings(env: NodeJS.ProcessEnv = process.env): RecorderSettings {
-  const result = Settings.safeParse(env);
-  if (!result.success) {
-    throw new Error(`incident-recorder settings: ${result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  }
-  return result.data;
+export function readSettings(env: Environment = process.env): RecorderSettings {
+  return readEnvironment("incident-recorder", Settings, env);
 }

@@ -8,9 +8,9 @@
  */
 import { z } from "zod";
 
-export const AlarmStateSchema = z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"]);
+const AlarmStateSchema = z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"]);
 
-export const CloudWatchAlarmMessageSchema = z.looseObject({
+const CloudWatchAlarmMessageSchema = z.looseObject({
   AlarmName: z.string().min(1),
   AlarmDescription: z.string().nullable().optional(),
   AWSAccountId: z.string(),
@@ -53,7 +53,7 @@ export function parseAlarmMessage(text: string): CloudWatchAlarmMessage | undefi
   }
 }
 
-export function describeOffenders(offenders: readonly Offender[], limit = 5): string {
+function describeOffenders(offenders: readonly Offender[], limit = 5): string {
   if (offenders.length === 0) return "";
   const shown = offenders.slice(0, limit).map((o) => `${o.bmc}${o.component ? ` ${o.component}` : ""} (${o.cluster}): ${o.detail}`);
   const more = offenders.length > limit ? ` and ${offenders.length - limit} more` : "";

@@ -7,22 +7,36 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { SNSEvent } from "aws-lambda";
+import { z } from "zod";
+import { OFFENDER_THRESHOLDS_ENV_VAR, OffenderThresholdsSchema } from "../../core/contracts/p1-enricher-settings";
+import { jsonVariable, readEnvironment } from "../shared/environment";
+import { powertoolsLog } from "../shared/log";
 import { alarmStateReader } from "./alarm-state";
 import { readSnapshotWindow } from "./kinesis-window";
 import { forwardPage } from "./page";
 
+/** Set by lib/paging/paging-tiers.ts. */
+const env = readEnvironment(
+  "p1-enricher",
+  z.object({
+    DELIVERY_TOPIC_ARN: z.string().startsWith("arn:", "the PagerDuty delivery topic's ARN"),
+    /** Absent when no telemetry stream is wired: pages then go out without node detail. */
+    TELEMETRY_STREAM_NAME: z.string().min(1).optional(),
+    WINDOW_MINUTES: z.coerce.number().int().min(1).max(60),
+    [OFFENDER_THRESHOLDS_ENV_VAR]: jsonVariable(OffenderThresholdsSchema),
+  }),
+);
 const logger = new Logger();
 const sns = new SNSClient({});
 const kinesis = new KinesisClient({});
 const currentState = alarmStateReader();
-const deliveryTopicArn = process.env.DELIVERY_TOPIC_ARN ?? "";
-const streamName = process.env.TELEMETRY_STREAM_NAME;
-const windowMinutes = Number(process.env.WINDOW_MINUTES ?? "10");
+const streamName = env.TELEMETRY_STREAM_NAME;
 
 export async function handler(event: SNSEvent): Promise<void> {
   for (const record of event.Records) {
     const result = await forwardPage(record.Sns.Subject ?? undefined, record.Sns.Message, {
-      windowMinutes,
+      windowMinutes: env.WINDOW_MINUTES,
+      thresholds: env[OFFENDER_THRESHOLDS_ENV_VAR],
       currentState,
       ...(streamName
         ? {
@@ -31,9 +45,9 @@ export async function handler(event: SNSEvent): Promise<void> {
           }
         : {}),
       publish: async (subject, message) => {
-        await sns.send(new PublishCommand({ TopicArn: deliveryTopicArn, Subject: subject, Message: message }));
+        await sns.send(new PublishCommand({ TopicArn: env.DELIVERY_TOPIC_ARN, Subject: subject, Message: message }));
       },
-      log: (message, fields) => logger.warn(message, fields),
+      log: powertoolsLog(logger),
     });
     logger.info("forwarded P1 page", { subject: result.subject, offenders: result.offenders });
   }

@@ -2,10 +2,12 @@
  * Finds the node(s) and GPU(s) behind a fleet alarm in the BMC snapshots of the alarm's
  * window: the alarm itself only sees per-cluster aggregates. Pure.
  */
+import type { SignalDefinition } from "../../core/catalog/types";
 import type { BmcSnapshot } from "../../core/snapshot";
 import type { Offender } from "./alarm-message";
 
-export type OffenderKind = "gpu-temperature" | "gpu-ecc" | "fans" | "bmc-status";
+/** How a signal finds its offenders: the catalog's `offenders` field. */
+export type OffenderKind = NonNullable<SignalDefinition["offenders"]>;
 
 export interface OffenderQuery {
   readonly kind: OffenderKind;
@@ -15,7 +17,7 @@ export interface OffenderQuery {
 }
 
 /** Latest snapshot per BMC of the cluster, by collectedAt. */
-export function latestPerBmc(snapshots: readonly BmcSnapshot[], cluster: string): BmcSnapshot[] {
+function latestPerBmc(snapshots: readonly BmcSnapshot[], cluster: string): BmcSnapshot[] {
   const latest = new Map<string, BmcSnapshot>();
   for (const s of snapshots) {
     if (s.cluster !== cluster) continue;

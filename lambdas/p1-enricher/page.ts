@@ -4,7 +4,9 @@
  * back a page: the original message goes out with a note saying why it has no node.
  */
 import { parseAlarmName, signalById } from "../../core/catalog";
+import type { OffenderThresholds } from "../../core/contracts/p1-enricher-settings";
 import type { BmcSnapshot } from "../../core/snapshot";
+import type { Log } from "../shared/log";
 import { alarmSubject, type CloudWatchAlarmMessage, enrichAlarmMessage, parseAlarmMessage } from "./alarm-message";
 import { findOffenders } from "./offenders";
 
@@ -12,9 +14,11 @@ export interface PageDependencies {
   /** Snapshots of one cluster between two instants; undefined when no stream is wired. */
   readonly readWindow?: (cluster: string, from: Date, to: Date) => Promise<BmcSnapshot[]>;
   readonly publish: (subject: string, message: string) => Promise<void>;
-  readonly log?: (message: string, fields: Record<string, unknown>) => void;
+  readonly log?: Log;
   /** Minutes of snapshots before the state change to look at. */
   readonly windowMinutes: number;
+  /** This environment's resolved thresholds (catalog levels with config.thresholds applied), from the construct. */
+  readonly thresholds: OffenderThresholds;
   /** The alarm's state now (CloudWatch DescribeAlarms); undefined when it cannot be read. */
   readonly currentState?: (alarmName: string) => Promise<AlarmStateNow | undefined>;
 }
@@ -60,7 +64,7 @@ async function resolveIfAlreadyOk(message: CloudWatchAlarmMessage, deps: PageDep
   try {
     now = await deps.currentState(message.AlarmName);
   } catch (err) {
-    deps.log?.("could not read the alarm's current state after forwarding an ALARM", { error: (err as Error).message });
+    deps.log?.warn("could not read the alarm's current state after forwarding an ALARM", { error: (err as Error).message });
     return;
   }
   if (now?.state !== "OK") return;
@@ -75,7 +79,7 @@ async function resolveIfAlreadyOk(message: CloudWatchAlarmMessage, deps: PageDep
   };
   delete (ok as Record<string, unknown>).FleetWatchOffenders;
   delete (ok as Record<string, unknown>).FleetWatchNote;
-  deps.log?.("alarm was already OK when its ALARM page went out; re-sent the OK after it", { alarmName: message.AlarmName });
+  deps.log?.warn("alarm was already OK when its ALARM page went out; re-sent the OK after it", { alarmName: message.AlarmName });
   await deps.publish(alarmSubject(ok), JSON.stringify(ok));
 }
 
@@ -86,8 +90,12 @@ async function enrich(message: CloudWatchAlarmMessage, deps: PageDependencies): 
   const signal = parsed ? signalById(parsed.signalId) : undefined;
   if (!parsed || !signal?.offenders || !parsed.cluster) return message;
   if (!deps.readWindow) return enrichAlarmMessage(message, [], "node detail unavailable: no telemetry stream wired to the enricher");
-  const threshold =
-    typeof message.Trigger?.Threshold === "number" ? message.Trigger.Threshold : (signal.levels[parsed.level]?.threshold ?? 0);
+  // The alarm's own threshold; else the environment's resolved level (never the catalog default:
+  // config.thresholds may have moved it).
+  const threshold = typeof message.Trigger?.Threshold === "number" ? message.Trigger.Threshold : deps.thresholds[signal.id]?.[parsed.level];
+  if (threshold === undefined) {
+    return enrichAlarmMessage(message, [], `node detail unavailable: no ${parsed.level} threshold known for ${signal.id}`);
+  }
   try {
     const to = new Date(Date.parse(message.StateChangeTime.replace(/\+0000$/, "Z")) || Date.now());
     const from = new Date(to.getTime() - deps.windowMinutes * 60_000);
@@ -99,7 +107,7 @@ async function enrich(message: CloudWatchAlarmMessage, deps: PageDependencies): 
       offenders.length === 0 ? `no offending node found in ${snapshots.length} snapshots` : undefined,
     );
   } catch (err) {
-    deps.log?.("offender lookup failed; forwarding the page without node detail", { error: (err as Error).message });
+    deps.log?.warn("offender lookup failed; forwarding the page without node detail", { error: (err as Error).message });
     return enrichAlarmMessage(message, [], "node lookup failed; see the Engineering dashboard");
   }
 }

@@ -1,25 +1,16 @@
 /**
- * The poller's health metrics as EMF through Powertools: one document per dimension set, with
- * exactly the dimensions metric-names.ts declares (no implicit "service" dimension).
+ * The poller's health metrics as EMF (lambdas/shared/emf.ts): one document per dimension set,
+ * with exactly the dimensions core/metric-registry.ts declares, timestamped when published
+ * (they measure the sweep that just ended).
  */
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { METRIC_NAMESPACE, METRICS } from "../../core/metric-registry";
+import type { Metrics } from "@aws-lambda-powertools/metrics";
+import { createMetrics, publishEmf } from "../shared/emf";
 import type { MetricSink } from "./run-shard";
 
-/** `createMetrics` lets a caller own where EMF goes (the simulator captures it); Lambda's stdout by default. */
-export function emfMetricSink(environment: string, createMetrics = () => new Metrics({ namespace: METRIC_NAMESPACE })): MetricSink {
-  const publish = (dimensions: Record<string, string>, values: Partial<Record<keyof typeof METRICS, number>>) => {
-    const metrics = createMetrics();
-    metrics.clearDefaultDimensions();
-    metrics.addDimensions(dimensions);
-    for (const [key, value] of Object.entries(values)) {
-      const spec = METRICS[key as keyof typeof METRICS];
-      metrics.addMetric(spec.name, MetricUnit[spec.unit as keyof typeof MetricUnit], value);
-    }
-    metrics.publishStoredMetrics();
-  };
+/** `newMetrics` lets a caller own where EMF goes (the simulator captures it); Lambda's stdout by default. */
+export function emfMetricSink(environment: string, newMetrics: () => Metrics = createMetrics): MetricSink {
   return {
-    cluster: (cluster, values) => publish({ Environment: environment, Cluster: cluster }, values),
-    environment: (values) => publish({ Environment: environment }, values),
+    cluster: (cluster, values) => publishEmf(newMetrics(), { Environment: environment, Cluster: cluster }, values),
+    environment: (values) => publishEmf(newMetrics(), { Environment: environment }, values),
   };
 }

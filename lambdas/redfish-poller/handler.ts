@@ -10,13 +10,24 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import type { Context } from "aws-lambda";
 import type { Agent } from "undici";
+import { z } from "zod";
 import { type Inventory, InventorySchema } from "../../core/contracts/redfish-inventory";
+import { readEnvironment } from "../shared/environment";
+import { powertoolsLog } from "../shared/log";
 import { loadCredentials } from "./credentials";
 import { emfMetricSink } from "./emf-metric-sink";
 import type { BmcMemory } from "./poll-bmc";
 import { createBmcAgent } from "./redfish-client";
 import { parseShardEvent, runShard, type ShardResult } from "./run-shard";
 
+/** Set by lib/redfish/redfish-poller.ts; FLEETWATCH_INVENTORY_FILE only for local runs. */
+const env = readEnvironment(
+  "redfish-poller",
+  z.object({
+    STREAM_NAME: z.string().min(1, "the telemetry stream's name"),
+    FLEETWATCH_INVENTORY_FILE: z.string().min(1).optional(),
+  }),
+);
 const logger = new Logger();
 const kinesis = new KinesisClient({});
 const memory = new Map<string, BmcMemory>();
@@ -25,7 +36,7 @@ let inventory: Inventory | undefined;
 
 function loadInventory(): Inventory {
   if (!inventory) {
-    const file = process.env.FLEETWATCH_INVENTORY_FILE ?? join(dirname(fileURLToPath(import.meta.url)), "inventory.json");
+    const file = env.FLEETWATCH_INVENTORY_FILE ?? join(dirname(fileURLToPath(import.meta.url)), "inventory.json");
     inventory = InventorySchema.parse(JSON.parse(readFileSync(file, "utf8")));
   }
   return inventory;
@@ -42,7 +53,7 @@ export async function handler(event: unknown, context?: Context): Promise<ShardR
     {
       inventory: inv,
       kinesis,
-      streamName: process.env.STREAM_NAME ?? "",
+      streamName: env.STREAM_NAME,
       credentials: loadCredentials,
       dispatcherFor: (index) => {
         let agent = agents.get(index);
@@ -55,11 +66,7 @@ export async function handler(event: unknown, context?: Context): Promise<ShardR
       },
       memory,
       metrics: emfMetricSink(inv.environment),
-      log: {
-        info: (m, e) => logger.info(m, e ?? {}),
-        warn: (m, e) => logger.warn(m, e ?? {}),
-        error: (m, e) => logger.error(m, e ?? {}),
-      },
+      log: powertoolsLog(logger),
       budgetMs,
     },
   );

@@ -6,9 +6,9 @@
 import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from "@aws-sdk/client-kinesis";
 
 export const MAX_RECORDS_PER_CALL = 500;
-export const MAX_BYTES_PER_CALL = 5 * 1024 * 1024;
+const MAX_BYTES_PER_CALL = 5 * 1024 * 1024;
 /** Kinesis' per-record limit (data + partition key). */
-export const MAX_RECORD_BYTES = 1024 * 1024;
+const MAX_RECORD_BYTES = 1024 * 1024;
 
 export interface SinkRecord {
   readonly partitionKey: string;

@@ -5,7 +5,8 @@
 import type { Dispatcher } from "undici";
 import { type BmcSnapshot, SNAPSHOT_SCHEMA_ID, type SnapshotStatus } from "../../core/snapshot";
 import { collect, type ReportNote, type ResourceMap } from "../shared/redfish/collect";
-import { type Normalised, normaliseBmc, type ThrottleCounters } from "../shared/redfish/normalise";
+import { type Normalised, normaliseBmc } from "../shared/redfish/normalise/normalise-bmc";
+import type { ThrottleCounters } from "../shared/redfish/normalise/throttle";
 import { linkOf } from "../shared/redfish/odata";
 import { BmcClient, type Credentials } from "./redfish-client";
 
@@ -30,6 +31,8 @@ export interface PollSettings {
   readonly deadline: number;
   readonly maxBodyBytes?: number;
   readonly perBmcConcurrency?: number;
+  /** A GPU above this (°C) is a problem: the environment's gpu-temperature critical level (normalise-bmc.ts). */
+  readonly gpuHotC?: number;
   /** Clock (tests). */
   readonly now?: () => number;
 }
@@ -41,7 +44,7 @@ export type PolledSnapshot = BmcSnapshot & {
   metricReports?: ReportNote[];
 };
 
-export function baseUrlOf(bmc: string): string {
+function baseUrlOf(bmc: string): string {
   return /^https?:\/\//i.test(bmc) ? bmc.replace(/\/+$/, "") : `https://${bmc}`;
 }
 
@@ -82,7 +85,7 @@ export async function pollBmc(target: PollTarget, settings: PollSettings, memory
         status = collected.fatal === "auth" ? "auth_failed" : unreachable(collected.fatal) ? "unreachable" : "error";
         if (collected.responses === 0 && memory.map) memory.map.stale = true;
       } else {
-        normalised = normaliseBmc(collected.store, { previousThrottle: memory.throttle });
+        normalised = normaliseBmc(collected.store, { previousThrottle: memory.throttle, gpuHotC: settings.gpuHotC });
         memory.throttle = normalised.throttleCounters;
         if (collected.responses === 0) status = "unreachable";
         else if (errors.length) status = normalised.components.length ? "partial" : "error";

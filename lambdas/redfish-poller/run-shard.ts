@@ -7,6 +7,7 @@ import type { KinesisClient } from "@aws-sdk/client-kinesis";
 import type { Dispatcher } from "undici";
 import type { Inventory } from "../../core/contracts/redfish-inventory";
 import type { METRICS } from "../../core/metric-registry";
+import type { Log } from "../shared/log";
 import { putSnapshots, type SinkRecord } from "./kinesis-sink";
 import { type BmcMemory, type PolledSnapshot, type PollTarget, pollBmc } from "./poll-bmc";
 import type { Credentials } from "./redfish-client";
@@ -22,12 +23,6 @@ export interface MetricSink {
   environment(values: Partial<Record<keyof typeof METRICS, number>>): void;
 }
 
-export interface LogSink {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
-}
-
 export interface ShardDeps {
   readonly inventory: Inventory;
   readonly kinesis: KinesisClient;
@@ -36,7 +31,7 @@ export interface ShardDeps {
   readonly dispatcherFor: (clusterIndex: number) => Dispatcher;
   readonly memory: Map<string, BmcMemory>;
   readonly metrics: MetricSink;
-  readonly log: LogSink;
+  readonly log: Log;
   /** Milliseconds this invocation may spend polling before it must flush. */
   readonly budgetMs: number;
   readonly now?: () => number;
@@ -112,7 +107,12 @@ export async function runShard(event: ShardEvent, deps: ShardDeps): Promise<Shar
       }
       return pollBmc(
         target,
-        { dispatcher: deps.dispatcherFor(target.clusterIndex), requestTimeoutMs: inventory.requestTimeoutMs, deadline },
+        {
+          dispatcher: deps.dispatcherFor(target.clusterIndex),
+          requestTimeoutMs: inventory.requestTimeoutMs,
+          deadline,
+          gpuHotC: inventory.gpuTemperatureCriticalC,
+        },
         memory,
       );
     },

@@ -2,25 +2,17 @@
  * Polls a shard of BMCs with bounded global concurrency, under one deadline: a dead or slow BMC
  * occupies one slot until its own timeout, never the others'.
  */
-import type { PolledSnapshot } from "./poll-bmc";
+import { mapBounded } from "../shared/bounded";
+import type { PolledSnapshot, PollTarget } from "./poll-bmc";
 
 export interface SweepOptions {
   readonly concurrency: number;
 }
 
-export async function sweep<T, R = PolledSnapshot>(
+export async function sweep<T extends PollTarget>(
   targets: readonly T[],
-  poll: (target: T) => Promise<R>,
+  poll: (target: T) => Promise<PolledSnapshot>,
   options: SweepOptions,
-): Promise<R[]> {
-  const results: R[] = new Array(targets.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < targets.length) {
-      const i = next++;
-      results[i] = await poll(targets[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, targets.length)) }, worker));
-  return results;
+): Promise<PolledSnapshot[]> {
+  return mapBounded(targets, options.concurrency, poll);
 }

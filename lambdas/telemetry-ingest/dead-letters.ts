@@ -11,7 +11,7 @@ import type { StreamRecord } from "./decode";
 
 export const DEAD_LETTER_KIND = "fleetwatch.telemetry-dead-letter";
 /** Payloads above this are not embedded (SQS message size); the re-drive reads them from the stream. */
-export const MAX_EMBEDDED_BYTES = 200 * 1024;
+const MAX_EMBEDDED_BYTES = 200 * 1024;
 
 export type DeadLetterStage = "decode" | "sink-rejected";
 

@@ -7,15 +7,16 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { Metrics } from "@aws-lambda-powertools/metrics";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
+import { createMetrics } from "../shared/emf";
+import { publishAggregates, publishRejections } from "./aggregate-metrics";
 import { FleetState } from "./aggregates";
 import type { StreamRecord } from "./decode";
-import { createMetrics, publishAggregates, publishRejections } from "./emf";
 import { type IngestDeps, ingestBatch } from "./ingest";
 import { readSettings } from "./settings";
 import { SqsDeadLetterWriter } from "./sqs-dead-letters";
 import { createSink } from "./store-sink";
 
-export function toStreamRecords(event: KinesisStreamEvent): StreamRecord[] {
+function toStreamRecords(event: KinesisStreamEvent): StreamRecord[] {
   return event.Records.map((r) => ({
     sequenceNumber: r.kinesis.sequenceNumber,
     partitionKey: r.kinesis.partitionKey,
@@ -55,6 +56,9 @@ export function createHandler(parts: HandlerParts) {
     const aggregatesOutsideCloudWatchWindow = publishAggregates(parts.metrics, result.assessment.groups, now);
     publishRejections(parts.metrics, parts.environment, result.stats.pointsRejected, now);
     parts.logger.info("fleetwatch.ingest_batch", { event: "fleetwatch.ingest_batch", ...result.stats, aggregatesOutsideCloudWatchWindow });
+    // Kinesis partial batch response, written here rather than with Powertools' BatchProcessor,
+    // which runs one handler per record while the sink writes across records (docs/telemetry.md,
+    // "Decisions"; https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html).
     return { batchItemFailures: result.failedSequenceNumbers.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }

@@ -23,12 +23,13 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { HttpError, InfluxDB, setLogger } from "@influxdata/influxdb-client";
+import { mapBounded } from "../shared/bounded";
 import { toLine } from "./line-protocol";
 import type { SinkPoint } from "./records";
-import type { SinkFailure, SinkRejection, SinkResult, TelemetrySink } from "./sink";
+import { mergeResults, type SinkRejection, type SinkResult, type TelemetrySink } from "./sink";
 
 /** InfluxData recommends batches of 5,000 lines ("Optimize writes to InfluxDB"). */
-export const INFLUX_LINES_PER_WRITE = 5_000;
+const INFLUX_LINES_PER_WRITE = 5_000;
 
 export interface InfluxRetryPolicy {
   readonly maxAttempts: number;
@@ -40,7 +41,7 @@ export interface InfluxRetryPolicy {
 }
 
 /** Full-jitter exponential backoff, 100 ms base, 4 s cap; Retry-After honoured up to 15 s (the function has 60 s). */
-export const DEFAULT_INFLUX_RETRY: InfluxRetryPolicy = {
+const DEFAULT_INFLUX_RETRY: InfluxRetryPolicy = {
   maxAttempts: 5,
   delayMs: (attempt) => Math.random() * Math.min(4_000, 100 * 2 ** attempt),
   maxRetryAfterMs: 15_000,
@@ -155,18 +156,8 @@ export class InfluxSink implements TelemetrySink {
       }
       dayStart = i;
     }
-    const failed: SinkFailure[] = [];
-    let written = 0;
-    const worker = async () => {
-      for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
-        const outcome = await this.sendIsolating(chunk);
-        written += outcome.written;
-        rejected.push(...outcome.rejected);
-        failed.push(...outcome.failed);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker));
-    return { written, rejected, failed };
+    const results = await mapBounded(queue, this.concurrency, (chunk) => this.sendIsolating(chunk));
+    return mergeResults(results, rejected);
   }
 
   private async sendIsolating(chunk: Chunk): Promise<SinkResult> {

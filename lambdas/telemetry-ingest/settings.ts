@@ -6,8 +6,9 @@
  */
 import { z } from "zod";
 import { POWER_CAP_MARGIN_PERCENT, SNAPSHOT_STALE_AFTER_SECONDS } from "../../core/constants";
+import { type Environment, readEnvironment } from "../shared/environment";
 
-const SettingsSchema = z.object({
+const VariablesSchema = z.object({
   FLEETWATCH_ENV: z.string().min(1),
   TELEMETRY_STORE: z.enum(["timestream-liveanalytics", "influxdb", "none"]).default("timestream-liveanalytics"),
   TIMESTREAM_DATABASE: z.string().min(3).optional(),
@@ -36,15 +37,19 @@ const REQUIRED_BY_STORE = {
   none: [],
 } as const;
 
+// Checked even when other variables are wrong (`when`), so one cold start names every problem.
+const SettingsSchema = VariablesSchema.superRefine(
+  (settings, ctx) => {
+    const store = (settings.TELEMETRY_STORE ?? "timestream-liveanalytics") as keyof typeof REQUIRED_BY_STORE;
+    for (const key of REQUIRED_BY_STORE[store] ?? []) {
+      if (!settings[key]) ctx.addIssue({ code: "custom", path: [key], message: `required when TELEMETRY_STORE is ${store}` });
+    }
+  },
+  { when: () => true },
+);
+
 export type Settings = z.infer<typeof SettingsSchema>;
 
-export function readSettings(env: Record<string, string | undefined>): Settings {
-  const parsed = SettingsSchema.safeParse(env);
-  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-  const store = (env.TELEMETRY_STORE ?? "timestream-liveanalytics") as keyof typeof REQUIRED_BY_STORE;
-  for (const key of REQUIRED_BY_STORE[store] ?? []) {
-    if (!env[key]) problems.push(`${key}: required when TELEMETRY_STORE is ${store}`);
-  }
-  if (!parsed.success || problems.length > 0) throw new Error(`telemetry-ingest settings: ${problems.join("; ")}`);
-  return parsed.data;
+export function readSettings(env: Environment): Settings {
+  return readEnvironment("telemetry-ingest", SettingsSchema, env);
 }

@@ -27,3 +27,12 @@ export interface SinkResult {
 export interface TelemetrySink {
   write(points: readonly SinkPoint[]): Promise<SinkResult>;
 }
+
+/** One sink result for several writes (each chunk's written, rejected and failed points, together). */
+export function mergeResults(results: readonly SinkResult[], rejectedBefore: readonly SinkRejection[] = []): SinkResult {
+  return {
+    written: results.reduce((n, r) => n + r.written, 0),
+    rejected: [...rejectedBefore, ...results.flatMap((r) => r.rejected)],
+    failed: results.flatMap((r) => r.failed),
+  };
+}

@@ -11,8 +11,9 @@
  */
 import { TimestreamWriteClient, WriteRecordsCommand, type WriteRecordsCommandInput } from "@aws-sdk/client-timestream-write";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { mapBounded } from "../shared/bounded";
 import { buildWriteRequests, type SinkPoint, type TableKey, type WriteRequest } from "./records";
-import type { SinkFailure, SinkRejection, SinkResult, TelemetrySink } from "./sink";
+import { mergeResults, type SinkRejection, type SinkResult, type TelemetrySink } from "./sink";
 
 export interface RetryPolicy {
   readonly maxAttempts: number;
@@ -21,7 +22,7 @@ export interface RetryPolicy {
 }
 
 /** Full-jitter exponential backoff, 50 ms base, 2 s cap: 5 attempts fit in a few seconds. */
-export const DEFAULT_RETRY: RetryPolicy = {
+const DEFAULT_RETRY: RetryPolicy = {
   maxAttempts: 5,
   delayMs: (attempt) => Math.random() * Math.min(2_000, 50 * 2 ** attempt),
 };
@@ -45,7 +46,7 @@ interface AwsError {
 
 const TRANSIENT = new Set(["ThrottlingException", "InternalServerException", "ServiceUnavailableException", "RequestTimeout"]);
 
-export function isTransient(error: AwsError): boolean {
+function isTransient(error: AwsError): boolean {
   if (error.name && TRANSIENT.has(error.name)) return true;
   if (error.$retryable) return true;
   const status = error.$metadata?.httpStatusCode;
@@ -81,20 +82,8 @@ export class TimestreamSink implements TelemetrySink {
   }
 
   async write(points: readonly SinkPoint[]): Promise<SinkResult> {
-    const queue = buildWriteRequests(points);
-    const rejected: SinkRejection[] = [];
-    const failed: SinkFailure[] = [];
-    let written = 0;
-    const worker = async () => {
-      for (let request = queue.shift(); request; request = queue.shift()) {
-        const outcome = await this.sendIsolating(request);
-        written += outcome.written;
-        rejected.push(...outcome.rejected);
-        failed.push(...outcome.failed);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker));
-    return { written, rejected, failed };
+    const results = await mapBounded(buildWriteRequests(points), this.concurrency, (request) => this.sendIsolating(request));
+    return mergeResults(results);
   }
 
   private async sendIsolating(request: WriteRequest): Promise<SinkResult> {

@@ -6,22 +6,22 @@
  * (deployment, metric, minute) were published, so late data is published once, across cold starts.
  */
 
-import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from "aws-cdk-lib/aws-dynamodb";
-import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
-import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
+import { Duration } from "aws-cdk-lib";
+import { AttributeType } from "aws-cdk-lib/aws-dynamodb";
 import { Schedule, ScheduleExpression, TimeWindow } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
-import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import type { AzureConfig, DeploymentConfig, EnvironmentConfig } from "../../core/config/schema";
 import { type PollerSettings, SETTINGS_ENV_VAR } from "../../core/contracts/azure-openai-poller-settings";
 import { WATERMARK_TABLE_KEYS } from "../../core/contracts/table-keys";
-import { METRIC_NAMESPACE } from "../../core/metric-registry";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { SCHEDULED_POLLER_ASYNC } from "../constructs/invoke-limits";
 import { acknowledgeNag } from "../constructs/nag";
+import { grantPutMetricData } from "../constructs/put-metric-data";
 import { logRetention } from "../constructs/retention";
+import { SchedulerInvokeRole } from "../constructs/scheduler-invoke-role";
+import { grantReadSecretByName } from "../constructs/secret-by-name";
+import { StateTable } from "../constructs/state-table";
 import { pollerSettings } from "./poller-settings";
 
 /** Lambda allows 4 KB of environment variables in total; leave room for the standard ones. */
@@ -49,13 +49,10 @@ export interface PolledDeployment extends DeploymentConfig {
 
 export class AzureOpenAiPoller extends Construct {
   readonly function: FleetWatchFunction;
-  readonly table: TableV2;
+  readonly table: StateTable;
   readonly schedule: Schedule;
   /** Every polled deployment: metrics carry dimensions { Environment, Deployment: name }. */
   readonly deployments: readonly PolledDeployment[];
-  /** CloudWatch namespace of every metric this construct's Lambda publishes. */
-  readonly namespace = METRIC_NAMESPACE;
-  readonly environmentName: string;
 
   constructor(scope: Construct, id: string, props: AzureOpenAiPollerProps) {
     super(scope, id);
@@ -63,17 +60,12 @@ export class AzureOpenAiPoller extends Construct {
     const azure = config.azure;
     if (!azure) throw new Error("AzureOpenAiPoller needs config.azure; the stack only creates it when that section is present");
     this.deployments = validateAzure(azure);
-    this.environmentName = config.name;
 
-    this.table = new TableV2(this, "Watermark", {
-      partitionKey: { name: WATERMARK_TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+    // Derived state: losing it only risks re-publishing one lookback window.
+    this.table = new StateTable(this, "Watermark", {
+      partitionKey: WATERMARK_TABLE_KEYS.partitionKey,
       sortKey: { name: WATERMARK_TABLE_KEYS.sortKey, type: AttributeType.NUMBER },
-      billing: Billing.onDemand(),
-      encryption: TableEncryptionV2.awsManagedKey(),
       timeToLiveAttribute: WATERMARK_TABLE_KEYS.ttlAttribute,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // Derived state: losing it only risks re-publishing one lookback window.
-      removalPolicy: RemovalPolicy.DESTROY,
     });
 
     const settings: PollerSettings = pollerSettings(config.name, azure, {
@@ -104,15 +96,8 @@ export class AzureOpenAiPoller extends Construct {
       ...SCHEDULED_POLLER_ASYNC,
     });
     this.table.grantReadWriteData(this.function);
-    Secret.fromSecretNameV2(this, "Credentials", azure.credentialsSecretName).grantRead(this.function);
-    this.function.addToRolePolicy(
-      new PolicyStatement({
-        actions: ["cloudwatch:PutMetricData"],
-        // PutMetricData has no resource-level permissions; the namespace condition is the scope.
-        resources: ["*"],
-        conditions: { StringEquals: { "cloudwatch:namespace": METRIC_NAMESPACE } },
-      }),
-    );
+    grantReadSecretByName(this, "Credentials", azure.credentialsSecretName, this.function);
+    grantPutMetricData(this.function);
 
     this.schedule = new Schedule(this, "Schedule", {
       description: `FleetWatch ${config.name}: Azure OpenAI poll`,
@@ -120,34 +105,18 @@ export class AzureOpenAiPoller extends Construct {
       timeWindow: TimeWindow.off(),
       target: new LambdaInvoke(this.function, {
         // Own role, inside this construct: least privilege reviewed (and acknowledged) here.
-        role: new Role(this, "ScheduleRole", { assumedBy: new ServicePrincipal("scheduler.amazonaws.com") }),
+        role: new SchedulerInvokeRole(this, "ScheduleRole", { target: this.function }),
         // A missed minute is re-read by the next poll (trailing window): no point retrying late.
         retryAttempts: 0,
         maxEventAge: Duration.minutes(1),
       }),
     });
 
-    const functionLogicalId = Stack.of(this).getLogicalId(this.function.node.defaultChild as CfnFunction);
-    acknowledgeNag(
-      this,
-      `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
-      "EventBridge Scheduler's Lambda target grants lambda:InvokeFunction on the function and its versions (arn:*); the role is this schedule's own.",
-    );
     acknowledgeNag(
       this,
       "AwsSolutions-IAM5[Resource::*]",
       "cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited to the FleetWatch namespace by the cloudwatch:namespace condition.",
     );
-    acknowledgeNag(
-      this,
-      "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:*]",
-      "The service principal secret is granted by name; Secrets Manager appends a random 6-character suffix to every secret ARN, so the grant needs the name-?????? wildcard.",
-    );
-  }
-
-  /** Dimensions of a deployment's metrics, for alarms and dashboards. */
-  deploymentDimensions(deploymentName: string): { Environment: string; Deployment: string } {
-    return { Environment: this.environmentName, Deployment: deploymentName };
   }
 }
 

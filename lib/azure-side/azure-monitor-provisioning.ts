@@ -39,9 +39,8 @@ export class AzureMonitorProvisioning extends Construct {
   readonly resource: CustomResource;
   readonly plan: AzureSidePlan;
 
-  constructor(scope: Construct, id: string, props: AzureMonitorProvisioningProps) {
+  constructor(scope: Construct, id: string, { config, topics }: AzureMonitorProvisioningProps) {
     super(scope, id);
-    const { config } = props;
     const azure = config.azure;
     if (!azure?.provisionAzureSide) {
       throw new Error("AzureMonitorProvisioning needs azure.provisionAzureSide: true in the environment config");
@@ -66,7 +65,7 @@ export class AzureMonitorProvisioning extends Construct {
     this.intake = new AzureAlertIntake(this, "AlertIntake", {
       environmentName: config.name,
       logRetention: retention,
-      topics: props.topics,
+      topics,
       // Log alerts that duplicate a catalog alarm page only while this alarm says AWS is blind.
       stalenessAlarmName: alarmName(config.name, "azure-telemetry-stale", "warn"),
       ...(azure.secureWebhook

@@ -5,19 +5,19 @@
  * regional quota headroom read from ARM (the aoai-regional-headroom P3 signal reads it).
  * See docs/dashboards.md, "Forecast" and "Regional headroom".
  */
-import { Duration, Stack } from "aws-cdk-lib";
-import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
-import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
+import { Duration } from "aws-cdk-lib";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
-import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../core/config/schema";
 import { SETTINGS_ENV_VAR } from "../../core/contracts/capacity-forecast-settings";
-import { METRIC_NAMESPACE } from "../../core/metric-registry";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { acknowledgeNag } from "../constructs/nag";
+import { grantPutMetricData } from "../constructs/put-metric-data";
 import { logRetention } from "../constructs/retention";
+import { SchedulerInvokeRole } from "../constructs/scheduler-invoke-role";
+import { grantReadSecretByName } from "../constructs/secret-by-name";
 import { capacitySettings } from "./capacity-settings";
 
 /** Lambda allows 4 KB of environment variables in total; leave room for the standard ones. */
@@ -60,18 +60,11 @@ export class CapacityForecast extends Construct {
       description: `FleetWatch ${config.name}: daily 30/60/90-day forecast and hourly regional quota headroom`,
       environment: { [SETTINGS_ENV_VAR]: settingsJson },
     });
-    this.function.addToRolePolicy(
-      new PolicyStatement({
-        actions: ["cloudwatch:PutMetricData"],
-        // PutMetricData has no resource-level permissions; the namespace condition is the scope.
-        resources: ["*"],
-        conditions: { StringEquals: { "cloudwatch:namespace": METRIC_NAMESPACE } },
-      }),
-    );
+    grantPutMetricData(this.function);
     // GetMetricData supports no resource-level permissions either (CloudWatch's IAM reference).
     this.function.addToRolePolicy(new PolicyStatement({ actions: ["cloudwatch:GetMetricData"], resources: ["*"] }));
 
-    const role = new Role(this, "ScheduleRole", { assumedBy: new ServicePrincipal("scheduler.amazonaws.com") });
+    const role = new SchedulerInvokeRole(this, "ScheduleRole", { target: this.function });
     const invoke = (task: "forecast" | "headroom") =>
       new LambdaInvoke(this.function, {
         role,
@@ -89,7 +82,7 @@ export class CapacityForecast extends Construct {
       }),
     );
     if (config.azure) {
-      Secret.fromSecretNameV2(this, "Credentials", config.azure.credentialsSecretName).grantRead(this.function);
+      grantReadSecretByName(this, "Credentials", config.azure.credentialsSecretName, this.function);
       this.schedules.push(
         new Schedule(this, "HeadroomSchedule", {
           description: `FleetWatch ${config.name}: regional Azure OpenAI quota headroom`,
@@ -98,19 +91,8 @@ export class CapacityForecast extends Construct {
           target: invoke("headroom"),
         }),
       );
-      acknowledgeNag(
-        this,
-        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:*]",
-        "The service principal secret is granted by name; Secrets Manager appends a random 6-character suffix to every secret ARN, so the grant needs the name-?????? wildcard.",
-      );
     }
 
-    const functionLogicalId = Stack.of(this).getLogicalId(this.function.node.defaultChild as CfnFunction);
-    acknowledgeNag(
-      this,
-      `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
-      "EventBridge Scheduler's Lambda target grants lambda:InvokeFunction on the function and its versions (arn:*); the role is these schedules' own.",
-    );
     acknowledgeNag(
       this,
       "AwsSolutions-IAM5[Resource::*]",

@@ -5,15 +5,16 @@
  * counts and durations (EMF). Open incidents (and the last OK, for the flap rule) sit in a small
  * DynamoDB table, one item per alarm. See docs/dashboards.md, "Incidents".
  */
-import { Duration, RemovalPolicy } from "aws-cdk-lib";
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from "aws-cdk-lib/aws-dynamodb";
+import { Duration } from "aws-cdk-lib";
 import { Match, Rule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { Construct } from "constructs";
+import { alarmNamePrefix } from "../../core/catalog/alarm-names";
 import type { EnvironmentConfig } from "../../core/config/schema";
 import { INCIDENT_TABLE_KEYS } from "../../core/contracts/table-keys";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { logRetention } from "../constructs/retention";
+import { StateTable } from "../constructs/state-table";
 
 export interface IncidentRecorderProps {
   readonly config: EnvironmentConfig;
@@ -25,29 +26,18 @@ export interface IncidentRecorderProps {
   readonly flapWindow?: Duration;
 }
 
-/** Alarm names of one environment start with this (core/catalog/resolve.ts, alarmName). */
-export function alarmNamePrefix(environment: string): string {
-  return `FleetWatch/${environment}/`;
-}
-
 export class IncidentRecorder extends Construct {
   readonly function: FleetWatchFunction;
-  readonly table: TableV2;
+  readonly table: StateTable;
   readonly rule: Rule;
 
-  constructor(scope: Construct, id: string, props: IncidentRecorderProps) {
+  constructor(scope: Construct, id: string, { config, flapWindow = Duration.minutes(15) }: IncidentRecorderProps) {
     super(scope, id);
-    const { config } = props;
-    const flapWindow = props.flapWindow ?? Duration.minutes(15);
 
-    this.table = new TableV2(this, "OpenIncidents", {
-      partitionKey: { name: INCIDENT_TABLE_KEYS.partitionKey, type: AttributeType.STRING },
-      billing: Billing.onDemand(),
-      encryption: TableEncryptionV2.awsManagedKey(),
+    // Only open incidents and the flap window live here; the history is in the log group.
+    this.table = new StateTable(this, "OpenIncidents", {
+      partitionKey: INCIDENT_TABLE_KEYS.partitionKey,
       timeToLiveAttribute: INCIDENT_TABLE_KEYS.ttlAttribute,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // Only open incidents and the flap window live here; the history is in the log group.
-      removalPolicy: RemovalPolicy.DESTROY,
     });
 
     this.function = new FleetWatchFunction(this, "Function", {

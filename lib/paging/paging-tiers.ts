@@ -15,13 +15,15 @@ import { CfnMicrosoftTeamsChannelConfiguration, LoggingLevel, SlackChannelConfig
 import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { IStream } from "aws-cdk-lib/aws-kinesis";
 import { Key } from "aws-cdk-lib/aws-kms";
-import { Subscription, SubscriptionProtocol, Topic } from "aws-cdk-lib/aws-sns";
+import { Subscription, type SubscriptionProps, SubscriptionProtocol, Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription, LambdaSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { alarmNamePrefix } from "../../core/catalog/alarm-names";
 import type { Tier } from "../../core/catalog/types";
 import { ConfigError } from "../../core/config/config-error";
 import type { EnvironmentConfig } from "../../core/config/schema";
+import { OFFENDER_THRESHOLDS_ENV_VAR, offenderThresholds } from "../../core/contracts/p1-enricher-settings";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { RESERVED_CONCURRENCY } from "../constructs/invoke-limits";
 import { acknowledgeNag } from "../constructs/nag";
@@ -75,7 +77,7 @@ export class PagingTiers extends Construct {
       "cloudwatch.amazonaws.com": stack.formatArn({
         service: "cloudwatch",
         resource: "alarm",
-        resourceName: `FleetWatch/${config.name}/*`,
+        resourceName: `${alarmNamePrefix(config.name)}*`,
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       }),
       // Chatbot is scoped to the account only: its calls are not documented to carry aws:SourceArn.
@@ -151,6 +153,8 @@ export class PagingTiers extends Construct {
       environment: {
         DELIVERY_TOPIC_ARN: this.p1Delivery.topicArn,
         WINDOW_MINUTES: "10",
+        // Thresholds resolved with config.thresholds, for alarms whose message carries none.
+        [OFFENDER_THRESHOLDS_ENV_VAR]: JSON.stringify(offenderThresholds(config)),
         ...(props.telemetryStream ? { TELEMETRY_STREAM_NAME: props.telemetryStream.streamName } : {}),
       },
       // Async invocations from SNS: retried twice by Lambda; p1-enricher-errors pages PagerDuty directly.
@@ -182,13 +186,9 @@ export class PagingTiers extends Construct {
 
     const pagerDutySecret = config.paging.p1.pagerDutyIntegrationUrlSecretName;
     if (pagerDutySecret) {
-      new Subscription(this, "PagerDuty", {
-        topic: this.p1Delivery,
-        protocol: SubscriptionProtocol.HTTPS,
-        endpoint: secretUrl(pagerDutySecret),
+      this.secretUrlSubscription("PagerDuty", this.p1Delivery, pagerDutySecret, {
         // PagerDuty's CloudWatch integration parses the SNS envelope: raw delivery must stay off.
         rawMessageDelivery: false,
-        deadLetterQueue: this.deliveryFailures,
         deliveryPolicy: {
           healthyRetryPolicy: {
             numRetries: 50,
@@ -251,12 +251,7 @@ export class PagingTiers extends Construct {
     for (const email of config.paging.p3.emails) this.p3.addSubscription(new EmailSubscription(email));
     const ticketSecret = config.paging.p3.ticketWebhookSecretName;
     if (ticketSecret) {
-      new Subscription(this, "TicketWebhook", {
-        topic: this.p3,
-        protocol: SubscriptionProtocol.HTTPS,
-        endpoint: secretUrl(ticketSecret),
-        deadLetterQueue: this.deliveryFailures,
-      });
+      this.secretUrlSubscription("TicketWebhook", this.p3, ticketSecret);
     }
   }
 
@@ -264,12 +259,22 @@ export class PagingTiers extends Construct {
   topicFor(tier: Tier): Topic {
     return { P1: this.p1, P2: this.p2, P3: this.p3 }[tier];
   }
+
+  /**
+   * An HTTPS subscription whose URL is the value of a secret, as a dynamic reference:
+   * CloudFormation resolves it while deploying; the template and cdk.out only hold the secret's
+   * name. What SNS cannot deliver after its retries lands in deliveryFailures.
+   */
+  private secretUrlSubscription(id: string, topic: Topic, secretName: string, options: SecretUrlSubscriptionOptions = {}): Subscription {
+    return new Subscription(this, id, {
+      topic,
+      protocol: SubscriptionProtocol.HTTPS,
+      endpoint: SecretValue.secretsManager(secretName).unsafeUnwrap(),
+      ...options,
+      deadLetterQueue: this.deliveryFailures,
+    });
+  }
 }
 
-/**
- * A dynamic reference to a secret's value. CloudFormation resolves it while deploying; the
- * template and cdk.out only hold the secret's name.
- */
-function secretUrl(secretName: string): string {
-  return SecretValue.secretsManager(secretName).unsafeUnwrap();
-}
+/** What a secret-URL subscription may set besides its endpoint and dead-letter queue. */
+type SecretUrlSubscriptionOptions = Pick<SubscriptionProps, "rawMessageDelivery" | "deliveryPolicy">;

@@ -15,21 +15,21 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Annotations, Duration, Stack } from "aws-cdk-lib";
-import { type IVpc, Peer, Port, SecurityGroup, Subnet, Vpc } from "aws-cdk-lib/aws-ec2";
-import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Annotations, Duration } from "aws-cdk-lib";
+import { Peer, Port, SecurityGroup } from "aws-cdk-lib/aws-ec2";
 import type { IStream } from "aws-cdk-lib/aws-kinesis";
-import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
-import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
+import { gpuTemperatureThresholds } from "../../core/catalog/gpu-temperature-thresholds";
 import type { EnvironmentConfig } from "../../core/config/schema";
 import { buildInventory, type Inventory } from "../../core/contracts/redfish-inventory";
+import { importBmcNetwork } from "../constructs/bmc-network";
 import { FleetWatchFunction } from "../constructs/fleetwatch-function";
 import { SCHEDULED_POLLER_ASYNC } from "../constructs/invoke-limits";
-import { acknowledgeNag } from "../constructs/nag";
 import { logRetention } from "../constructs/retention";
+import { SchedulerInvokeRole } from "../constructs/scheduler-invoke-role";
+import { grantReadSecretByName } from "../constructs/secret-by-name";
 
 /** Repository root: CA bundle paths in the config are relative to it. */
 const REPO_ROOT = resolve(import.meta.dirname, "..", "..");
@@ -60,6 +60,7 @@ export class RedfishPoller extends Construct {
       requestTimeoutMs: redfish.requestTimeoutMs,
       concurrency: redfish.concurrency,
       intervalSeconds: redfish.intervalSeconds,
+      gpuTemperatureCriticalC: gpuTemperatureThresholds(config).criticalC,
       clusters: redfish.clusters.map((c, i) => ({
         name: c.name,
         bmcs: c.bmcs,
@@ -74,20 +75,7 @@ export class RedfishPoller extends Construct {
     const inventoryFile = join(mkdtempSync(join(tmpdir(), "fw-inventory-")), "inventory.json");
     writeFileSync(inventoryFile, JSON.stringify(this.inventory));
 
-    // Offline synth: the VPC and subnets are referenced by id, never looked up.
-    const vpc: IVpc = Vpc.fromVpcAttributes(this, "Vpc", {
-      vpcId: redfish.network.vpcId,
-      availabilityZones: redfish.network.availabilityZones,
-    });
-    const subnets = redfish.network.subnetIds.map((subnetId, i) => {
-      const subnet = Subnet.fromSubnetId(this, `Subnet${i}`, subnetId);
-      // Only the Lambda's ENIs use these subnets; nothing here reads their route tables.
-      Annotations.of(subnet).acknowledgeWarning(
-        "@aws-cdk/aws-ec2:noSubnetRouteTableId",
-        "route tables are not needed to place Lambda ENIs",
-      );
-      return subnet;
-    });
+    const { vpc, subnets } = importBmcNetwork(this, redfish.network);
 
     this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
       vpc,
@@ -152,20 +140,14 @@ export class RedfishPoller extends Construct {
 
     const secretNames = [...new Set(redfish.clusters.map((c) => c.credentialsSecretName))];
     secretNames.forEach((name, i) => {
-      Secret.fromSecretNameV2(this, `Credentials${i}`, name).grantRead(this.function);
+      grantReadSecretByName(this, `Credentials${i}`, name, this.function);
     });
 
     // Our own role for the schedules, so the invoke grant is reviewed here, next to its reason.
-    const schedulerRole = new Role(this, "SchedulerRole", {
-      assumedBy: new ServicePrincipal("scheduler.amazonaws.com"),
+    const schedulerRole = new SchedulerInvokeRole(this, "SchedulerRole", {
+      target: this.function,
       description: `FleetWatch ${config.name}: EventBridge Scheduler invokes the redfish-poller`,
     });
-    const functionLogicalId = Stack.of(this).getLogicalId(this.function.node.defaultChild as CfnFunction);
-    acknowledgeNag(
-      schedulerRole,
-      `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
-      "lambda:InvokeFunction on this one function and its versions/aliases (the :* suffix CDK's grantInvoke adds); no other function.",
-    );
     const minutes = Math.max(1, Math.round(redfish.intervalSeconds / 60));
     this.schedules = this.inventory.shards.map(
       (_shard, i) =>
@@ -181,12 +163,6 @@ export class RedfishPoller extends Construct {
             maxEventAge: Duration.minutes(1),
           }),
         }),
-    );
-
-    acknowledgeNag(
-      this.function,
-      "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:*]",
-      "Secrets are granted by name; Secrets Manager appends a random 6-character suffix to every secret ARN, so the grant needs the name-?????? wildcard.",
     );
   }
 }

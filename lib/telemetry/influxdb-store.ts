@@ -19,13 +19,14 @@
  *   write permission on the bucket only and stores it there (docs/telemetry.md, "Write token").
  *   Until then the secret holds WRITE_TOKEN_PLACEHOLDER and the ingest says so at cold start.
  */
-import { Annotations, CfnOutput, RemovalPolicy, SecretValue } from "aws-cdk-lib";
-import { type ISecurityGroup, type ISubnet, type IVpc, Peer, Port, SecurityGroup, Subnet, Vpc } from "aws-cdk-lib/aws-ec2";
+import { CfnOutput, RemovalPolicy, SecretValue } from "aws-cdk-lib";
+import { type ISecurityGroup, type ISubnet, type IVpc, Peer, Port, SecurityGroup } from "aws-cdk-lib/aws-ec2";
 import { type ISecret, Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { CfnInfluxDBInstance } from "aws-cdk-lib/aws-timestream";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../core/config/schema";
 import { influxInstanceName } from "../../core/config/telemetry-store";
+import { importBmcNetwork } from "../constructs/bmc-network";
 import { acknowledgeNag } from "../constructs/nag";
 
 /** What the write-token secret holds until an operator stores a real token (the ingest refuses it). */
@@ -61,13 +62,7 @@ export class InfluxDbStore extends Construct {
       throw new Error(`InfluxDbStore needs telemetryStore.kind influxdb-provisioned or influxdb-existing, got ${store.kind}`);
     }
     const network = config.redfish.network;
-    // Offline synth: VPC and subnets by id, as the poller does.
-    this.vpc = Vpc.fromVpcAttributes(this, "Vpc", { vpcId: network.vpcId, availabilityZones: network.availabilityZones });
-    this.subnets = network.subnetIds.map((subnetId, i) => {
-      const subnet = Subnet.fromSubnetId(this, `Subnet${i}`, subnetId);
-      Annotations.of(subnet).acknowledgeWarning("@aws-cdk/aws-ec2:noSubnetRouteTableId", "route tables are not needed to place ENIs");
-      return subnet;
-    });
+    ({ vpc: this.vpc, subnets: this.subnets } = importBmcNetwork(this, network));
 
     this.ingestSecurityGroup = new SecurityGroup(this, "IngestSecurityGroup", {
       vpc: this.vpc,

@@ -195,36 +195,17 @@ export class TelemetryPipeline extends Construct {
       );
       this.ingestFunction.addToRolePolicy(new PolicyStatement({ actions: ["timestream:DescribeEndpoints"], resources: ["*"] }));
     }
-    if (this.influxDb) {
-      this.influxDb.writeTokenSecret.grantRead(this.ingestFunction);
-      // A function in a VPC manages its network interfaces with its own role (Lambda Developer
-      // Guide, "Giving Lambda functions access to resources in an Amazon VPC"; the same actions as
-      // AWSLambdaVPCAccessExecutionRole). These actions have no resource-level scoping.
-      this.ingestFunction.addToRolePolicy(
-        new PolicyStatement({
-          actions: [
-            "ec2:CreateNetworkInterface",
-            "ec2:DescribeNetworkInterfaces",
-            "ec2:DescribeSubnets",
-            "ec2:DeleteNetworkInterface",
-            "ec2:AssignPrivateIpAddresses",
-            "ec2:UnassignPrivateIpAddresses",
-          ],
-          resources: ["*"],
-        }),
-      );
-    }
+    // In the VPC, FleetWatchFunction gives the role the network-interface actions Lambda needs.
+    this.influxDb?.writeTokenSecret.grantRead(this.ingestFunction);
     // Timestream encrypts with the database's key on the writer's behalf; the DLQ needs Decrypt and GenerateDataKey.
     this.key.grant(this.ingestFunction, "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey");
     const role = this.ingestFunction.role;
     if (role) {
-      if (liveAnalytics || this.influxDb) {
+      if (liveAnalytics) {
         acknowledgeNag(
           role,
           "AwsSolutions-IAM5[Resource::*]",
-          liveAnalytics
-            ? "timestream:DescribeEndpoints has no resource-level permissions (endpoint discovery, required by every Timestream Write SDK call)."
-            : "The EC2 network-interface actions a function in a VPC needs have no resource-level permissions (Lambda Developer Guide, VPC access).",
+          "timestream:DescribeEndpoints has no resource-level permissions (endpoint discovery, required by every Timestream Write SDK call).",
         );
       }
       acknowledgeNag(

@@ -73,6 +73,11 @@ export function checkTemplate(template: CfnTemplate): RuleFinding[] {
 }
 
 const resources = (t: CfnTemplate) => Object.entries(t.Resources ?? {});
+const resourcesOfType = (t: CfnTemplate, ...types: string[]) => resources(t).filter(([, r]) => types.includes(r.Type));
+/** A rule's findings all carry its name and the page it encodes. */
+const findingOf =
+  (rule: string, doc: string) =>
+  (resource: string, message: string): RuleFinding => ({ rule, resource, message, doc });
 const refId = (v: unknown): string | undefined => {
   if (v && typeof v === "object") {
     const o = v as Record<string, unknown>;
@@ -92,19 +97,15 @@ function allowedActions(document: unknown): string[] {
 
 /** Lambda creates a VPC function's ENIs with the execution role's rights, at CreateFunction time. */
 export function vpcLambdaNetworkInterfaces(template: CfnTemplate): RuleFinding[] {
+  const finding = findingOf("vpc-lambda-eni", DOCS.vpcLambda);
   const findings: RuleFinding[] = [];
   const all = template.Resources ?? {};
-  for (const [id, fn] of resources(template)) {
-    if (fn.Type !== "AWS::Lambda::Function" || !fn.Properties?.VpcConfig) continue;
+  for (const [id, fn] of resourcesOfType(template, "AWS::Lambda::Function")) {
+    if (!fn.Properties?.VpcConfig) continue;
     const roleId = refId(fn.Properties.Role);
     const role = roleId ? all[roleId] : undefined;
     if (!roleId || !role) {
-      findings.push({
-        rule: "vpc-lambda-eni",
-        resource: id,
-        message: "VPC function's role is not in this template: cannot check its ENI rights",
-        doc: DOCS.vpcLambda,
-      });
+      findings.push(finding(id, "VPC function's role is not in this template: cannot check its ENI rights"));
       continue;
     }
     const granted = new Set<string>();
@@ -113,8 +114,7 @@ export function vpcLambdaNetworkInterfaces(template: CfnTemplate): RuleFinding[]
       for (const a of allowedActions(p.PolicyDocument)) granted.add(a);
     const managed = JSON.stringify(role.Properties?.ManagedPolicyArns ?? []);
     if (managed.includes(VPC_MANAGED_POLICY)) for (const a of ENI_ACTIONS) granted.add(a);
-    for (const [pid, p] of resources(template)) {
-      if (p.Type !== "AWS::IAM::Policy") continue;
+    for (const [pid, p] of resourcesOfType(template, "AWS::IAM::Policy")) {
       if (!asArray(p.Properties?.Roles as unknown[]).some((r) => refId(r) === roleId)) continue;
       const actions = allowedActions(p.Properties?.PolicyDocument);
       if (ENI_ACTIONS.some((a) => actions.includes(a) || actions.includes("ec2:*"))) grantingPolicies.push(pid);
@@ -122,19 +122,14 @@ export function vpcLambdaNetworkInterfaces(template: CfnTemplate): RuleFinding[]
     }
     const missing = ENI_ACTIONS.filter((a) => !granted.has(a) && !granted.has("ec2:*"));
     if (missing.length > 0) {
-      findings.push({
-        rule: "vpc-lambda-eni",
-        resource: id,
-        message: `function in a VPC, but its role ${roleId} lacks ${missing.join(", ")}: Lambda refuses to create it`,
-        doc: DOCS.vpcLambda,
-      });
+      findings.push(finding(id, `function in a VPC, but its role ${roleId} lacks ${missing.join(", ")}: Lambda refuses to create it`));
     } else if (grantingPolicies.length > 0 && !grantingPolicies.some((p) => dependsOn(fn).includes(p))) {
-      findings.push({
-        rule: "vpc-lambda-eni",
-        resource: id,
-        message: `the ENI rights are in ${grantingPolicies.join(", ")}, but the function does not DependsOn it: CloudFormation may create the function first`,
-        doc: DOCS.vpcLambda,
-      });
+      findings.push(
+        finding(
+          id,
+          `the ENI rights are in ${grantingPolicies.join(", ")}, but the function does not DependsOn it: CloudFormation may create the function first`,
+        ),
+      );
     }
   }
   return findings;
@@ -146,31 +141,19 @@ export function metricsInAlarm(alarm: CfnResource): number {
 }
 
 export function alarmMathMetrics(template: CfnTemplate): RuleFinding[] {
-  return resources(template)
-    .filter(([, r]) => r.Type === "AWS::CloudWatch::Alarm" && metricsInAlarm(r) > MAX_METRICS_PER_ALARM)
-    .map(([id, r]) => ({
-      rule: "alarm-metrics",
-      resource: id,
-      message: `alarm expression uses ${metricsInAlarm(r)} metrics; CloudWatch allows ${MAX_METRICS_PER_ALARM}`,
-      doc: DOCS.alarmMathMetrics,
-    }));
+  const finding = findingOf("alarm-metrics", DOCS.alarmMathMetrics);
+  return resourcesOfType(template, "AWS::CloudWatch::Alarm")
+    .filter(([, r]) => metricsInAlarm(r) > MAX_METRICS_PER_ALARM)
+    .map(([id, r]) => finding(id, `alarm expression uses ${metricsInAlarm(r)} metrics; CloudWatch allows ${MAX_METRICS_PER_ALARM}`));
 }
 
 /** The rule's length once CloudFormation has substituted the referenced alarm names/ARNs (estimated). */
 export function compositeRuleLength(template: CfnTemplate): RuleFinding[] {
-  const findings: RuleFinding[] = [];
-  for (const [id, r] of resources(template)) {
-    if (r.Type !== "AWS::CloudWatch::CompositeAlarm") continue;
-    const length = renderedLength(r.Properties?.AlarmRule, template);
-    if (length > MAX_COMPOSITE_RULE_CHARS)
-      findings.push({
-        rule: "composite-rule-length",
-        resource: id,
-        message: `AlarmRule is about ${length} characters; PutCompositeAlarm allows ${MAX_COMPOSITE_RULE_CHARS}`,
-        doc: DOCS.compositeRule,
-      });
-  }
-  return findings;
+  const finding = findingOf("composite-rule-length", DOCS.compositeRule);
+  return resourcesOfType(template, "AWS::CloudWatch::CompositeAlarm")
+    .map(([id, r]) => [id, renderedLength(r.Properties?.AlarmRule, template)] as const)
+    .filter(([, length]) => length > MAX_COMPOSITE_RULE_CHARS)
+    .map(([id, length]) => finding(id, `AlarmRule is about ${length} characters; PutCompositeAlarm allows ${MAX_COMPOSITE_RULE_CHARS}`));
 }
 
 /** Length of a CloudFormation string value: literals as they are, references to alarms as their ARN. */
@@ -199,12 +182,9 @@ export function nameLengths(template: CfnTemplate): RuleFinding[] {
       if (r.Type !== limit.type) continue;
       const value = r.Properties?.[limit.property];
       if (typeof value === "string" && value.length > limit.max)
-        findings.push({
-          rule: "name-length",
-          resource: id,
-          message: `${limit.property} is ${value.length} characters; ${limit.type} allows ${limit.max}`,
-          doc: limit.doc,
-        });
+        findings.push(
+          findingOf("name-length", limit.doc)(id, `${limit.property} is ${value.length} characters; ${limit.type} allows ${limit.max}`),
+        );
     }
   }
   return findings;
@@ -216,52 +196,39 @@ export function nameLengths(template: CfnTemplate): RuleFinding[] {
  * has both (alarm suppression: the composite carries the actions).
  */
 export function okActionsOnSameTier(template: CfnTemplate): RuleFinding[] {
+  const finding = findingOf("ok-actions", DOCS.okActions);
   const findings: RuleFinding[] = [];
-  const key = (v: unknown) => JSON.stringify(v);
   const compositeChildren = new Set<string>();
-  for (const [, r] of resources(template)) {
-    if (r.Type !== "AWS::CloudWatch::CompositeAlarm") continue;
-    const ok = asArray(r.Properties?.OKActions as unknown[])
-      .map(key)
-      .sort();
-    const alarm = asArray(r.Properties?.AlarmActions as unknown[])
-      .map(key)
-      .sort();
-    if (alarm.length > 0 && key(ok) === key(alarm))
-      for (const child of referencedIds(r.Properties?.AlarmRule)) compositeChildren.add(child);
+  for (const [, r] of resourcesOfType(template, "AWS::CloudWatch::CompositeAlarm")) {
+    const { alarm, ok } = alarmAndOkActions(r);
+    if (alarm.length > 0 && ok === alarm) for (const child of referencedIds(r.Properties?.AlarmRule)) compositeChildren.add(child);
   }
-  for (const [id, r] of resources(template)) {
-    if (r.Type !== "AWS::CloudWatch::Alarm" && r.Type !== "AWS::CloudWatch::CompositeAlarm") continue;
-    const alarm = asArray(r.Properties?.AlarmActions as unknown[])
-      .map(key)
-      .sort();
-    const ok = asArray(r.Properties?.OKActions as unknown[])
-      .map(key)
-      .sort();
+  for (const [id, r] of resourcesOfType(template, "AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm")) {
+    const { alarm, ok } = alarmAndOkActions(r);
     if (alarm.length === 0 && ok.length === 0) {
       if (r.Type === "AWS::CloudWatch::Alarm" && !compositeChildren.has(id) && !isEventOnly(id, template))
-        findings.push({
-          rule: "ok-actions",
-          resource: id,
-          message: "alarm has no actions and no paging composite carries them",
-          doc: DOCS.okActions,
-        });
+        findings.push(finding(id, "alarm has no actions and no paging composite carries them"));
       continue;
     }
-    if (key(alarm) !== key(ok))
-      findings.push({
-        rule: "ok-actions",
-        resource: id,
-        message: `OK actions ${ok.join(", ") || "(none)"} differ from ALARM actions ${alarm.join(", ")}: the page would not resolve on its tier`,
-        doc: DOCS.okActions,
-      });
+    if (alarm !== ok)
+      findings.push(finding(id, `OK actions ${ok || "(none)"} differ from ALARM actions ${alarm}: the page would not resolve on its tier`));
   }
   return findings;
 }
 
+/** An alarm's ALARM and OK actions, each rendered as its sorted JSON values joined by ", ": equal strings name the same targets. */
+function alarmAndOkActions(alarm: CfnResource): { alarm: string; ok: string } {
+  const render = (property: "AlarmActions" | "OKActions") =>
+    asArray(alarm.Properties?.[property] as unknown[])
+      .map((v) => JSON.stringify(v))
+      .sort()
+      .join(", ");
+  return { alarm: render("AlarmActions"), ok: render("OKActions") };
+}
+
 /** An alarm without SNS actions whose state changes are routed by an EventBridge rule (remediation). */
 function isEventOnly(id: string, template: CfnTemplate): boolean {
-  return resources(template).some(([, r]) => r.Type === "AWS::Events::Rule" && referencedIds(r.Properties?.EventPattern).includes(id));
+  return resourcesOfType(template, "AWS::Events::Rule").some(([, r]) => referencedIds(r.Properties?.EventPattern).includes(id));
 }
 
 function referencedIds(value: unknown): string[] {

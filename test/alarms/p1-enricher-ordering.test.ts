@@ -29,6 +29,7 @@ function harness(stateNow: AlarmStateNow | undefined) {
   });
   const deps = {
     windowMinutes: 10,
+    thresholds: {},
     readWindow: async () => {
       await lookup;
       return [];

@@ -44,6 +44,7 @@ async function deliver(subject: string, message: unknown, readWindow?: (cluster:
   const calls: { cluster: string; from: Date; to: Date }[] = [];
   await forwardPage(subject, JSON.stringify(message), {
     windowMinutes: 10,
+    thresholds: {},
     ...(readWindow
       ? {
           readWindow: async (cluster: string, from: Date, to: Date) => {
@@ -142,6 +143,6 @@ test("Subjects fit SNS's limit (under 100 ASCII characters) however long the ala
 
 test("a message that is not a CloudWatch alarm is forwarded untouched", async () => {
   const published: string[] = [];
-  await forwardPage("hello", "not json", { windowMinutes: 10, publish: async (_s, m) => void published.push(m) });
+  await forwardPage("hello", "not json", { windowMinutes: 10, thresholds: {}, publish: async (_s, m) => void published.push(m) });
   expect(published).toEqual(["not json"]);
 });

@@ -453,7 +453,7 @@ describe("Custom::AzureMonitorProvisioning against the Azure fake", () => {
     );
     const sent = r.aws.cfnResponses.find((x) => x.path === "/cfn-response/misconfigured");
     expect(sent?.body.Status).toBe("FAILED");
-    expect(String(sent?.body.Reason)).toContain("environment variable AZURE_CREDENTIALS_SECRET is not set");
+    expect(String(sent?.body.Reason)).toMatch(/azure-monitor-provisioner environment: AZURE_CREDENTIALS_SECRET: /);
   });
 
   it("reports FAILED naming the step in progress before Lambda's own timeout hits", async () => {

@@ -5,8 +5,8 @@ import type { CapacitySettings } from "../../core/contracts/capacity-forecast-se
 import { testCertificate } from "../../dev-support/tls";
 import { ArmQuotaReader } from "../../lambdas/capacity-forecast/adapters/arm-quota";
 import { computeHeadroom, type ModelSkuUsage, usageNameOf } from "../../lambdas/capacity-forecast/headroom";
-import type { Datum } from "../../lambdas/capacity-forecast/ports";
 import { runHeadroom } from "../../lambdas/capacity-forecast/run-headroom";
+import type { MetricDatum } from "../../lambdas/shared/put-metric-data";
 import { ArmQuotaFake, EXAMPLES } from "./arm-quota-fake";
 
 const SUB = "00000000-0000-0000-0000-000000000000";
@@ -131,7 +131,7 @@ describe("quota row of a deployment (ListLocationModels usageName)", () => {
   });
 
   test("runHeadroom publishes each deployment's row and the minimum, and logs unmatched deployments", async () => {
-    const published: Datum[] = [];
+    const published: MetricDatum[] = [];
     const lines: Record<string, unknown>[] = [];
     const settings = {
       environment: "dev",
@@ -164,7 +164,7 @@ describe("quota row of a deployment (ListLocationModels usageName)", () => {
           ],
         },
         sink: { publish: async (d) => void published.push(...d) },
-        log: (_m, f) => lines.push(f),
+        log: { info: (_m, f) => void lines.push(f ?? {}), warn: () => {}, error: () => {} },
       },
       new Date("2026-11-22T10:00:00Z"),
     );

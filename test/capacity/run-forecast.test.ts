@@ -1,8 +1,11 @@
 import { describe, expect, test } from "vitest";
 import type { CapacitySettings } from "../../core/contracts/capacity-forecast-settings";
-import type { DailySeriesQuery, Datum, MetricHistory } from "../../lambdas/capacity-forecast/ports";
+import type { DailySeriesQuery, MetricHistory } from "../../lambdas/capacity-forecast/ports";
 import { READ_DAYS, runForecast } from "../../lambdas/capacity-forecast/run-forecast";
 import type { DailyPoint } from "../../lambdas/capacity-forecast/trend";
+import type { MetricDatum } from "../../lambdas/shared/put-metric-data";
+
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
 const DAY = 86_400_000;
 const NOW = new Date("2026-11-23T06:00:00Z");
@@ -40,13 +43,13 @@ describe("daily forecast run", () => {
   test("a linear token series is projected to 30/60/90 days, against capacity and budget, with the crossing days", async () => {
     // Tokens per day on day k: 1.05e6 + 1e5 k. The last day read is k = 55, so h days ahead: 1.05e6 + 1e5 (55 + h).
     const tokens = (k: number) => 1.05e6 + 1e5 * k;
-    const published: Datum[] = [];
+    const published: MetricDatum[] = [];
     await runForecast(
       settings,
       {
         history: history({ tok0: tokens, req0: () => 500, usd0: (k) => tokens(k) * 1e-5, gpu0: () => 80 * 1440 }),
         sink: { publish: async (d) => void published.push(...d) },
-        log: () => {},
+        log: quiet,
       },
       NOW,
       // 10 (thousand TPM) Standard: 10 x 1,000 x 1,440 = 14.4 M tokens a day.
@@ -71,8 +74,8 @@ describe("daily forecast run", () => {
   });
 
   test("a Provisioned deployment (sized in PTUs) gets no token quota line; no history publishes nothing", async () => {
-    const published: Datum[] = [];
-    await runForecast(settings, { history: history({}), sink: { publish: async (d) => void published.push(...d) }, log: () => {} }, NOW, {
+    const published: MetricDatum[] = [];
+    await runForecast(settings, { history: history({}), sink: { publish: async (d) => void published.push(...d) }, log: quiet }, NOW, {
       capacity: new Map([["chat", { skuName: "ProvisionedManaged", capacity: 100 }]]),
     });
     expect(published).toEqual([]);

@@ -120,11 +120,12 @@ describe("forecast and headroom panels", () => {
   test("the capacity queries read only fields the capacity-forecast Lambda logs", async () => {
     const settings = capacitySettings(prod);
     const fields = new Map<string, Set<string>>();
-    const log = (_m: string, f: Record<string, unknown>) => {
+    const record = (_m: string, f: Record<string, unknown> = {}) => {
       const set = fields.get(String(f.event)) ?? new Set<string>();
       for (const k of Object.keys(f)) set.add(k);
       fields.set(String(f.event), set);
     };
+    const log = { info: record, warn: record, error: record };
     const sink = { publish: async () => {} };
     const daily = async (qs: readonly { id: string }[], from: Date, to: Date) =>
       new Map(

@@ -47,15 +47,15 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-async function preflight(): Promise<{ code: number; stdout: string; stderr: string }> {
+async function preflight(envName = "dev", endpoint = fake.endpoint): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = {
     ...process.env,
     AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
     AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG",
-    AWS_REGION: config.region,
+    AWS_REGION: loadConfig(envName).region,
   };
   try {
-    const out = await run(process.execPath, [BIN, "preflight", "-c", "env=dev", "--endpoint-url", fake.endpoint], { env });
+    const out = await run(process.execPath, [BIN, "preflight", "-c", `env=${envName}`, "--endpoint-url", endpoint], { env });
     return { code: 0, stdout: out.stdout, stderr: out.stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -108,4 +108,19 @@ test("a fresh account fails with a fix per failing row, exit 1", async () => {
   expect(out.stdout).toContain("aws secretsmanager create-secret --name fleetwatch/dev/bmc/lab-a");
   expect(out.stdout).toContain(`npx cdk bootstrap aws://${config.account}/${config.region}`);
   expect(out.stdout.trim().split("\n").at(-1)).toMatch(/^preflight env=dev checks=\d+ failed=\d+$/);
+});
+
+test("Timestream for LiveAnalytics (prod): its database passes; an account it is closed to fails with the way out", async () => {
+  const prod = await startPreflightFake(emptyAccount());
+  try {
+    const row = (stdout: string) => stdout.split("\n").find((l) => l.includes("telemetry store: Timestream for LiveAnalytics")) ?? "";
+    prod.account.timestreamDatabases.push("fleetwatch_prod");
+    expect(row((await preflight("prod", prod.endpoint)).stdout)).toMatch(/^ok /);
+    prod.account.timestreamClosed = true;
+    const closed = await preflight("prod", prod.endpoint);
+    expect(row(closed.stdout)).toMatch(/^FAIL/);
+    expect(closed.stdout).toContain("Timestream for LiveAnalytics is closed to accounts that did not use it before 2025-06-20");
+  } finally {
+    await prod.close();
+  }
 });

@@ -2,6 +2,7 @@ import { App } from "aws-cdk-lib";
 import { Match } from "aws-cdk-lib/assertions";
 import { Bucket } from "aws-cdk-lib/aws-s3";
 import { describe, expect, test } from "vitest";
+import { alarmNamePrefix } from "../../core/catalog/alarm-names";
 import { buildApp } from "../../lib/app";
 import { loadConfig } from "../../lib/config/load";
 import { acknowledgeNag } from "../../lib/constructs/nag";
@@ -15,6 +16,15 @@ describe.each(["dev", "prod"])("FleetWatch-%s stack", (envName) => {
     expect(stack.stackName).toBe(`FleetWatch-${envName}`);
     expect(stack.account).toBe(config.account);
     expect(stack.region).toBe(config.region);
+  });
+
+  test("every alarm carries the environment's name prefix the incident rule and the paging key match on", () => {
+    const alarms = [
+      ...Object.values(template.findResources("AWS::CloudWatch::Alarm")),
+      ...Object.values(template.findResources("AWS::CloudWatch::CompositeAlarm")),
+    ].map((a) => a.Properties.AlarmName);
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const name of alarms) expect(typeof name === "string" && name.startsWith(alarmNamePrefix(envName)), String(name)).toBe(true);
   });
 
   test("every Lambda runs nodejs22.x on arm64 with memory and timeout set", () => {

@@ -6,6 +6,12 @@ import type { IncidentMetric } from "../../lambdas/incident-recorder/incidents";
 import { recordChange } from "../../lambdas/incident-recorder/record";
 import { startIncidentTable, stateChange } from "./support";
 
+/** A Log that keeps each line's fields. */
+const recorder = (lines: Record<string, unknown>[]) => {
+  const keep = (_m: string, fields: Record<string, unknown> = {}) => void lines.push(fields);
+  return { info: keep, warn: keep, error: keep };
+};
+
 const T0 = Date.parse("2026-11-22T10:05:10.123Z");
 const MIN = 60_000;
 const GPU_HOT = "FleetWatch/dev/gpu-temperature/critical/train-a";
@@ -48,11 +54,11 @@ describe("incidents on DynamoDB (dynalite)", () => {
 
   function harness(alarmName: string) {
     const store = new DynamoDbIncidentStore(db.table, db.config);
-    const lines: Record<string, string | number>[] = [];
+    const lines: Record<string, unknown>[] = [];
     const metrics: { tier: string; metric: IncidentMetric }[] = [];
     const ports = {
       store,
-      log: (l: Record<string, string | number>) => lines.push(l),
+      log: recorder(lines),
       publish: (tier: string, ms: readonly IncidentMetric[]) => {
         for (const metric of ms) metrics.push({ tier, metric });
       },
@@ -124,7 +130,7 @@ describe("incidents on DynamoDB (dynalite)", () => {
           previousAt: T0 + 26 * MIN,
         }),
       ),
-      { store: new DynamoDbIncidentStore(db.table, db.config), log: () => {}, publish: () => expect.unreachable() },
+      { store: new DynamoDbIncidentStore(db.table, db.config), log: recorder([]), publish: () => expect.unreachable() },
       { environment: "dev", flapWindowMs: 15 * MIN },
     );
     expect(again?.action).toBe("stale");
@@ -141,7 +147,7 @@ describe("incidents on DynamoDB (dynalite)", () => {
     });
     await recordChange(
       parseAlarmStateChange(event),
-      { store: new DynamoDbIncidentStore(db.table, db.config), log: (l) => h.lines.push(l), publish: () => {} },
+      { store: new DynamoDbIncidentStore(db.table, db.config), log: recorder(h.lines), publish: () => {} },
       { environment: "dev", flapWindowMs: 15 * MIN },
     );
     expect(h.lines[0]).toMatchObject({ action: "resolved", durationSeconds: 20 * 60 });

@@ -10,14 +10,21 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { Stream, StreamMode } from "aws-cdk-lib/aws-kinesis";
 import { describe, expect, test } from "vitest";
 import { parseConfig } from "../../core/config/parse";
+import { GPU_TEMPERATURE_DEFAULTS_C } from "../../core/constants";
 import { buildInventory, expandEndpoint } from "../../core/contracts/redfish-inventory";
 import { testCertificate } from "../../dev-support/tls";
+import { normaliseBmc } from "../../lambdas/shared/redfish/normalise/normalise-bmc";
+import { ResourceStore } from "../../lambdas/shared/redfish/resource-store";
 import { loadConfig } from "../../lib/config/load";
 import { RedfishPoller } from "../../lib/redfish/redfish-poller";
 
-function configWith(redfish: Record<string, unknown>) {
+function configWith(redfish: Record<string, unknown>, thresholds?: Record<string, unknown>) {
   const base = JSON.parse(JSON.stringify(loadConfig("dev")));
-  return parseConfig({ ...base, redfish: { ...base.redfish, ...redfish } });
+  return parseConfig({
+    ...base,
+    redfish: { ...base.redfish, ...redfish },
+    ...(thresholds ? { thresholds: { ...base.thresholds, ...thresholds } } : {}),
+  });
 }
 
 describe("inventory", () => {
@@ -36,6 +43,7 @@ describe("inventory", () => {
       requestTimeoutMs: 5000,
       concurrency: 128,
       intervalSeconds: 60,
+      gpuTemperatureCriticalC: GPU_TEMPERATURE_DEFAULTS_C.critical,
       clusters: [{ name: "a", bmcs: ranges, credentialsSecretName: "s", auth: "session", insecureSkipTlsVerify: false }],
     });
     expect(inv.shards).toHaveLength(20);
@@ -125,5 +133,42 @@ describe("RedfishPoller construct", () => {
     expect(() => new RedfishPoller(s, "P", { config: bad, stream: new Stream(s, "S"), configRoot: dir })).toThrow(
       /redfish\.clusters\[0\]\.caBundleFile/,
     );
+  });
+});
+
+describe("the environment's GPU temperature threshold reaches the poller", () => {
+  /** One BMC with one GPU at `celsius` (ProcessorMetrics.TemperatureCelsius). */
+  function bmcWithGpuAt(celsius: number): ResourceStore {
+    const ref = (id: string) => ({ "@odata.id": id });
+    const store = new ResourceStore();
+    store.add("/redfish/v1", { Chassis: ref("/redfish/v1/Chassis"), Systems: ref("/redfish/v1/Systems") });
+    store.add("/redfish/v1/Chassis", { Members: [] });
+    store.add("/redfish/v1/Systems", { Members: [ref("/redfish/v1/Systems/S")] });
+    store.add("/redfish/v1/Systems/S", { Id: "S", Processors: ref("/redfish/v1/Systems/S/Processors") });
+    store.add("/redfish/v1/Systems/S/Processors", { Members: [ref("/redfish/v1/Systems/S/Processors/GPU_0")] });
+    store.add("/redfish/v1/Systems/S/Processors/GPU_0", {
+      Id: "GPU_0",
+      ProcessorType: "GPU",
+      Metrics: ref("/redfish/v1/Systems/S/Processors/GPU_0/ProcessorMetrics"),
+    });
+    store.add("/redfish/v1/Systems/S/Processors/GPU_0/ProcessorMetrics", { TemperatureCelsius: celsius });
+    return store;
+  }
+  function inventoryOf(thresholds?: Record<string, unknown>) {
+    // No bundling: only the inventory the construct builds is read.
+    const s = new Stack(new App({ context: { "aws:cdk:bundling-stacks": [] } }), "Thresholds");
+    const config = configWith({ clusters: [{ name: "x", bmcs: ["10.20.0.1"], credentialsSecretName: "fw/x", auth: "basic" }] }, thresholds);
+    return new RedfishPoller(s, "P", { config, stream: new Stream(s, "S") }).inventory;
+  }
+
+  test("an override in config.thresholds lowers the level at which a hot GPU is listed as a problem", () => {
+    const overridden = inventoryOf({ "gpu-temperature": { warn: 65, critical: 70 } });
+    expect(overridden.gpuTemperatureCriticalC).toBe(70);
+    // 75 °C: above the override, below the catalog's default critical level.
+    expect(75).toBeLessThan(GPU_TEMPERATURE_DEFAULTS_C.critical);
+    const hot = normaliseBmc(bmcWithGpuAt(75), { gpuHotC: overridden.gpuTemperatureCriticalC });
+    expect(hot.problems).toContain("GPU S/GPU_0: 75 °C");
+    const asDefault = normaliseBmc(bmcWithGpuAt(75), { gpuHotC: inventoryOf().gpuTemperatureCriticalC });
+    expect(asDefault.problems).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { expect, test } from "vitest";
 import { loadMockup } from "../../dev-support/redfish-bmc-server";
 import { firstOfEachDevice, isPlaceholder } from "../../lambdas/shared/redfish/device-identity";
-import { normaliseBmc } from "../../lambdas/shared/redfish/normalise";
+import { normaliseBmc } from "../../lambdas/shared/redfish/normalise/normalise-bmc";
 import { ResourceStore } from "../../lambdas/shared/redfish/resource-store";
 
 /** Fill-ins seen in the field (issue 15): each must be a placeholder. */

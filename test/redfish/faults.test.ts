@@ -3,35 +3,28 @@
  * status, within the deadline, with no session left open and no credential in the errors.
  */
 import { createServer } from "node:net";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { BmcSnapshotSchema } from "../../core/snapshot";
-import { type FakeBmc, type FakeBmcOptions, startFakeBmc } from "../../dev-support/redfish-bmc-server";
-import { testCertificate } from "../../dev-support/tls";
+import type { FakeBmc, FakeBmcOptions } from "../../dev-support/redfish-bmc-server";
 import { type PolledSnapshot, pollBmc } from "../../lambdas/redfish-poller/poll-bmc";
 import { createBmcAgent } from "../../lambdas/redfish-poller/redfish-client";
 import { sweep } from "../../lambdas/redfish-poller/sweep";
+import { CREDENTIALS, useFakeBmcs } from "./support/fake-bmcs";
 
-const agent = createBmcAgent({ ca: testCertificate().ca });
-const servers: FakeBmc[] = [];
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  await agent.close();
-});
-
-const CREDENTIALS = { username: "monitor", password: "s3cret-Passw0rd" };
+const bmcs = useFakeBmcs();
+const { agent } = bmcs;
 const TIMEOUT_MS = 1_500;
 
-async function fake(options: Partial<FakeBmcOptions>): Promise<FakeBmc> {
-  const bmc = await startFakeBmc({ mockup: "dmtf-public-rackmount1", ...options });
-  servers.push(bmc);
-  return bmc;
-}
+const fake = (options: Partial<FakeBmcOptions>): Promise<FakeBmc> => bmcs.start({ mockup: "dmtf-public-rackmount1", ...options });
 
 function poll(host: string, auth: "basic" | "session", password = CREDENTIALS.password, maxBodyBytes?: number): Promise<PolledSnapshot> {
-  return pollBmc(
-    { environment: "test", cluster: "lab", bmc: host, auth, credentials: { username: CREDENTIALS.username, password } },
-    { dispatcher: agent, requestTimeoutMs: TIMEOUT_MS, deadline: Date.now() + 10_000, maxBodyBytes },
-  );
+  return bmcs.poll(host, {
+    auth,
+    credentials: { username: CREDENTIALS.username, password },
+    requestTimeoutMs: TIMEOUT_MS,
+    deadline: Date.now() + 10_000,
+    maxBodyBytes,
+  });
 }
 
 function expectClean(snapshot: PolledSnapshot, password = CREDENTIALS.password) {

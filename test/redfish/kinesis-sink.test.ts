@@ -10,6 +10,7 @@ import {
   type PutRecordsCommandOutput,
 } from "@aws-sdk/client-kinesis";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { GPU_TEMPERATURE_DEFAULTS_C } from "../../core/constants";
 import { buildInventory } from "../../core/contracts/redfish-inventory";
 import { METRICS } from "../../core/metric-registry";
 import { BmcSnapshotSchema } from "../../core/snapshot";
@@ -133,6 +134,7 @@ test("a shard run writes one valid snapshot per BMC, publishes poller metrics, a
       requestTimeoutMs: 1_000,
       concurrency: 8,
       intervalSeconds: 60,
+      gpuTemperatureCriticalC: GPU_TEMPERATURE_DEFAULTS_C.critical,
       clusters: [
         { name: "lab-a", bmcs: bmcs.map((b) => b.host), credentialsSecretName: "fw/lab-a", auth: "session", insecureSkipTlsVerify: true },
       ],

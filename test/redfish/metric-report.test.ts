@@ -5,21 +5,12 @@
  * HGX_PlatformEnvironmentMetrics_0 with a licence was found, so that BMC is built here in the
  * test, in the shape DMTF's reports use (MetricProperty = resource URI + "#" + JSON pointer).
  */
-import { afterAll, expect, test } from "vitest";
-import { type FakeBmc, loadMockup, startFakeBmc } from "../../dev-support/redfish-bmc-server";
-import { testCertificate } from "../../dev-support/tls";
-import { type BmcMemory, pollBmc } from "../../lambdas/redfish-poller/poll-bmc";
-import { createBmcAgent } from "../../lambdas/redfish-poller/redfish-client";
+import { expect, test } from "vitest";
+import { loadMockup } from "../../dev-support/redfish-bmc-server";
 import { covers, freshness, parseReport } from "../../lambdas/shared/redfish/metric-report";
+import { CREDENTIALS, type Tree, useFakeBmcs } from "./support/fake-bmcs";
 
-const agent = createBmcAgent({ ca: testCertificate().ca });
-const servers: FakeBmc[] = [];
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  await agent.close();
-});
-const CREDENTIALS = { username: "monitor", password: "s3cret-Passw0rd" };
-type Tree = Map<string, Record<string, unknown>>;
+const bmcs = useFakeBmcs();
 const telemetry = loadMockup("dmtf-public-telemetry");
 
 test("DMTF PowerMetrics report: 6 values, newest 2016-07-25T09:27:59.795Z, stale today, covers no GPU resource", () => {
@@ -90,21 +81,7 @@ function gpuBmc(gpus: number, reportTimestamp: string): Tree {
   return tree;
 }
 
-async function twoPolls(tree: Tree) {
-  const bmc = await startFakeBmc({ mockup: tree, ...CREDENTIALS });
-  servers.push(bmc);
-  const memory: BmcMemory = {};
-  const poll = () =>
-    pollBmc(
-      { environment: "test", cluster: "lab", bmc: bmc.host, auth: "basic", credentials: CREDENTIALS },
-      { dispatcher: agent, requestTimeoutMs: 10_000, deadline: Date.now() + 60_000 },
-      memory,
-    );
-  const first = await poll();
-  const mark = bmc.log.length;
-  const steady = await poll();
-  return { first, steady, steadyLog: bmc.log.slice(mark) };
-}
+const twoPolls = (tree: Tree) => bmcs.twoPolls({ mockup: tree, ...CREDENTIALS });
 
 test("a fresh report covering the GPUs wins: one GET instead of one per GPU, the report's values", async () => {
   const tree = gpuBmc(4, new Date().toISOString());

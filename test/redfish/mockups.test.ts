@@ -3,34 +3,21 @@
  * poller with session and Basic auth. Expected values are read by hand from the mockup JSON
  * (paths in the comments), not from the poller's output.
  */
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { BmcSnapshotSchema, type Component } from "../../core/snapshot";
-import { type FakeBmc, startFakeBmc } from "../../dev-support/redfish-bmc-server";
-import { testCertificate } from "../../dev-support/tls";
-import { type BmcMemory, type PolledSnapshot, pollBmc } from "../../lambdas/redfish-poller/poll-bmc";
-import { createBmcAgent } from "../../lambdas/redfish-poller/redfish-client";
+import type { FakeBmc } from "../../dev-support/redfish-bmc-server";
+import type { BmcMemory, PolledSnapshot } from "../../lambdas/redfish-poller/poll-bmc";
+import { CREDENTIALS, useFakeBmcs } from "./support/fake-bmcs";
 
-const agent = createBmcAgent({ ca: testCertificate().ca });
-const servers: FakeBmc[] = [];
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  await agent.close();
-});
-
-const CREDENTIALS = { username: "monitor", password: "s3cret-Passw0rd" };
+const bmcs = useFakeBmcs();
 
 async function pollMockup(
   mockup: string,
   auth: "basic" | "session",
   memory: BmcMemory = {},
 ): Promise<{ snapshot: PolledSnapshot; bmc: FakeBmc }> {
-  const bmc = await startFakeBmc({ mockup, auth: "either", ...{ username: CREDENTIALS.username, password: CREDENTIALS.password } });
-  servers.push(bmc);
-  const snapshot = await pollBmc(
-    { environment: "test", cluster: "lab", bmc: bmc.host, auth, credentials: CREDENTIALS },
-    { dispatcher: agent, requestTimeoutMs: 10_000, deadline: Date.now() + 60_000 },
-    memory,
-  );
+  const bmc = await bmcs.start({ mockup, auth: "either", ...CREDENTIALS });
+  const snapshot = await bmcs.poll(bmc.host, { auth, memory });
   return { snapshot, bmc };
 }
 
@@ -146,14 +133,8 @@ test("session auth opens exactly one session per poll and deletes it", async () 
 
 test("$expand: steady-state polls of an ExpandAll BMC need 2 requests (Basic) and use MaxLevels", async () => {
   const memory: BmcMemory = {};
-  const bmc = await startFakeBmc({ mockup: "dmtf-public-tower" });
-  servers.push(bmc);
-  const poll = () =>
-    pollBmc(
-      { environment: "test", cluster: "lab", bmc: bmc.host, auth: "basic", credentials: CREDENTIALS },
-      { dispatcher: agent, requestTimeoutMs: 10_000, deadline: Date.now() + 60_000 },
-      memory,
-    );
+  const bmc = await bmcs.start({ mockup: "dmtf-public-tower" });
+  const poll = () => bmcs.poll(bmc.host, { memory });
   const first = await poll();
   expect(first.discovered).toBe(true);
   const second = await poll();

@@ -8,7 +8,7 @@ import { expect, test } from "vitest";
 import { ComponentSchema } from "../../core/snapshot";
 import { loadMockup } from "../../dev-support/redfish-bmc-server";
 import { durationSeconds } from "../../lambdas/shared/redfish/iso-duration";
-import { normaliseBmc } from "../../lambdas/shared/redfish/normalise";
+import { normaliseBmc } from "../../lambdas/shared/redfish/normalise/normalise-bmc";
 import { canonicalId } from "../../lambdas/shared/redfish/odata";
 import { ResourceStore } from "../../lambdas/shared/redfish/resource-store";
 

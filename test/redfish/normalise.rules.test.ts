@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import type { Component } from "../../core/snapshot";
 import { MOCKUPS_DIR } from "../../dev-support/redfish-bmc-server";
-import { normaliseBmc } from "../../lambdas/shared/redfish/normalise";
+import { normaliseBmc } from "../../lambdas/shared/redfish/normalise/normalise-bmc";
 import { ResourceStore } from "../../lambdas/shared/redfish/resource-store";
 
 const fragment = (name: string) => JSON.parse(readFileSync(join(MOCKUPS_DIR, "lambdalabs-nvidia-fixtures", "_fragments", name), "utf8"));

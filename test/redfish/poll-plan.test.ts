@@ -4,21 +4,11 @@
  * $expand requests that inline them), never a collection, and publishes exactly what discovery
  * published. Expected counts are read by hand from the captures (paths in the comments).
  */
-import { afterAll, describe, expect, test } from "vitest";
-import { type FakeBmc, loadMockup, startFakeBmc } from "../../dev-support/redfish-bmc-server";
-import { testCertificate } from "../../dev-support/tls";
-import { type BmcMemory, type PolledSnapshot, pollBmc } from "../../lambdas/redfish-poller/poll-bmc";
-import { createBmcAgent } from "../../lambdas/redfish-poller/redfish-client";
+import { describe, expect, test } from "vitest";
+import { type FakeBmc, type FakeBmcOptions, loadMockup } from "../../dev-support/redfish-bmc-server";
+import { CREDENTIALS, type Tree, useFakeBmcs } from "./support/fake-bmcs";
 
-const agent = createBmcAgent({ ca: testCertificate().ca });
-const servers: FakeBmc[] = [];
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  await agent.close();
-});
-const CREDENTIALS = { username: "monitor", password: "s3cret-Passw0rd" };
-
-type Tree = Map<string, Record<string, unknown>>;
+const bmcs = useFakeBmcs();
 
 /** The capture as a BMC that does not advertise $expand. */
 function withoutExpand(fixture: string): Tree {
@@ -29,21 +19,8 @@ function withoutExpand(fixture: string): Tree {
   return tree;
 }
 
-async function twoPolls(mockup: string | Tree, options: { faults?: Parameters<typeof startFakeBmc>[0]["faults"] } = {}) {
-  const bmc = await startFakeBmc({ mockup, ...CREDENTIALS, ...options });
-  servers.push(bmc);
-  const memory: BmcMemory = {};
-  const poll = (): Promise<PolledSnapshot> =>
-    pollBmc(
-      { environment: "test", cluster: "lab", bmc: bmc.host, auth: "basic", credentials: CREDENTIALS },
-      { dispatcher: agent, requestTimeoutMs: 10_000, deadline: Date.now() + 60_000 },
-      memory,
-    );
-  const first = await poll();
-  const mark = bmc.log.length;
-  const steady = await poll();
-  return { bmc, memory, first, steady, steadyLog: bmc.log.slice(mark), poll };
-}
+const twoPolls = (mockup: string | Tree, options: Pick<FakeBmcOptions, "faults"> = {}) =>
+  bmcs.twoPolls({ mockup, ...CREDENTIALS, ...options });
 
 /** Collections in the capture: documents with Members. A steady-state poll must not read one. */
 function isCollection(tree: Tree, url: string): boolean {
@@ -136,15 +113,14 @@ describe("fake BMC query parameters (DSP0266, Query parameters)", () => {
   const get = async (bmc: FakeBmc, path: string) => {
     const { request } = await import("undici");
     const res = await request(`https://${bmc.host}${path}`, {
-      dispatcher: agent,
+      dispatcher: bmcs.agent,
       headers: { authorization: `Basic ${Buffer.from(`${CREDENTIALS.username}:${CREDENTIALS.password}`).toString("base64")}` },
     });
     return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
   };
 
   test("$select where SelectQuery is true: only the named properties and the @odata annotations", async () => {
-    const bmc = await startFakeBmc({ mockup: "hpe-apollo6500-xl675d-a100", ...CREDENTIALS });
-    servers.push(bmc);
+    const bmc = await bmcs.start({ mockup: "hpe-apollo6500-xl675d-a100", ...CREDENTIALS });
     const { status, body } = await get(bmc, "/redfish/v1/Chassis/1?$select=Id,Status");
     expect(status).toBe(200);
     // Chassis/1/index.json: Id "1", Status {Health: "Warning", ...}
@@ -154,8 +130,7 @@ describe("fake BMC query parameters (DSP0266, Query parameters)", () => {
   });
 
   test("$select where SelectQuery is false, and unknown $ parameters: 501", async () => {
-    const bmc = await startFakeBmc({ mockup: "dmtf-public-tower", ...CREDENTIALS });
-    servers.push(bmc);
+    const bmc = await bmcs.start({ mockup: "dmtf-public-tower", ...CREDENTIALS });
     expect((await get(bmc, "/redfish/v1/Chassis/Tower?$select=Id")).status).toBe(501);
     expect((await get(bmc, "/redfish/v1/Chassis?$top=1")).status).toBe(501);
   });

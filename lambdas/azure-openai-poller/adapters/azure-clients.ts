@@ -4,13 +4,17 @@
  * LogsQueryClient (@azure/monitor-query-logs, queryWorkspace only: the batch API returns results
  * out of order) and CognitiveServicesManagementClient per subscription (deployments and quotas).
  */
-import { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
+import type { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
 import type { TokenCredential } from "@azure/core-auth";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { ClientSecretCredential } from "@azure/identity";
 import { LogsQueryClient, LogsQueryResultStatus } from "@azure/monitor-query-logs";
 import { MetricsClient } from "@azure/monitor-query-metrics";
 import type { Endpoints } from "../../../core/contracts/azure-openai-poller-settings";
+import { cognitiveServicesClients } from "../../shared/azure/cognitive-services";
+import type { ServicePrincipal } from "../../shared/azure/service-principal";
+import { defaultScope } from "../../shared/azure/token-scope";
+import { perKey } from "../../shared/per-key";
 import { parseResourceId } from "../batching";
 import type {
   DeploymentsReader,
@@ -23,7 +27,6 @@ import type {
   MetricsReader,
 } from "../ports";
 import type { DeploymentDescription } from "../quota";
-import type { ServicePrincipal } from "./secret";
 
 export interface AzureClientOptions {
   readonly endpoints: Endpoints;
@@ -51,10 +54,6 @@ export function servicePrincipalCredential(sp: ServicePrincipal, opts: AzureClie
   });
 }
 
-function defaultScope(audience: string): string {
-  return `${audience.replace(/\/$/, "")}/.default`;
-}
-
 function metricName(id: string | undefined, name: string): string {
   // The SDK returns the *localized* display name ("Azure OpenAI Requests"); the id ends in the real one.
   const fromId = id?.split("/").pop();
@@ -62,23 +61,16 @@ function metricName(id: string | undefined, name: string): string {
 }
 
 export class AzureMetricsReader implements MetricsReader {
-  private readonly clients = new Map<string, MetricsClient>();
-  constructor(
-    private readonly credential: TokenCredential,
-    private readonly opts: AzureClientOptions,
-  ) {}
-
-  private client(region: string): MetricsClient {
-    let c = this.clients.get(region);
-    if (!c) {
-      c = new MetricsClient(this.opts.endpoints.metrics.replace("{region}", region), this.credential, {
-        // Explicit scopes: the SDK appends "/.default" only to its built-in default audience.
-        credentials: { scopes: [defaultScope(this.opts.endpoints.metricsAudience)] },
-        ...common(this.opts),
-      });
-      this.clients.set(region, c);
-    }
-    return c;
+  /** One client per region (the metrics batch endpoint is regional). */
+  private readonly client: (region: string) => MetricsClient;
+  constructor(credential: TokenCredential, opts: AzureClientOptions) {
+    this.client = perKey(
+      (region) =>
+        new MetricsClient(opts.endpoints.metrics.replace("{region}", region), credential, {
+          credentials: { scopes: [defaultScope(opts.endpoints.metricsAudience)] },
+          ...common(opts),
+        }),
+    );
   }
 
   async query(q: MetricsQuery): Promise<MetricsAnswer> {
@@ -149,23 +141,19 @@ export class AzureLogsReader implements LogsReader {
 }
 
 export class ArmDeploymentsReader implements DeploymentsReader {
-  private readonly clients = new Map<string, CognitiveServicesManagementClient>();
-  constructor(
-    private readonly credential: TokenCredential,
-    private readonly opts: AzureClientOptions,
-  ) {}
+  /** One client per subscription. */
+  private readonly client: (subscriptionId: string) => CognitiveServicesManagementClient;
+  constructor(credential: TokenCredential, opts: AzureClientOptions) {
+    this.client = cognitiveServicesClients(
+      credential,
+      { endpoint: opts.endpoints.resourceManager, audience: opts.endpoints.resourceManagerAudience },
+      common(opts),
+    );
+  }
 
   async list(accountResourceId: string): Promise<DeploymentDescription[]> {
     const id = parseResourceId(accountResourceId);
-    let client = this.clients.get(id.subscriptionId);
-    if (!client) {
-      client = new CognitiveServicesManagementClient(this.credential, id.subscriptionId, {
-        endpoint: this.opts.endpoints.resourceManager,
-        credentialScopes: [defaultScope(this.opts.endpoints.resourceManagerAudience ?? this.opts.endpoints.resourceManager)],
-        ...common(this.opts),
-      });
-      this.clients.set(id.subscriptionId, client);
-    }
+    const client = this.client(id.subscriptionId);
     const out: DeploymentDescription[] = [];
     for await (const d of client.deployments.list(id.resourceGroup, id.name)) {
       if (!d.name) continue;

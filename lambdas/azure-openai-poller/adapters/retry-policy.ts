@@ -6,7 +6,7 @@
 import type { PipelinePolicy, PipelineResponse } from "@azure/core-rest-pipeline";
 import { type RetryPolicyOptions, retryDecision } from "../retry";
 
-export const RETRY_POLICY_NAME = "fleetwatchRetryPolicy";
+const RETRY_POLICY_NAME = "fleetwatchRetryPolicy";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -5,8 +5,9 @@
  * subscription x region. Only the deployments FleetWatch is configured with are counted as
  * "deployed by FleetWatch"; `currentValue` already holds every deployment of the subscription.
  */
-import { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
+import type { CognitiveServicesManagementClient } from "@azure/arm-cognitiveservices";
 import type { TokenCredential } from "@azure/core-auth";
+import { cognitiveServicesClients } from "../../shared/azure/cognitive-services";
 import type { DeployedCapacity, ModelSkuUsage, QuotaUsage, RegionQuota } from "../headroom";
 import type { QuotaReader } from "../ports";
 
@@ -25,23 +26,14 @@ function parseAccountId(id: string): { subscriptionId: string; resourceGroup: st
 }
 
 export class ArmQuotaReader implements QuotaReader {
-  private readonly clients = new Map<string, CognitiveServicesManagementClient>();
-  constructor(
-    private readonly credential: TokenCredential,
-    private readonly opts: ArmQuotaOptions,
-  ) {}
-
-  private client(subscriptionId: string): CognitiveServicesManagementClient {
-    let c = this.clients.get(subscriptionId);
-    if (!c) {
-      c = new CognitiveServicesManagementClient(this.credential, subscriptionId, {
-        endpoint: this.opts.resourceManager,
-        credentialScopes: [`${(this.opts.audience ?? this.opts.resourceManager).replace(/\/$/, "")}/.default`],
-        ...(this.opts.ca ? { tlsOptions: { ca: this.opts.ca } } : {}),
-      });
-      this.clients.set(subscriptionId, c);
-    }
-    return c;
+  /** One client per subscription. */
+  private readonly client: (subscriptionId: string) => CognitiveServicesManagementClient;
+  constructor(credential: TokenCredential, opts: ArmQuotaOptions) {
+    this.client = cognitiveServicesClients(
+      credential,
+      { endpoint: opts.resourceManager, audience: opts.audience },
+      opts.ca ? { tlsOptions: { ca: opts.ca } } : {},
+    );
   }
 
   async read(accounts: readonly { resourceId: string; region: string; deployments: readonly string[] }[]): Promise<RegionQuota[]> {

@@ -1,24 +1,17 @@
 /**
- * CloudWatch adapters: GetMetricData for daily history (period 86,400 s, at most 500 queries
- * per request, paged by NextToken) and PutMetricData for the forecasts (at most 1,000 datums
- * per request), per the CloudWatch API reference.
+ * CloudWatch GetMetricData for daily history (period 86,400 s, at most 500 queries per request,
+ * paged by NextToken), per the CloudWatch API reference. The forecasts are published through
+ * lambdas/shared/put-metric-data.ts.
  */
-import {
-  CloudWatchClient,
-  type CloudWatchClientConfig,
-  GetMetricDataCommand,
-  type MetricDataQuery,
-  PutMetricDataCommand,
-} from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, type CloudWatchClientConfig, GetMetricDataCommand, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import { METRIC_NAMESPACE, METRICS } from "../../../core/metric-registry";
-import type { DailySeriesQuery, Datum, MetricHistory, MetricSink } from "../ports";
+import type { DailySeriesQuery, MetricHistory } from "../ports";
 import type { DailyPoint } from "../trend";
 
 const DAY_MS = 86_400_000;
 const MAX_QUERIES = 500;
-const MAX_DATUMS = 1000;
 
-export class CloudWatchMetrics implements MetricHistory, MetricSink {
+export class CloudWatchMetricHistory implements MetricHistory {
   private readonly client: CloudWatchClient;
   constructor(config: CloudWatchClientConfig = {}) {
     this.client = new CloudWatchClient(config);
@@ -70,18 +63,5 @@ export class CloudWatchMetrics implements MetricHistory, MetricSink {
       } while (nextToken);
     }
     return out;
-  }
-
-  async publish(data: readonly Datum[]): Promise<void> {
-    const datums = data.map((d) => ({
-      MetricName: METRICS[d.metric].name,
-      Unit: METRICS[d.metric].unit,
-      Value: d.value,
-      Timestamp: d.timestamp,
-      Dimensions: Object.entries(d.dimensions).map(([Name, Value]) => ({ Name, Value })),
-    }));
-    for (let i = 0; i < datums.length; i += MAX_DATUMS) {
-      await this.client.send(new PutMetricDataCommand({ Namespace: METRIC_NAMESPACE, MetricData: datums.slice(i, i + MAX_DATUMS) }));
-    }
   }
 }

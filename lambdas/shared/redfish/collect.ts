@@ -14,7 +14,7 @@
 import { type ExpandSupport, expandSupportOf, requestPath } from "./expand";
 import { childLinks, DEPTH_BELOW, isGpuDevice, isGpuProcessor, type Link, type Role } from "./links";
 import { applyReport, freshness, type ParsedReport, parseReport, covers as reportCovers } from "./metric-report";
-import { isUsedSensor } from "./normalise";
+import { isUsedSensor } from "./normalise/sensors";
 import { at, canonicalId, isObject, type JsonObject, linkOf, linksOf, SERVICE_ROOT } from "./odata";
 import { buildPlan, LEAF_ROLES, type PlanNode, type PlannedRequest, type PollPlan, type ReportUse } from "./poll-plan";
 import { ResourceStore } from "./resource-store";

@@ -49,15 +49,8 @@ export function isPlaceholder(value: string | undefined): boolean {
   return hex.length > 0 && /^(.)\1*$/.test(hex);
 }
 
-export interface IdentityKeys {
-  /** Canonical @odata.id: always an identity. */
-  readonly id: string;
-  /** serial:/uuid:/location: keys that are not placeholders (repetition is checked separately). */
-  readonly candidates: string[];
-}
-
 /** The identity candidates of one device document, before the repetition rule. */
-export function identityCandidates(doc: unknown): string[] {
+function identityCandidates(doc: unknown): string[] {
   const out: string[] = [];
   const serial = str(at(doc, "SerialNumber"));
   if (!isPlaceholder(serial)) out.push(`serial:${serial!.trim()}`);
@@ -78,7 +71,7 @@ export function identityCandidates(doc: unknown): string[] {
  * Keys that more than one distinct device carries within one scope: placeholders by
  * repetition. `devices` are [scope, canonical id, document] triples.
  */
-export function repeatedKeys(devices: readonly (readonly [string, string, unknown])[]): Set<string> {
+function repeatedKeys(devices: readonly (readonly [string, string, unknown])[]): Set<string> {
   const owners = new Map<string, Set<string>>();
   for (const [scope, id, doc] of devices) {
     for (const key of identityCandidates(doc)) {

@@ -42,18 +42,6 @@ export interface Link {
   readonly viaLinks?: boolean;
 }
 
-/** Collections whose members we need; fetched with $expand=.($levels=1) when the BMC allows it. */
-export const COLLECTION_ROLES: ReadonlySet<Role> = new Set<Role>([
-  "chassisCollection",
-  "systemCollection",
-  "fans",
-  "powerSupplies",
-  "sensors",
-  "controls",
-  "devices",
-  "processors",
-]);
-
 /** How deep below a resource of this role the telemetry we want goes (for $levels). */
 export const DEPTH_BELOW: Readonly<Record<Role, number>> = {
   root: 6,

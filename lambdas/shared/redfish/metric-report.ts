@@ -86,7 +86,7 @@ const USED: Readonly<Partial<Record<Role, readonly (readonly string[])[]>>> = {
 };
 
 /** Roles a report may stand in for. */
-export const REPORTABLE_ROLES: ReadonlySet<Role> = new Set(Object.keys(USED) as Role[]);
+const REPORTABLE_ROLES: ReadonlySet<Role> = new Set(Object.keys(USED) as Role[]);
 
 const key = (path: readonly string[]) => path.join("/");
 

@@ -107,7 +107,7 @@ export interface PollPlan {
 }
 
 /** A document with every nested resource cut down to its reference: what links where, no readings. */
-export function referencesOnly(doc: JsonObject): JsonObject {
+function referencesOnly(doc: JsonObject): JsonObject {
   const cut = (value: unknown, depth: number): unknown => {
     if (Array.isArray(value)) return value.map((v) => cut(v, depth + 1));
     if (!isObject(value)) return value;

@@ -70,6 +70,6 @@ export class ResourceStore {
 }
 
 /** An object carrying data, not just a reference ({"@odata.id": ...}). */
-export function isExpanded(value: unknown): boolean {
+function isExpanded(value: unknown): boolean {
   return isObject(value) && Object.keys(value).some((k) => !k.startsWith("@"));
 }

@@ -1,17 +1,18 @@
 /**
- * One local server that answers the read-only AWS calls of `npx fleetwatch preflight` in each
+ * One local endpoint that answers the read-only AWS calls of `npx fleetwatch preflight` in each
  * service's own wire protocol, success and failure answers alike, so the real SDK clients run
- * against it (the CLI's --endpoint-url points them all here):
- *   - Secrets Manager GetSecretValue, AWS JSON 1.1 (X-Amz-Target secretsmanager.*)
- *     https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
- *   - Systems Manager GetParameter, AWS JSON 1.1 (X-Amz-Target AmazonSSM.*)
+ * against it (the CLI's --endpoint-url points them all here). One fake per service:
+ *   - Secrets Manager GetSecretValue: the shared SecretsManagerFake (dev-support/secrets-manager-fake.ts).
+ *   - Timestream Write DescribeEndpoints / ListDatabases: the shared Timestream Write server
+ *     (dev-support/timestream-write-server.ts), mounted on this endpoint.
+ *   - Systems Manager GetParameter, AWS JSON 1.1 (X-Amz-Target AmazonSSM.*); an unknown name is
+ *     ParameterNotFound (HTTP 400)
  *     https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html
- *   - Timestream Write DescribeEndpoints / ListDatabases, AWS JSON 1.0 (Timestream_20181101.*)
- *     https://docs.aws.amazon.com/timestream/latest/developerguide/API_DescribeEndpoints.html
  *   - Lambda GetAccountSettings, REST-JSON GET /2016-08-19/account-settings
  *     https://docs.aws.amazon.com/lambda/latest/api/API_GetAccountSettings.html
  *   - AWS Chatbot DescribeSlackWorkspaces / ListMicrosoftTeamsConfiguredTeams, REST-JSON POST
  *     https://docs.aws.amazon.com/chatbot/latest/APIReference/API_DescribeSlackWorkspaces.html
+ *     https://docs.aws.amazon.com/chatbot/latest/APIReference/API_ListMicrosoftTeamsConfiguredTeams.html
  *   - EC2 DescribeSubnets / DescribeRouteTables, EC2 Query protocol (form body, XML answers)
  *     https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSubnets.html
  *     https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRouteTables.html
@@ -19,6 +20,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { SECRETS_MANAGER_CONTENT_TYPE, SECRETS_MANAGER_TARGET_PREFIX, SecretsManagerFake } from "../../../dev-support/secrets-manager-fake";
+import { startTimestreamWriteServer } from "../../../dev-support/timestream-write-server";
 
 export interface FakeRouteTable {
   readonly id: string;
@@ -65,8 +68,12 @@ export interface PreflightFake {
   close(): Promise<void>;
 }
 
+const TIMESTREAM_TARGET_PREFIX = "Timestream_20181101";
+
 export async function startPreflightFake(account: PreflightAccount = emptyAccount()): Promise<PreflightFake> {
   const calls: string[] = [];
+  const secretsManager = new SecretsManagerFake(account.secrets);
+  const timestream = await startTimestreamWriteServer();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -82,54 +89,60 @@ export async function startPreflightFake(account: PreflightAccount = emptyAccoun
     res.end(text);
   };
 
+  /** The REST-JSON operations (Lambda, Chatbot): method and path, the call's name and its answer. */
+  const restOperations: { method: string; path: string; call: string; answer: () => unknown }[] = [
+    {
+      method: "GET",
+      path: "/2016-08-19/account-settings",
+      call: "lambda:GetAccountSettings",
+      answer: () => ({
+        AccountLimit: {
+          TotalCodeSize: 80_530_636_800,
+          CodeSizeUnzipped: 262_144_000,
+          CodeSizeZipped: 52_428_800,
+          ConcurrentExecutions: account.concurrentExecutions,
+          UnreservedConcurrentExecutions: account.unreservedConcurrentExecutions,
+        },
+        AccountUsage: { TotalCodeSize: 0, FunctionCount: 0 },
+      }),
+    },
+    {
+      method: "POST",
+      path: "/describe-slack-workspaces",
+      call: "chatbot:DescribeSlackWorkspaces",
+      answer: () => ({ SlackWorkspaces: account.slackWorkspaces.map((w) => ({ SlackTeamId: w.id, SlackTeamName: w.name })) }),
+    },
+    {
+      method: "POST",
+      path: "/list-ms-teams-configured-teams",
+      call: "chatbot:ListMicrosoftTeamsConfiguredTeams",
+      answer: () => ({ ConfiguredTeams: account.teams.map((t) => ({ TenantId: t.tenantId, TeamId: t.teamId, TeamName: t.name })) }),
+    },
+  ];
+
   function route(req: IncomingMessage, res: ServerResponse, body: string) {
     const target = String(req.headers["x-amz-target"] ?? "");
     if (target) {
-      const [service, operation] = target.split(".");
+      const [service, operation = ""] = target.split(".");
       calls.push(`${service}:${operation}`);
+      if (service === TIMESTREAM_TARGET_PREFIX) {
+        timestream.closedToAccount = account.timestreamClosed;
+        for (const database of account.timestreamDatabases) timestream.createDatabase(database);
+        return timestream.handle(req, res, body);
+      }
       const input = JSON.parse(body || "{}") as Record<string, unknown>;
-      if (service === "secretsmanager" && operation === "GetSecretValue") return getSecretValue(res, String(input.SecretId));
+      if (service === SECRETS_MANAGER_TARGET_PREFIX) {
+        const answer = secretsManager.answer(operation, input);
+        return json(res, answer.status, answer.body, SECRETS_MANAGER_CONTENT_TYPE, answer.errorType);
+      }
       if (service === "AmazonSSM" && operation === "GetParameter") return getParameter(res, String(input.Name));
-      if (service === "Timestream_20181101") return timestream(res, operation ?? "");
       return json(res, 400, { __type: "UnknownOperationException", message: target }, "application/x-amz-json-1.1");
     }
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (req.method === "GET" && url.pathname === "/2016-08-19/account-settings") {
-      calls.push("lambda:GetAccountSettings");
-      // GetAccountSettings response: AccountLimit and AccountUsage.
-      return json(
-        res,
-        200,
-        {
-          AccountLimit: {
-            TotalCodeSize: 80_530_636_800,
-            CodeSizeUnzipped: 262_144_000,
-            CodeSizeZipped: 52_428_800,
-            ConcurrentExecutions: account.concurrentExecutions,
-            UnreservedConcurrentExecutions: account.unreservedConcurrentExecutions,
-          },
-          AccountUsage: { TotalCodeSize: 0, FunctionCount: 0 },
-        },
-        "application/json",
-      );
-    }
-    if (req.method === "POST" && url.pathname === "/describe-slack-workspaces") {
-      calls.push("chatbot:DescribeSlackWorkspaces");
-      return json(
-        res,
-        200,
-        { SlackWorkspaces: account.slackWorkspaces.map((w) => ({ SlackTeamId: w.id, SlackTeamName: w.name })) },
-        "application/json",
-      );
-    }
-    if (req.method === "POST" && url.pathname === "/list-ms-teams-configured-teams") {
-      calls.push("chatbot:ListMicrosoftTeamsConfiguredTeams");
-      return json(
-        res,
-        200,
-        { ConfiguredTeams: account.teams.map((t) => ({ TenantId: t.tenantId, TeamId: t.teamId, TeamName: t.name })) },
-        "application/json",
-      );
+    const rest = restOperations.find((o) => o.method === req.method && o.path === url.pathname);
+    if (rest) {
+      calls.push(rest.call);
+      return json(res, 200, rest.answer(), "application/json");
     }
     if (req.method === "POST" && String(req.headers["content-type"]).startsWith("application/x-www-form-urlencoded")) {
       const form = new URLSearchParams(body);
@@ -137,31 +150,6 @@ export async function startPreflightFake(account: PreflightAccount = emptyAccoun
       return ec2(res, form);
     }
     res.writeHead(404).end();
-  }
-
-  function getSecretValue(res: ServerResponse, id: string) {
-    const value = account.secrets.get(id);
-    if (value === undefined)
-      return json(
-        res,
-        400,
-        { __type: "ResourceNotFoundException", Message: "Secrets Manager can't find the specified secret." },
-        "application/x-amz-json-1.1",
-        "ResourceNotFoundException",
-      );
-    return json(
-      res,
-      200,
-      {
-        ARN: `arn:aws:secretsmanager:eu-west-1:111111111111:secret:${id}-AbCdEf`,
-        Name: id,
-        SecretString: value,
-        VersionId: "00000000-0000-4000-8000-000000000001",
-        VersionStages: ["AWSCURRENT"],
-        CreatedDate: 1_764_547_200,
-      },
-      "application/x-amz-json-1.1",
-    );
   }
 
   function getParameter(res: ServerResponse, name: string) {
@@ -173,38 +161,6 @@ export async function startPreflightFake(account: PreflightAccount = emptyAccoun
       { Parameter: { Name: name, Type: "String", Value: value, Version: 1, ARN: `arn:aws:ssm:eu-west-1:111111111111:parameter${name}` } },
       "application/x-amz-json-1.1",
     );
-  }
-
-  function timestream(res: ServerResponse, operation: string) {
-    if (account.timestreamClosed)
-      // What an account without LiveAnalytics access gets: AccessDeniedException (HTTP 403).
-      return json(
-        res,
-        403,
-        { __type: "com.amazonaws.timestream.v20181101#AccessDeniedException", Message: "You are not authorized to perform this action" },
-        "application/x-amz-json-1.0",
-        "AccessDeniedException",
-      );
-    if (operation === "DescribeEndpoints")
-      return json(
-        res,
-        200,
-        { Endpoints: [{ Address: fake.endpoint.replace(/^https?:\/\//, ""), CachePeriodInMinutes: 1440 }] },
-        "application/x-amz-json-1.0",
-      );
-    if (operation === "ListDatabases")
-      return json(
-        res,
-        200,
-        {
-          Databases: account.timestreamDatabases.map((d) => ({
-            DatabaseName: d,
-            Arn: `arn:aws:timestream:eu-west-1:111111111111:database/${d}`,
-          })),
-        },
-        "application/x-amz-json-1.0",
-      );
-    return json(res, 400, { __type: "UnknownOperationException", Message: operation }, "application/x-amz-json-1.0");
   }
 
   function ec2(res: ServerResponse, form: URLSearchParams) {
@@ -274,7 +230,10 @@ export async function startPreflightFake(account: PreflightAccount = emptyAccoun
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     account,
     calls,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await timestream.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
   return fake;
 }
