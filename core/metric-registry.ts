@@ -55,7 +55,7 @@ export const METRICS = {
     "BMCs that rejected the credentials (401/403) or had no free session",
   ),
   pollerRequests: m("PollerRequests", "Count", fleet, "redfish-poller", "HTTP requests made to BMCs"),
-  pollerSweepDuration: m("PollerSweepDurationMs", "Milliseconds", fleet, "redfish-poller", "Wall time of one shard sweep"),
+  pollerSweepDurationMs: m("PollerSweepDurationMs", "Milliseconds", fleet, "redfish-poller", "Wall time of one shard sweep"),
   // Environment totals of the two counts above, so the fleet-wide BMC network outage alarm is one
   // ratio of two metrics whatever the number of clusters (an alarm expression takes at most 10).
   pollerBmcsPolledInEnvironment: m(
@@ -81,7 +81,7 @@ export const METRICS = {
   ),
 
   // --- telemetry-ingest: fleet aggregates, per environment and cluster ---
-  gpuTemperatureMax: m("GpuTemperatureMaxC", "None", fleet, "telemetry-ingest", "Hottest GPU temperature in the cluster (deg C)"),
+  gpuTemperatureMaxC: m("GpuTemperatureMaxC", "None", fleet, "telemetry-ingest", "Hottest GPU temperature in the cluster (deg C)"),
   gpusOverWarnTemperature: m("GpusOverWarnTemperature", "Count", fleet, "telemetry-ingest", "GPUs above the warn temperature"),
   gpusOverCriticalTemperature: m("GpusOverCriticalTemperature", "Count", fleet, "telemetry-ingest", "GPUs above the critical temperature"),
   gpusThrottled: m("GpusThrottled", "Count", fleet, "telemetry-ingest", "GPUs reporting thermal or power throttling"),
@@ -155,86 +155,92 @@ export const METRICS = {
   // A count, so availability over any range is Σ5xx / Σrequests (an average of per-minute rates
   // times the requests would weight quiet minutes like busy ones).
   aoai5xxRequests: m("Aoai5xxRequests", "Count", deployment, "azure-openai-poller", "Requests answered 5xx"),
-  aoai429Rate: m("Aoai429RatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 429"),
-  aoai4xxRate: m("Aoai4xxRatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 4xx (429 included)"),
-  aoai5xxRate: m("Aoai5xxRatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 5xx"),
-  aoaiTimeToFirstToken: m(
+  aoai429RatePercent: m("Aoai429RatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 429"),
+  aoai4xxRatePercent: m(
+    "Aoai4xxRatePercent",
+    "Percent",
+    deployment,
+    "azure-openai-poller",
+    "Share of requests answered 4xx (429 included)",
+  ),
+  aoai5xxRatePercent: m("Aoai5xxRatePercent", "Percent", deployment, "azure-openai-poller", "Share of requests answered 5xx"),
+  aoaiTimeToFirstTokenMs: m(
     "AoaiTimeToFirstTokenMs",
     "Milliseconds",
     deployment,
     "azure-openai-poller",
     "Average time to the first response of streaming requests (platform metric AzureOpenAITimeToResponse; provisioned deployments only)",
   ),
-  aoaiLatencyP50: m("AoaiLatencyP50Ms", "Milliseconds", deployment, "azure-openai-poller", "Request latency, 50th percentile (logs)"),
-  aoaiLatencyP95: m("AoaiLatencyP95Ms", "Milliseconds", deployment, "azure-openai-poller", "Request latency, 95th percentile (logs)"),
-  aoaiLatencyP99: m("AoaiLatencyP99Ms", "Milliseconds", deployment, "azure-openai-poller", "Request latency, 99th percentile (logs)"),
+  aoaiLatencyP50Ms: m("AoaiLatencyP50Ms", "Milliseconds", deployment, "azure-openai-poller", "Request latency, 50th percentile (logs)"),
+  aoaiLatencyP95Ms: m("AoaiLatencyP95Ms", "Milliseconds", deployment, "azure-openai-poller", "Request latency, 95th percentile (logs)"),
+  aoaiLatencyP99Ms: m("AoaiLatencyP99Ms", "Milliseconds", deployment, "azure-openai-poller", "Request latency, 99th percentile (logs)"),
   aoaiPromptTokens: m("AoaiPromptTokens", "Count", deployment, "azure-openai-poller", "Prompt tokens processed per minute"),
   aoaiGeneratedTokens: m("AoaiGeneratedTokens", "Count", deployment, "azure-openai-poller", "Completion tokens generated per minute"),
   aoaiTokens: m("AoaiTokens", "Count", deployment, "azure-openai-poller", "Total tokens per minute"),
-  aoaiTpmUtilization: m(
+  aoaiTpmUtilizationPercent: m(
     "AoaiTpmUtilizationPercent",
     "Percent",
     deployment,
     "azure-openai-poller",
     "Tokens processed (TokenTransaction) as % of the TPM quota; provisioned: PTU utilisation V2. A lower bound of what the rate limiter counts (it reserves max_tokens)",
   ),
-  aoaiRpmUtilization: m(
+  aoaiRpmUtilizationPercent: m(
     "AoaiRpmUtilizationPercent",
     "Percent",
     deployment,
     "azure-openai-poller",
     "Requests per minute against the deployment's quota",
   ),
-  aoaiEstimatedCost: m(
+  aoaiEstimatedCostUsd: m(
     "AoaiEstimatedCostUsd",
     "None",
     deployment,
     "azure-openai-poller",
     "Estimated spend (USD) from tokens x model price",
   ),
-  aoaiTeamEstimatedCost: m(
+  aoaiTeamEstimatedCostUsd: m(
     "AoaiTeamEstimatedCostUsd",
     "None",
     ["Environment", "Team"],
     "azure-openai-poller",
     "Estimated spend (USD) per team",
   ),
-  aoaiNormalizedTimeToFirstByte: m(
+  aoaiNormalizedTimeToFirstBytePerTokenMs: m(
     "AoaiNormalizedTimeToFirstBytePerTokenMs",
     "Milliseconds",
     deployment,
     "azure-openai-poller",
     "Time to first byte normalised per prompt token (platform metric AzureOpenAINormalizedTTFTInMS): a diagnostic ratio, not a wait",
   ),
-  aoaiTimeToLastToken: m(
+  aoaiTimeToLastTokenMs: m(
     "AoaiTimeToLastTokenMs",
     "Milliseconds",
     deployment,
     "azure-openai-poller",
     "Average time to last token (platform metric AzureOpenAITTLTInMS)",
   ),
-  aoaiAvailability: m(
+  aoaiAvailabilityPercent: m(
     "AoaiAvailabilityPercent",
     "Percent",
     deployment,
     "azure-openai-poller",
     "Availability rate (platform metric AzureOpenAIAvailabilityRate)",
   ),
-  aoaiProvisionedUtilization: m(
+  aoaiProvisionedUtilizationPercent: m(
     "AoaiProvisionedUtilizationPercent",
     "Percent",
     deployment,
     "azure-openai-poller",
     "Provisioned (PTU) utilisation (platform metric AzureOpenAIProvisionedManagedUtilizationV2)",
   ),
-  azureTelemetryStaleness: m(
+  azureTelemetryStalenessSeconds: m(
     "AzureTelemetryStalenessSeconds",
     "Seconds",
     env,
     "azure-openai-poller",
     "Seconds since Azure was last read successfully",
   ),
-  azureTelemetryFamilyStaleness: m(
+  azureMetricFamilyStalenessSeconds: m(
     "AzureMetricFamilyStalenessSeconds",
     "Seconds",
     ["Environment", "MetricFamily"],
@@ -255,28 +261,28 @@ export const METRICS = {
   ),
 
   // --- capacity-forecast: daily projections and regional quota headroom (lambdas/capacity-forecast) ---
-  forecastRequestsPerDay: m(
+  forecastAoaiRequestsPerDay: m(
     "ForecastAoaiRequestsPerDay",
     "Count",
     deploymentHorizon,
     "capacity-forecast",
     "Projected requests per day, HorizonDays ahead",
   ),
-  forecastTokensPerDay: m(
+  forecastAoaiTokensPerDay: m(
     "ForecastAoaiTokensPerDay",
     "Count",
     deploymentHorizon,
     "capacity-forecast",
     "Projected tokens per day, HorizonDays ahead",
   ),
-  forecastTokensPercentOfQuota: m(
+  forecastAoaiTokensPercentOfQuota: m(
     "ForecastAoaiTokensPercentOfQuota",
     "Percent",
     deploymentHorizon,
     "capacity-forecast",
     "Projected tokens per day against the deployment's TPM capacity x 1,440",
   ),
-  forecastTokenSpendPercentOfBudget: m(
+  forecastAoaiSpendPercentOfBudget: m(
     "ForecastAoaiSpendPercentOfBudget",
     "Percent",
     deploymentHorizon,

@@ -293,10 +293,10 @@ function ampIngestUsd(samples: number): number {
  * every hour.
  */
 const DAILY_METRICS: ReadonlySet<MetricKey> = new Set<MetricKey>([
-  "forecastRequestsPerDay",
-  "forecastTokensPerDay",
-  "forecastTokensPercentOfQuota",
-  "forecastTokenSpendPercentOfBudget",
+  "forecastAoaiRequestsPerDay",
+  "forecastAoaiTokensPerDay",
+  "forecastAoaiTokensPercentOfQuota",
+  "forecastAoaiSpendPercentOfBudget",
   "forecastGpusReporting",
   "forecastGpuSpendPercentOfBudget",
   "forecastDaysToQuota",

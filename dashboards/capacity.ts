@@ -14,7 +14,7 @@ import { type Context, context, DAY, dashboard, expr, graph, HOUR, ids, perClust
 function quotaRows(c: Context): WidgetSpec[][] {
   if (!c.deployments.length) return [];
   const config = c.config;
-  const tpm = perDeployment(c, "m", "aoaiTpmUtilization", "Maximum", (d) => d, false);
+  const tpm = perDeployment(c, "m", "aoaiTpmUtilizationPercent", "Maximum", (d) => d, false);
   const weekly = perDeployment(c, "wk", "aoaiTokens", "Sum", (d) => d, false);
   // Headroom is 100 - the quota alarm's metric, so its line is 100 - that alarm's threshold.
   const quotaWarn = alarmThreshold(config, "aoai-tpm-quota", "warn");
@@ -25,7 +25,7 @@ function quotaRows(c: Context): WidgetSpec[][] {
       }),
       graph(
         "RPM usage vs quota per deployment (%)",
-        perDeployment(c, "n", "aoaiRpmUtilization", "Maximum", (d) => d),
+        perDeployment(c, "n", "aoaiRpmUtilizationPercent", "Maximum", (d) => d),
         { periodSeconds: HOUR, yAxis: { min: 0, max: 100, label: "%" } },
       ),
     ],

@@ -157,10 +157,10 @@ function latencyWidget(c: Context, d: Context["deployments"][number]): WidgetSpe
   return graph(
     `Latency ${d.name} (P50/P95/P99, SLO ${d.sloP99Ms} ms)`,
     [
-      metric("p50", "aoaiLatencyP50", dims, "Average", "P50"),
-      metric("p95", "aoaiLatencyP95", dims, "Average", "P95"),
-      metric("p99", "aoaiLatencyP99", dims, "Maximum", "P99"),
-      metric("ttft", "aoaiTimeToFirstToken", dims, "Average", "time to first token (streaming; PTU only)"),
+      metric("p50", "aoaiLatencyP50Ms", dims, "Average", "P50"),
+      metric("p95", "aoaiLatencyP95Ms", dims, "Average", "P95"),
+      metric("p99", "aoaiLatencyP99Ms", dims, "Maximum", "P99"),
+      metric("ttft", "aoaiTimeToFirstTokenMs", dims, "Average", "time to first token (streaming; PTU only)"),
     ],
     {
       width: 8,
@@ -175,7 +175,7 @@ function azureRows(c: Context): WidgetSpec[][] {
   const config = c.config;
   const requests = perDeployment(c, "r", "aoaiRequests", "Sum", (d) => d, false);
   const tokens = perDeployment(c, "k", "aoaiTokens", "Sum", (d) => d, false);
-  const rate = (title: string, prefix: string, key: "aoai4xxRate" | "aoai5xxRate") =>
+  const rate = (title: string, prefix: string, key: "aoai4xxRatePercent" | "aoai5xxRatePercent") =>
     graph(
       title,
       perDeployment(c, prefix, key, "Average", (d) => d),
@@ -196,8 +196,8 @@ function azureRows(c: Context): WidgetSpec[][] {
         yAxis: { min: 0, max: 100, label: "%" },
       }),
       signalGraph(config, "HTTP 429 rate (%)", [{ signalId: "aoai-429-rate", fill: "above" }], { width: 6, yAxis: { min: 0, label: "%" } }),
-      rate("HTTP 4xx rate (%, 429 included)", "u", "aoai4xxRate"),
-      rate("HTTP 5xx rate (%)", "v", "aoai5xxRate"),
+      rate("HTTP 4xx rate (%, 429 included)", "u", "aoai4xxRatePercent"),
+      rate("HTTP 5xx rate (%)", "v", "aoai5xxRatePercent"),
     ],
     [
       signalGraph(config, "P99 latency (% of each deployment's SLO)", [{ signalId: "aoai-p99-latency", fill: "above" }], {

@@ -62,7 +62,7 @@ export function engineeringIncidentRows(): WidgetSpec[][] {
 function horizonLines(
   c: Context,
   prefix: string,
-  key: "forecastTokensPercentOfQuota" | "forecastTokenSpendPercentOfBudget" | "forecastTokensPerDay" | "forecastRequestsPerDay",
+  key: "forecastAoaiTokensPercentOfQuota" | "forecastAoaiSpendPercentOfBudget" | "forecastAoaiTokensPerDay" | "forecastAoaiRequestsPerDay",
 ) {
   return c.deployments.flatMap((d, i) =>
     HORIZONS.map((h) =>
@@ -76,7 +76,7 @@ function horizonGraph(
   c: Context,
   title: string,
   prefix: string,
-  key: "forecastTokensPercentOfQuota" | "forecastTokenSpendPercentOfBudget",
+  key: "forecastAoaiTokensPercentOfQuota" | "forecastAoaiSpendPercentOfBudget",
   line: Threshold,
   unit: string,
 ): GraphWidgetSpec {
@@ -103,7 +103,7 @@ export function capacityForecastRows(c: Context): WidgetSpec[][] {
             c,
             "Tokens per day, projected 30/60/90 days (% of deployment capacity)",
             "tq",
-            "forecastTokensPercentOfQuota",
+            "forecastAoaiTokensPercentOfQuota",
             quota,
             "% of capacity",
           ),
@@ -111,13 +111,13 @@ export function capacityForecastRows(c: Context): WidgetSpec[][] {
             c,
             "Token spend per day, projected 30/60/90 days (% of daily budget)",
             "tb",
-            "forecastTokenSpendPercentOfBudget",
+            "forecastAoaiSpendPercentOfBudget",
             budget,
             "% of budget",
           ),
         ],
         [
-          graph("Requests per day, projected 30/60/90 days", horizonLines(c, "rf", "forecastRequestsPerDay"), {
+          graph("Requests per day, projected 30/60/90 days", horizonLines(c, "rf", "forecastAoaiRequestsPerDay"), {
             width: 8,
             periodSeconds: DAY,
             yAxis: { min: 0, label: "requests/day" },

@@ -33,8 +33,8 @@ function sloCounts(c: Context, slo: SloInstance, i: number): Query[] {
     case "aoai-latency":
       // Minutes with traffic (SampleCount of the per-minute P99) and the share (%) of them at or under the threshold.
       return [
-        hidden(`t${i}`, "aoaiLatencyP99", "SampleCount"),
-        hidden(`g${i}`, "aoaiLatencyP99", `PR(:${slo.thresholdMs})`),
+        hidden(`t${i}`, "aoaiLatencyP99Ms", "SampleCount"),
+        hidden(`g${i}`, "aoaiLatencyP99Ms", `PR(:${slo.thresholdMs})`),
         expr(`b${i}`, `t${i} * (100 - g${i}) / 100`, `b${i}`, false),
       ];
     case "gpu-fleet":

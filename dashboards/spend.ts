@@ -20,7 +20,7 @@ const SPEND_ID = "spend";
 export const TOKEN_SPEND: Spend = {
   what: "Token",
   queries: (c) => {
-    const costs = perDeployment(c, "c", "aoaiEstimatedCost", "Sum", (d) => `${d} spend`, false);
+    const costs = perDeployment(c, "c", "aoaiEstimatedCostUsd", "Sum", (d) => `${d} spend`, false);
     return [...costs, expr(SPEND_ID, `SUM([${ids(costs)}])`, "Token spend (USD/day)")];
   },
 };

@@ -144,7 +144,7 @@ export const SLOS: readonly SloDefinition[] = [
       kind: "math",
       expression: "100 - good",
       label: `minutes with P99 over ${slo.thresholdMs} ms (%)`,
-      inputs: { good: { metric: "aoaiLatencyP99", statistic: `PR(:${slo.thresholdMs ?? 0})` } },
+      inputs: { good: { metric: "aoaiLatencyP99Ms", statistic: `PR(:${slo.thresholdMs ?? 0})` } },
     }),
     lookAt: 'Engineering dashboard > Latency P50/P95/P99 with SLO lines; KQL saved search "aoai-slow-requests"',
     runbook: "Compare time to first token and output length; check 429s and the region's status; shift traffic if the region is degraded.",

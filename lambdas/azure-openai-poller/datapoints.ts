@@ -62,11 +62,11 @@ interface MinuteAccumulator {
 
 const AVERAGE_METRICS: Record<string, MetricKey> = {
   // Time to Response is the streaming time to first token; the normalised metric is per token.
-  AzureOpenAITimeToResponse: "aoaiTimeToFirstToken",
-  AzureOpenAINormalizedTTFTInMS: "aoaiNormalizedTimeToFirstByte",
-  AzureOpenAITTLTInMS: "aoaiTimeToLastToken",
-  AzureOpenAIAvailabilityRate: "aoaiAvailability",
-  AzureOpenAIProvisionedManagedUtilizationV2: "aoaiProvisionedUtilization",
+  AzureOpenAITimeToResponse: "aoaiTimeToFirstTokenMs",
+  AzureOpenAINormalizedTTFTInMS: "aoaiNormalizedTimeToFirstBytePerTokenMs",
+  AzureOpenAITTLTInMS: "aoaiTimeToLastTokenMs",
+  AzureOpenAIAvailabilityRate: "aoaiAvailabilityPercent",
+  AzureOpenAIProvisionedManagedUtilizationV2: "aoaiProvisionedUtilizationPercent",
 };
 
 function add(a: number | undefined, b: number): number {
@@ -164,12 +164,12 @@ function minuteDatapoints(d: DeploymentContext, minute: number, m: MinuteAccumul
       push("aoaiSuccessfulRequests", c.s2xx);
       // A count, not a rate: the availability SLO sums it over windows (core/catalog/slo.ts).
       push("aoaiUnavailableRequests", c.s429 + c.s5xx);
-      push("aoai429Rate", (c.s429 / m.requests) * 100);
-      push("aoai4xxRate", (c.s4xx / m.requests) * 100);
-      push("aoai5xxRate", (c.s5xx / m.requests) * 100);
+      push("aoai429RatePercent", (c.s429 / m.requests) * 100);
+      push("aoai4xxRatePercent", (c.s4xx / m.requests) * 100);
+      push("aoai5xxRatePercent", (c.s5xx / m.requests) * 100);
       push("aoai5xxRequests", c.s5xx);
     }
-    push("aoaiRpmUtilization", utilisationPercent(m.requests, quota?.requestsPerMinute));
+    push("aoaiRpmUtilizationPercent", utilisationPercent(m.requests, quota?.requestsPerMinute));
   }
   push("aoaiPromptTokens", m.prompt);
   push("aoaiGeneratedTokens", m.generated);
@@ -178,10 +178,10 @@ function minuteDatapoints(d: DeploymentContext, minute: number, m: MinuteAccumul
   push("aoaiTokens", tokens);
   // Tokens processed / TPM quota. The limiter admits a request on prompt tokens + max_tokens, so
   // 429s can start below 100 %: this is a lower bound of the limiter's count (docs/azure-openai.md).
-  if (tokens !== undefined && !quota?.provisioned) push("aoaiTpmUtilization", utilisationPercent(tokens, quota?.tokensPerMinute));
+  if (tokens !== undefined && !quota?.provisioned) push("aoaiTpmUtilizationPercent", utilisationPercent(tokens, quota?.tokensPerMinute));
   const price = ctx.prices[d.model];
   if (price && (m.prompt !== undefined || m.generated !== undefined)) {
-    push("aoaiEstimatedCost", estimatedCostUsd(m.prompt ?? 0, m.generated ?? 0, price));
+    push("aoaiEstimatedCostUsd", estimatedCostUsd(m.prompt ?? 0, m.generated ?? 0, price));
   }
   for (const [azureName, values] of m.averages) {
     const key = AVERAGE_METRICS[azureName] as MetricKey;
@@ -189,8 +189,8 @@ function minuteDatapoints(d: DeploymentContext, minute: number, m: MinuteAccumul
   }
   // Provisioned: PTU utilisation V2 is the limiter's own measure (429 at >= 100 %), the best predictor there is.
   if (quota?.provisioned) {
-    const ptu = out.find((p) => p.metric === "aoaiProvisionedUtilization");
-    if (ptu) push("aoaiTpmUtilization", ptu.value);
+    const ptu = out.find((p) => p.metric === "aoaiProvisionedUtilizationPercent");
+    if (ptu) push("aoaiTpmUtilizationPercent", ptu.value);
   }
   return out;
 }
@@ -222,9 +222,9 @@ export function logLatencyDatapoints(
     const deployment = name && account ? deployments.get(account)?.get(name)?.name : undefined;
     if (!deployment || minute === undefined) continue;
     const pairs: [MetricKey, unknown][] = [
-      ["aoaiLatencyP50", row.P50],
-      ["aoaiLatencyP95", row.P95],
-      ["aoaiLatencyP99", row.P99],
+      ["aoaiLatencyP50Ms", row.P50],
+      ["aoaiLatencyP95Ms", row.P95],
+      ["aoaiLatencyP99Ms", row.P99],
     ];
     for (const [metric, raw] of pairs) {
       const value = num(raw);

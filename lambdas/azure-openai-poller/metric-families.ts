@@ -42,7 +42,14 @@ export const SOURCE_METRICS: readonly SourceMetric[] = [
     aggregation: "total",
     azureUnit: "Count",
     deploymentTypes: ALL,
-    publishes: ["aoaiRequests", "aoaiSuccessfulRequests", "aoai429Rate", "aoai4xxRate", "aoai5xxRate", "aoaiRpmUtilization"],
+    publishes: [
+      "aoaiRequests",
+      "aoaiSuccessfulRequests",
+      "aoai429RatePercent",
+      "aoai4xxRatePercent",
+      "aoai5xxRatePercent",
+      "aoaiRpmUtilizationPercent",
+    ],
   },
   {
     azureName: "ProcessedPromptTokens",
@@ -50,7 +57,7 @@ export const SOURCE_METRICS: readonly SourceMetric[] = [
     aggregation: "total",
     azureUnit: "Count",
     deploymentTypes: ALL,
-    publishes: ["aoaiPromptTokens", "aoaiEstimatedCost"],
+    publishes: ["aoaiPromptTokens", "aoaiEstimatedCostUsd"],
   },
   {
     azureName: "GeneratedTokens",
@@ -58,7 +65,7 @@ export const SOURCE_METRICS: readonly SourceMetric[] = [
     aggregation: "total",
     azureUnit: "Count",
     deploymentTypes: ALL,
-    publishes: ["aoaiGeneratedTokens", "aoaiEstimatedCost"],
+    publishes: ["aoaiGeneratedTokens", "aoaiEstimatedCostUsd"],
   },
   {
     azureName: "TokenTransaction",
@@ -66,7 +73,7 @@ export const SOURCE_METRICS: readonly SourceMetric[] = [
     aggregation: "total",
     azureUnit: "Count",
     deploymentTypes: ALL,
-    publishes: ["aoaiTokens", "aoaiTpmUtilization"],
+    publishes: ["aoaiTokens", "aoaiTpmUtilizationPercent"],
   },
   {
     // The time to the first response of a streaming request, as measured by the API gateway.
@@ -75,7 +82,7 @@ export const SOURCE_METRICS: readonly SourceMetric[] = [
     aggregation: "average",
     azureUnit: "MilliSeconds",
     deploymentTypes: ["provisioned"],
-    publishes: ["aoaiTimeToFirstToken"],
+    publishes: ["aoaiTimeToFirstTokenMs"],
   },
   {
     // Normalised by prompt size: a diagnostic ratio, not a latency a user waits for.
@@ -84,7 +91,7 @@ export const SOURCE_METRICS: readonly SourceMetric[] = [
     aggregation: "average",
     azureUnit: "MilliSeconds",
     deploymentTypes: ALL,
-    publishes: ["aoaiNormalizedTimeToFirstByte"],
+    publishes: ["aoaiNormalizedTimeToFirstBytePerTokenMs"],
   },
   {
     azureName: "AzureOpenAITTLTInMS",
@@ -92,7 +99,7 @@ export const SOURCE_METRICS: readonly SourceMetric[] = [
     aggregation: "average",
     azureUnit: "MilliSeconds",
     deploymentTypes: ALL,
-    publishes: ["aoaiTimeToLastToken"],
+    publishes: ["aoaiTimeToLastTokenMs"],
   },
   {
     azureName: "AzureOpenAIAvailabilityRate",
@@ -100,7 +107,7 @@ export const SOURCE_METRICS: readonly SourceMetric[] = [
     aggregation: "average",
     azureUnit: "Percent",
     deploymentTypes: ALL,
-    publishes: ["aoaiAvailability"],
+    publishes: ["aoaiAvailabilityPercent"],
   },
   {
     azureName: "AzureOpenAIProvisionedManagedUtilizationV2",
@@ -108,7 +115,7 @@ export const SOURCE_METRICS: readonly SourceMetric[] = [
     aggregation: "average",
     azureUnit: "Percent",
     deploymentTypes: ["provisioned"],
-    publishes: ["aoaiProvisionedUtilization", "aoaiTpmUtilization"],
+    publishes: ["aoaiProvisionedUtilizationPercent", "aoaiTpmUtilizationPercent"],
   },
 ];
 

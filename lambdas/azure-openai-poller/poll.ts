@@ -31,11 +31,11 @@ import { groupClaims, selectToPublish } from "./watermark";
 export const MINUTE_LOG_FIELDS: Partial<Record<MetricKey, string>> = {
   aoaiRequests: "requests",
   aoaiSuccessfulRequests: "successes",
-  aoaiLatencyP50: "latencyP50Ms",
-  aoaiLatencyP95: "latencyP95Ms",
-  aoaiLatencyP99: "latencyP99Ms",
-  aoaiTimeToFirstToken: "ttftMs",
-  aoai429Rate: "rate429Percent",
+  aoaiLatencyP50Ms: "latencyP50Ms",
+  aoaiLatencyP95Ms: "latencyP95Ms",
+  aoaiLatencyP99Ms: "latencyP99Ms",
+  aoaiTimeToFirstTokenMs: "ttftMs",
+  aoai429RatePercent: "rate429Percent",
 };
 
 export interface PollDependencies {
@@ -301,9 +301,9 @@ async function finish(
   const azureReadOk = familyOk.get("requests") === true;
   const stalenessSeconds = familyStalenessSeconds.requests;
   await deps.publisher.publish([
-    health("azureTelemetryStaleness", stalenessSeconds, envDims, at),
+    health("azureTelemetryStalenessSeconds", stalenessSeconds, envDims, at),
     ...METRIC_FAMILIES.map((family) =>
-      health("azureTelemetryFamilyStaleness", familyStalenessSeconds[family], { ...envDims, MetricFamily: family }, at),
+      health("azureMetricFamilyStalenessSeconds", familyStalenessSeconds[family], { ...envDims, MetricFamily: family }, at),
     ),
     health("azurePollErrors", errors.length, envDims, at),
   ]);
@@ -376,7 +376,7 @@ function teamCost(
   for (const m of byAccount.values()) for (const d of m.values()) teamOf.set(d.name, d.team);
   const sums = new Map<string, { team: string; minute: number; value: number }>();
   for (const d of claimed) {
-    if (d.metric !== "aoaiEstimatedCost") continue;
+    if (d.metric !== "aoaiEstimatedCostUsd") continue;
     const team = teamOf.get(d.deployment);
     if (!team) continue;
     const key = `${team}|${d.minute}`;
@@ -385,7 +385,7 @@ function teamCost(
     sums.set(key, s);
   }
   return [...sums.values()].map((s) => ({
-    metric: "aoaiTeamEstimatedCost" as const,
+    metric: "aoaiTeamEstimatedCostUsd" as const,
     dimensions: { Environment: environment, Team: s.team },
     timestamp: new Date(s.minute),
     value: s.value,

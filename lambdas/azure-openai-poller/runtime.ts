@@ -58,7 +58,7 @@ export function createPoller(settings: PollerSettings, options: RuntimeOptions):
         const staleness = lastSuccess === undefined ? NEVER_READ_STALENESS_SECONDS : Math.round((now - lastSuccess) / 1000);
         const env = { Environment: settings.environment };
         await publisher.publish([
-          { metric: "azureTelemetryStaleness", dimensions: env, timestamp: new Date(now), value: staleness },
+          { metric: "azureTelemetryStalenessSeconds", dimensions: env, timestamp: new Date(now), value: staleness },
           { metric: "azurePollErrors", dimensions: env, timestamp: new Date(now), value: 1 },
         ]);
         return {

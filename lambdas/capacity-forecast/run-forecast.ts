@@ -48,7 +48,12 @@ export async function runForecast(
     ...s.deployments.flatMap((d, i) => [
       { id: `req${i}`, metric: "aoaiRequests" as const, dimensions: { Environment: env, Deployment: d.name }, stat: "Sum" as const },
       { id: `tok${i}`, metric: "aoaiTokens" as const, dimensions: { Environment: env, Deployment: d.name }, stat: "Sum" as const },
-      { id: `usd${i}`, metric: "aoaiEstimatedCost" as const, dimensions: { Environment: env, Deployment: d.name }, stat: "Sum" as const },
+      {
+        id: `usd${i}`,
+        metric: "aoaiEstimatedCostUsd" as const,
+        dimensions: { Environment: env, Deployment: d.name },
+        stat: "Sum" as const,
+      },
     ]),
     ...s.clusters.map((c, i) => ({
       id: `gpu${i}`,
@@ -80,16 +85,16 @@ export async function runForecast(
   s.deployments.forEach((d, i) => {
     const dims = { Environment: env, Deployment: d.name };
     const requests = fitted(`${d.name}/requests`, history.get(`req${i}`) ?? []);
-    if (requests) perHorizon(requests, (v, h) => put("forecastRequestsPerDay", { ...dims, HorizonDays: h }, v));
+    if (requests) perHorizon(requests, (v, h) => put("forecastAoaiRequestsPerDay", { ...dims, HorizonDays: h }, v));
     const tokenSeries = history.get(`tok${i}`) ?? [];
     const tokens = fitted(`${d.name}/tokens`, tokenSeries);
     if (!tokens) return;
-    perHorizon(tokens, (v, h) => put("forecastTokensPerDay", { ...dims, HorizonDays: h }, v));
+    perHorizon(tokens, (v, h) => put("forecastAoaiTokensPerDay", { ...dims, HorizonDays: h }, v));
 
     const cap = inputs.capacity?.get(d.name);
     if (cap && TPM_SKUS.has(cap.skuName.toLowerCase()) && cap.capacity > 0) {
       const quotaPerDay = cap.capacity * 1000 * 1440;
-      perHorizon(tokens, (v, h) => put("forecastTokensPercentOfQuota", { ...dims, HorizonDays: h }, (100 * v) / quotaPerDay));
+      perHorizon(tokens, (v, h) => put("forecastAoaiTokensPercentOfQuota", { ...dims, HorizonDays: h }, (100 * v) / quotaPerDay));
       const days = daysUntilCrossing(tokens, quotaPerDay, CROSSING_HORIZON_DAYS);
       if (days !== undefined) put("forecastDaysToQuota", dims, days);
       logCrossing(ports.log, `${d.name}/tokens`, "quota", quotaPerDay, days, today);
@@ -100,7 +105,7 @@ export async function runForecast(
     if (recentTokens > 0 && recentCost > 0 && d.dailyBudgetUsd > 0) {
       const usdPerToken = recentCost / recentTokens;
       perHorizon(tokens, (v, h) =>
-        put("forecastTokenSpendPercentOfBudget", { ...dims, HorizonDays: h }, (100 * v * usdPerToken) / d.dailyBudgetUsd),
+        put("forecastAoaiSpendPercentOfBudget", { ...dims, HorizonDays: h }, (100 * v * usdPerToken) / d.dailyBudgetUsd),
       );
       const budgetTokens = d.dailyBudgetUsd / usdPerToken;
       const days = daysUntilCrossing(tokens, budgetTokens, CROSSING_HORIZON_DAYS);

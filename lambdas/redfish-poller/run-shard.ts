@@ -134,7 +134,7 @@ export async function runShard(event: ShardEvent, deps: ShardDeps): Promise<Shar
       pollerBmcsUnreachable: group.filter((s) => s.status === "unreachable").length,
       pollerAuthFailures: group.filter((s) => s.status === "auth_failed").length,
       pollerRequests: group.reduce((a, s) => a + s.requests, 0),
-      pollerSweepDuration: sweepMs,
+      pollerSweepDurationMs: sweepMs,
     });
   }
   deps.metrics.environment({

@@ -27,7 +27,7 @@ export interface AssessOptions {
 /** The aggregate metrics this module computes: the telemetry-ingest entries of metric-names.ts. */
 export type AggregateKey = Extract<
   MetricKey,
-  | "gpuTemperatureMax"
+  | "gpuTemperatureMaxC"
   | "gpusOverWarnTemperature"
   | "gpusOverCriticalTemperature"
   | "gpusThrottled"
@@ -328,7 +328,7 @@ export function assessSnapshots(snapshots: readonly BmcSnapshot[], state: FleetS
     minuteMs: g.minuteMs,
     values: {
       // No GPU temperature at all in this minute: publish nothing rather than a fake 0.
-      ...(g.temperatureMax === undefined ? {} : { gpuTemperatureMax: g.temperatureMax }),
+      ...(g.temperatureMax === undefined ? {} : { gpuTemperatureMaxC: g.temperatureMax }),
       gpusOverWarnTemperature: g.overWarn,
       gpusOverCriticalTemperature: g.overCritical,
       gpusThrottled: g.throttled,

@@ -48,7 +48,7 @@ function sampleMetric(q: MetricQuery, ctx: SampleContext, seed: string): number[
   const gen = (f: (i: number) => number) => Array.from({ length: n }, (_, i) => Math.max(0, f(i)));
   const key: MetricKey = q.metric;
   switch (key) {
-    case "gpuTemperatureMax":
+    case "gpuTemperatureMaxC":
       return gen((i) => 68 + 4 * wave(i) + 12 * spike(i) + r() * 2);
     case "gpusOverWarnTemperature":
       return gen((i) => Math.round(r() * 2 + 4 * spike(i)));
@@ -93,41 +93,41 @@ function sampleMetric(q: MetricQuery, ctx: SampleContext, seed: string): number[
       return gen((i) => (i === Math.floor(n * 0.4) ? 2 : 0));
     case "pollerRequests":
       return gen(() => bmcsPerCluster * 3 * perMinute);
-    case "pollerSweepDuration":
+    case "pollerSweepDurationMs":
       return gen((i) => 9000 + 3000 * wave(i) + r() * 2000);
     case "snapshotsIngested":
       return gen(() => bmcsPerCluster * perMinute * (0.98 + r() * 0.02));
-    case "azureTelemetryStaleness":
+    case "azureTelemetryStalenessSeconds":
       return gen((i) => 60 + r() * 30 + 200 * spike(i));
     case "aoaiRequests":
       return gen((i) => (600 + 200 * wave(i) + r() * 50) * perMinute);
     case "aoaiSuccessfulRequests":
       return gen((i) => (600 + 200 * wave(i)) * 0.995 * perMinute);
-    case "aoai429Rate":
+    case "aoai429RatePercent":
       return gen((i) => 1 + r() * 1.5 + 6 * spike(i));
-    case "aoai4xxRate":
+    case "aoai4xxRatePercent":
       return gen((i) => 2.5 + r() * 1.5 + 6 * spike(i));
-    case "aoai5xxRate":
+    case "aoai5xxRatePercent":
       return gen(() => r() * 0.15);
-    case "aoaiTimeToFirstToken":
+    case "aoaiTimeToFirstTokenMs":
       return gen((i) => 0.08 * slo + 0.02 * slo * wave(i));
-    case "aoaiLatencyP50":
+    case "aoaiLatencyP50Ms":
       return gen((i) => 0.25 * slo + 0.05 * slo * wave(i));
-    case "aoaiLatencyP95":
+    case "aoaiLatencyP95Ms":
       return gen((i) => 0.55 * slo + 0.1 * slo * wave(i));
-    case "aoaiLatencyP99":
+    case "aoaiLatencyP99Ms":
       return gen((i) => 0.8 * slo + 0.1 * slo * wave(i) + 0.4 * slo * spike(i));
     case "aoaiPromptTokens":
     case "aoaiGeneratedTokens":
     case "aoaiTokens":
       return gen((i) => ((90_000 + 30_000 * wave(i)) * perMinute * (1 + (0.25 * i) / n)) / (key === "aoaiTokens" ? 1 : 2));
-    case "aoaiTpmUtilization":
+    case "aoaiTpmUtilizationPercent":
       return gen((i) => 55 + 15 * wave(i) + 15 * spike(i) + r() * 5);
-    case "aoaiRpmUtilization":
+    case "aoaiRpmUtilizationPercent":
       return gen((i) => 35 + 10 * wave(i) + r() * 5);
-    case "aoaiEstimatedCost":
+    case "aoaiEstimatedCostUsd":
       return gen(() => ((c.budgets.dailyTokenBudgetUsd * 0.85) / deployments) * (ctx.periodSeconds / 86_400) * (0.85 + r() * 0.35));
-    case "aoaiTeamEstimatedCost":
+    case "aoaiTeamEstimatedCostUsd":
       return gen(() => (c.budgets.dailyTokenBudgetUsd / deployments) * (ctx.periodSeconds / 86_400));
     case "incidentsOpened":
     case "incidentsResolved": {
@@ -141,18 +141,18 @@ function sampleMetric(q: MetricQuery, ctx: SampleContext, seed: string): number[
       const rate = { P1: 0.4, P2: 1.5, P3: 3 }[q.dimensions.Tier as "P1" | "P2" | "P3"] ?? 1;
       return gen(() => Math.max(1, rate * (ctx.periodSeconds / (7 * 86_400))) * minutes * 60 * (0.6 + r() * 0.8));
     }
-    case "forecastTokensPerDay":
-    case "forecastRequestsPerDay":
-    case "forecastTokensPercentOfQuota":
-    case "forecastTokenSpendPercentOfBudget":
+    case "forecastAoaiTokensPerDay":
+    case "forecastAoaiRequestsPerDay":
+    case "forecastAoaiTokensPercentOfQuota":
+    case "forecastAoaiSpendPercentOfBudget":
     case "forecastGpusReporting":
     case "forecastGpuSpendPercentOfBudget": {
       // Each day's projection for its horizon: growing, the longer horizons higher.
       const h = Number(q.dimensions.HorizonDays ?? 30);
       const base =
-        key === "forecastTokensPerDay"
+        key === "forecastAoaiTokensPerDay"
           ? 1.3e8
-          : key === "forecastRequestsPerDay"
+          : key === "forecastAoaiRequestsPerDay"
             ? 9e5
             : key === "forecastGpusReporting"
               ? (c.budgets.dailyGpuBudgetUsd * 0.85) / Math.max(c.budgets.gpuHourUsd, 0.01) / 24 / c.redfish.clusters.length

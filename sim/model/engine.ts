@@ -227,7 +227,7 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
           fw("pollerBmcsPolled", dims, endAt, mine.length, emfAt);
           fw("pollerBmcsUnreachable", dims, endAt, mine.filter((s) => s.status === "unreachable").length, emfAt);
           fw("pollerAuthFailures", dims, endAt, mine.filter((s) => s.status === "auth_failed").length, emfAt);
-          fw("pollerSweepDuration", dims, endAt, sweepMs, emfAt);
+          fw("pollerSweepDurationMs", dims, endAt, sweepMs, emfAt);
         }
         fw("pollerSnapshotsUndelivered", { Environment: env }, endAt, 0, emfAt);
         // The environment totals the poller publishes with them (run-shard.ts; bmc-network-outage reads these).
@@ -368,16 +368,16 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
           publish("aoaiRequests", d.name, m, requests);
           publish("aoaiSuccessfulRequests", d.name, m, ok);
           publish("aoaiUnavailableRequests", d.name, m, throttled + failed);
-          publish("aoai429Rate", d.name, m, requests > 0 ? (100 * throttled) / requests : 0);
+          publish("aoai429RatePercent", d.name, m, requests > 0 ? (100 * throttled) / requests : 0);
           publish(
-            "aoaiTpmUtilization",
+            "aoaiTpmUtilizationPercent",
             d.name,
             m,
             (100 * ok * (d.promptTokensPerRequest + d.completionTokensPerRequest)) / (d.capacity * 1000),
           );
           if (price)
             publish(
-              "aoaiEstimatedCost",
+              "aoaiEstimatedCostUsd",
               d.name,
               m,
               (ok * (d.promptTokensPerRequest * price.inputUsdPer1kTokens + d.completionTokensPerRequest * price.outputUsdPer1kTokens)) /
@@ -391,10 +391,10 @@ export async function runModel(scenario: ModelScenario, options: ModelRunOptions
         for (const d of SIM_DEPLOYMENTS) {
           const c = world.minuteTraffic(d.name, m);
           const slo = config.azure?.accounts[0]?.deployments.find((x) => x.name === d.name)?.sloP99Ms ?? d.sloP99Ms;
-          publish("aoaiLatencyP99", d.name, m, Math.round((slo / 2) * c.latencyFactor));
+          publish("aoaiLatencyP99Ms", d.name, m, Math.round((slo / 2) * c.latencyFactor));
         }
       }
-      fw("azureTelemetryStaleness", { Environment: env }, now, Math.round((now - lastAzureSuccess) / 1000), visible);
+      fw("azureTelemetryStalenessSeconds", { Environment: env }, now, Math.round((now - lastAzureSuccess) / 1000), visible);
       lastAzureSuccess = now;
       aws("azurePollerFunction", "Errors", now - (now % MIN), 0, now);
     });

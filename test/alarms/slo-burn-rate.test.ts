@@ -123,7 +123,7 @@ describe("generated alarms for prod (targets from config/prod.json)", () => {
       ["aoaiRequests", "Sum"],
     ]);
     // gpt-4o-mini's sloP99Ms is 3000 in config/prod.json.
-    expect(pick("aoai-latency", "gpt-4o-mini").inputs.good).toEqual({ metric: "aoaiLatencyP99", statistic: "PR(:3000)" });
+    expect(pick("aoai-latency", "gpt-4o-mini").inputs.good).toEqual({ metric: "aoaiLatencyP99Ms", statistic: "PR(:3000)" });
     expect(Object.values(pick("gpu-fleet", "train-a").inputs).map((i) => i.metric)).toEqual(["gpusExpected", "gpusHealthy"]);
   });
 });

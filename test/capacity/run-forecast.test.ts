@@ -57,14 +57,14 @@ describe("daily forecast run", () => {
     );
     const value = (metric: string, horizon?: string) =>
       published.find((d) => d.metric === metric && (horizon === undefined || d.dimensions.HorizonDays === horizon))?.value;
-    expect(value("forecastTokensPerDay", "30")).toBeCloseTo(1.05e6 + 1e5 * 85, 3);
-    expect(value("forecastTokensPerDay", "90")).toBeCloseTo(1.05e6 + 1e5 * 145, 3);
-    expect(value("forecastRequestsPerDay", "60")).toBeCloseTo(500, 6);
-    expect(value("forecastTokensPercentOfQuota", "30")).toBeCloseTo((100 * (1.05e6 + 1e5 * 85)) / 14.4e6, 6);
+    expect(value("forecastAoaiTokensPerDay", "30")).toBeCloseTo(1.05e6 + 1e5 * 85, 3);
+    expect(value("forecastAoaiTokensPerDay", "90")).toBeCloseTo(1.05e6 + 1e5 * 145, 3);
+    expect(value("forecastAoaiRequestsPerDay", "60")).toBeCloseTo(500, 6);
+    expect(value("forecastAoaiTokensPercentOfQuota", "30")).toBeCloseTo((100 * (1.05e6 + 1e5 * 85)) / 14.4e6, 6);
     // 1.05e6 + 1e5 (55 + d) >= 14.4e6  <=>  d >= 78.5, so day 79.
     expect(value("forecastDaysToQuota")).toBe(79);
     // USD per token 1e-5 -> budget $100 = 10 M tokens a day: 1.05e6 + 1e5 (55 + d) >= 1e7 <=> d >= 34.5, so day 35.
-    expect(value("forecastTokenSpendPercentOfBudget", "30")).toBeCloseTo((100 * (1.05e6 + 1e5 * 85) * 1e-5) / 100, 6);
+    expect(value("forecastAoaiSpendPercentOfBudget", "30")).toBeCloseTo((100 * (1.05e6 + 1e5 * 85) * 1e-5) / 100, 6);
     expect(value("forecastDaysToBudget")).toBe(35);
     // 80 GPUs reporting all day (1,440 one-minute readings each): flat at 80, 80 % of what the budget affords.
     expect(value("forecastGpusReporting", "90")).toBeCloseTo(80, 6);

@@ -59,5 +59,5 @@ test("the executive SLA weighs 5xx by requests: Σ5xx requests / Σ requests, no
   expect(widgets.length).toBeGreaterThan(0);
   const sla = JSON.stringify(widgets);
   expect(sla).toContain('"aoai5xxRequests"');
-  expect(sla).not.toContain('"aoai5xxRate"');
+  expect(sla).not.toContain('"aoai5xxRatePercent"');
 });

@@ -53,7 +53,7 @@ describe("fleet aggregates", () => {
     expect(groups).toHaveLength(1);
     expect(groups[0]?.minuteMs).toBe(Date.parse("2026-11-22T10:00:00.000Z"));
     expect(groups[0]?.values).toMatchObject({
-      gpuTemperatureMax: 84,
+      gpuTemperatureMaxC: 84,
       gpusOverWarnTemperature: 3,
       gpusOverCriticalTemperature: 1,
       gpusThrottled: 1,
@@ -124,7 +124,7 @@ describe("fleet aggregates", () => {
       lastGoodAt: "2026-11-22T10:00:00.000Z",
     });
     // No GPU temperature in that minute: no fake 0 for the hottest GPU.
-    expect(late.groups[0]?.values.gpuTemperatureMax).toBeUndefined();
+    expect(late.groups[0]?.values.gpuTemperatureMaxC).toBeUndefined();
   });
 
   test("every aggregate is a telemetry-ingest metric with Environment and Cluster dimensions", () => {
