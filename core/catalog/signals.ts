@@ -18,6 +18,19 @@ const lambdaErrors = (resource: "redfishPollerFunction" | "azurePollerFunction" 
   metricName: "Errors",
 });
 
+/** An SQS queue that should stay empty (a dead-letter queue): its visible-message count. */
+function queueNotEmpty(resource: "pagingDeliveryFailures" | "deadLetterQueue", queue: string) {
+  return {
+    source: (): MetricSource => ({ kind: "resource", resource, namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible" }),
+    metricText: `AWS/SQS ApproximateNumberOfMessagesVisible of ${queue}`,
+    unit: "messages",
+    statistic: "Maximum",
+    // SQS publishes queue metrics every 5 minutes.
+    periodSeconds: 300,
+    comparison: "GreaterThanThreshold",
+  } as const;
+}
+
 const ENGINEERING = "Engineering dashboard";
 const CAPACITY = "Capacity dashboard";
 const EXECUTIVE = "Executive dashboard";
@@ -335,18 +348,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
     title: "Pages SNS could not deliver",
     catalogRow: "Pipeline health",
     scope: "environment",
-    source: () => ({
-      kind: "resource",
-      resource: "pagingDeliveryFailures",
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-    }),
-    metricText: "AWS/SQS ApproximateNumberOfMessagesVisible of the paging delivery-failure queue",
-    unit: "messages",
-    statistic: "Maximum",
-    // SQS publishes queue metrics every 5 minutes.
-    periodSeconds: 300,
-    comparison: "GreaterThanThreshold",
+    ...queueNotEmpty("pagingDeliveryFailures", "the paging delivery-failure queue"),
     // P2, not P1: the failing path may be PagerDuty itself, so this must arrive by chat.
     levels: { warn: { threshold: 0, tier: "P2", datapointsToAlarm: 1, evaluationPeriods: 1 } },
     treatMissingData: "notBreaching",
@@ -360,18 +362,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
     title: "Ingest dead-letter queue not empty",
     catalogRow: "Pipeline health",
     scope: "environment",
-    source: () => ({
-      kind: "resource",
-      resource: "deadLetterQueue",
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-    }),
-    metricText: "AWS/SQS ApproximateNumberOfMessagesVisible of the ingest DLQ",
-    unit: "messages",
-    statistic: "Maximum",
-    // SQS publishes queue metrics every 5 minutes.
-    periodSeconds: 300,
-    comparison: "GreaterThanThreshold",
+    ...queueNotEmpty("deadLetterQueue", "the ingest DLQ"),
     levels: { warn: { threshold: 0, tier: "P2", datapointsToAlarm: 1, evaluationPeriods: 1 } },
     treatMissingData: "notBreaching",
     what: "Snapshot batches failed ingestion after retries and sit in the dead-letter queue.",
