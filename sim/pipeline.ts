@@ -10,14 +10,13 @@
 import { Console } from "node:console";
 import { Writable } from "node:stream";
 import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics } from "@aws-lambda-powertools/metrics";
+import type { Metrics } from "@aws-lambda-powertools/metrics";
 import type { KinesisClient } from "@aws-sdk/client-kinesis";
 import type { Agent } from "undici";
 import { gpuTemperatureThresholds } from "../core/catalog/gpu-temperature-thresholds";
 import type { EnvironmentConfig } from "../core/config/schema";
 import { type PollerSettings, PollerSettingsSchema } from "../core/contracts/azure-openai-poller-settings";
 import { buildInventory, type Inventory } from "../core/contracts/redfish-inventory";
-import { METRIC_NAMESPACE } from "../core/metric-registry";
 import { AzureFakeServer } from "../dev-support/azure-fake-server";
 import { KinesisEventSourceMapping } from "../dev-support/event-source-mapping";
 import { type Kinesalite, startKinesalite } from "../dev-support/kinesalite";
@@ -237,7 +236,7 @@ export class Pipeline {
 
   private metricSink(): MetricSink {
     // The poller's own EMF sink, printing where the simulator's CloudWatch Logs reads.
-    return emfMetricSink(this.inventory.environment, () => captureEmf(new Metrics({ namespace: METRIC_NAMESPACE }), this.store));
+    return emfMetricSink(this.inventory.environment, () => captureEmf(createMetrics(), this.store));
   }
 
   /** One scheduled poller invocation per shard. */
